@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    """Staff sign in with their e-mail address, pupils with their school username.
+
+    Both are matched without regard to case, so "J.Smith@Oakbrook.sch.uk" works.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if not username or not password:
+            return None
+        User = get_user_model()
+        identifier = username.strip()
+        field = "email__iexact" if "@" in identifier else "username__iexact"
+        users = list(User.objects.filter(**{field: identifier})[:2])
+        if len(users) != 1:
+            # Run the hasher anyway so a missing account takes as long as a wrong password.
+            User().set_password(password)
+            return None
+        user = users[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

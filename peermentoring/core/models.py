@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """One account per person; their roles live on memberships, one per school.
+
+    Staff log in with their e-mail address, pupils with the username their
+    school gives them. Both are stored in `username`, lower-cased.
+    """
+
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set when a school admin gives out a temporary password.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def for_school(self, school: object) -> AuditEntryQuerySet:
+        """Entries about one school's rows."""
+        return self.filter(school=school)
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when: written in the same transaction as the change."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (an import from the command line, a task).",
+    )
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["school", "-created_at"], name="core_audit_school_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_label}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_school(self, school: object) -> NotificationQuerySet:
+        """Messages sent in one school."""
+        return self.filter(school=school)
+
+    def unread(self) -> NotificationQuerySet:
+        """Messages the recipient has not opened yet."""
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message: the bell on every page counts the unread ones."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "school", "read_at"], name="core_notif_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
+    def for_school(self, school: object) -> OutboundEmailQuerySet:
+        """E-mails sent on one school's behalf."""
+        return self.filter(school=school)
+
+    def failed(self) -> OutboundEmailQuerySet:
+        """E-mails that gave up after every attempt and need a person to look."""
+        return self.filter(status=OutboundEmail.Status.FAILED)
+
+
+class OutboundEmail(models.Model):
+    """One e-mail on its way: sent by a background task, retried on failure."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RETRYING = "retrying", "Retrying"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    to_address = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_address}"

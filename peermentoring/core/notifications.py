@@ -1,0 +1,76 @@
+"""Tell someone something: an in-app message and, where they have an address, an e-mail.
+
+E-mails never leave inside the request: `notify()` queues them, and the
+`deliver_email` task sends them once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from peermentoring.core.models import Notification, OutboundEmail, User
+
+
+def notify(
+    *,
+    recipient: User,
+    school: object,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+) -> Notification:
+    """Leave an in-app message and queue an e-mail copy if the person has an address."""
+    notification = Notification.objects.create(
+        school=school, recipient=recipient, title=title, body=body, url=url
+    )
+    if email and recipient.email:
+        queue_email(school=school, to_address=recipient.email, subject=title, body=body)
+    return notification
+
+
+def queue_email(*, school: object, to_address: str, subject: str, body: str) -> OutboundEmail:
+    """Store an e-mail and hand it to the task queue after the transaction commits."""
+    from peermentoring.core.tasks import deliver_email
+
+    message = OutboundEmail.objects.create(
+        school=school, to_address=to_address, subject=subject, body=body
+    )
+    transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
+    return message
+
+
+@transaction.atomic
+def mark_read(*, notification: Notification) -> Notification:
+    """Mark one message read; reading it twice keeps the first time."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, recipient: User, school: object) -> int:
+    """Mark every unread message of one person in one school read."""
+    return (
+        Notification.objects.for_school(school)
+        .filter(recipient=recipient)
+        .unread()
+        .update(read_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def retry_email(*, message: OutboundEmail, by: User) -> OutboundEmail:
+    """Send a failed e-mail again, from a fresh count of attempts."""
+    from peermentoring.core.audit import record
+
+    message.status = OutboundEmail.Status.QUEUED
+    message.attempts = 0
+    message.save(update_fields=["status", "attempts"])
+    record(action="email.retried", target=message, by=by, school=message.school)
+    from peermentoring.core.tasks import deliver_email
+
+    transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
+    return message

@@ -1,0 +1,19 @@
+"""The roles a person can hold in a school, and the groups views check against."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    SAFEGUARDING_LEAD = "safeguarding_lead", "Safeguarding lead"
+    SCHOOL_ADMIN = "school_admin", "School admin"
+    MENTOR = "mentor", "Peer mentor"
+    MENTEE = "mentee", "Mentee"
+    PUPIL = "pupil", "Pupil"
+    TRUST_LEAD = "trust_lead", "Trust lead"
+
+
+STAFF_ROLES = (Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN)
+PUPIL_ROLES = (Role.MENTOR, Role.MENTEE, Role.PUPIL)
+# Staff who may see pupils' names and records (not the trust lead, who sees figures only).
+PUPIL_DATA_ROLES = (Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN)

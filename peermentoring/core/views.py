@@ -1,0 +1,136 @@
+"""Pages every school shares: the front door, messages, audit trail, e-mail delivery, trusts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from peermentoring.core import notifications
+from peermentoring.core.access import AuthenticatedRequest, SchoolRequest, school_role_required
+from peermentoring.core.forms import LoginForm
+from peermentoring.core.models import AuditEntry, Notification, OutboundEmail
+from peermentoring.core.roles import Role
+
+
+class SignInView(LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class ChoosePasswordView(PasswordChangeView):
+    """Change password; also clears the temporary-password flag."""
+
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: BaseForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        if user.must_change_password:  # type: ignore[union-attr]
+            user.must_change_password = False  # type: ignore[union-attr]
+            user.save(update_fields=["must_change_password"])  # type: ignore[union-attr]
+            update_session_auth_hash(self.request, user)  # type: ignore[arg-type]
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+@require_GET
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    from peermentoring.schools.models import Membership
+
+    memberships = list(Membership.objects.active().filter(user=request.user).select_related("school", "school__trust"))
+    if len(memberships) == 1 and memberships[0].role != Role.TRUST_LEAD:
+        return redirect("schools:home", school_slug=memberships[0].school.slug)
+    trusts = {m.school.trust for m in memberships if m.role == Role.TRUST_LEAD and m.school.trust}
+    return render(request, "core/home.html", {"memberships": memberships, "trusts": sorted(trusts, key=str)})
+
+
+@require_GET
+@school_role_required()
+def notification_list(request: SchoolRequest) -> HttpResponse:
+    items = Notification.objects.for_school(request.school).filter(recipient=request.user)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@require_POST
+@school_role_required()
+def notification_open(request: SchoolRequest, notification_pk: int) -> HttpResponse:
+    notification = get_object_or_404(
+        Notification.objects.for_school(request.school).filter(recipient=request.user), pk=notification_pk
+    )
+    notifications.mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("core:notification-list", school_slug=request.school.slug)
+
+
+@require_POST
+@school_role_required()
+def notification_read_all(request: SchoolRequest) -> HttpResponse:
+    count = notifications.mark_all_read(recipient=request.user, school=request.school)
+    messages.success(request, f"{count} message{'s' if count != 1 else ''} marked as read.")
+    return redirect("core:notification-list", school_slug=request.school.slug)
+
+
+@require_GET
+@school_role_required(Role.COORDINATOR, Role.SCHOOL_ADMIN)
+def audit_list(request: SchoolRequest) -> HttpResponse:
+    entries = AuditEntry.objects.for_school(request.school).select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "action": action})
+
+
+@require_GET
+@school_role_required(Role.SCHOOL_ADMIN)
+def email_list(request: SchoolRequest) -> HttpResponse:
+    emails = OutboundEmail.objects.for_school(request.school)
+    counts = emails.aggregate(
+        failed=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
+        waiting=Count("pk", filter=Q(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING])),
+    )
+    if request.GET.get("status") in OutboundEmail.Status.values:
+        emails = emails.filter(status=request.GET["status"])
+    page = Paginator(emails, 50).get_page(request.GET.get("page"))
+    return render(request, "core/email_list.html", {"page": page, "counts": counts, "status": request.GET.get("status", "")})
+
+
+@require_POST
+@school_role_required(Role.SCHOOL_ADMIN)
+def email_retry(request: SchoolRequest, email_pk: int) -> HttpResponse:
+    message = get_object_or_404(OutboundEmail.objects.for_school(request.school).failed(), pk=email_pk)
+    notifications.retry_email(message=message, by=request.user)
+    messages.success(request, f"The e-mail to {message.to_address} will be tried again.")
+    return redirect("core:email-list", school_slug=request.school.slug)
+
+
+@require_GET
+@login_required
+def trust_dashboard(request: HttpRequest, trust_slug: str) -> HttpResponse:
+    from peermentoring.schools.models import Membership, School, Trust
+
+    trust = get_object_or_404(Trust, slug=trust_slug)
+    is_lead = Membership.objects.active().filter(
+        user=request.user, role=Role.TRUST_LEAD, school__trust=trust
+    ).exists()
+    if not is_lead:
+        raise Http404("No such trust")
+    schools = School.objects.filter(trust=trust).annotate(
+        pupils=Count("pupils", filter=Q(pupils__is_on_roll=True), distinct=True),
+        year7=Count("pupils", filter=Q(pupils__is_on_roll=True, pupils__year_group=7), distinct=True),
+        primaries=Count("feeder_primaries", distinct=True),
+    )
+    return render(request, "core/trust_dashboard.html", {"trust": trust, "schools": schools})

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
+from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow, Term
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "urn"]
+        help_texts = {"urn": "The school's six- or seven-digit unique reference number."}
+
+
+class AcademicYearForm(forms.Form):
+    """A year and its three terms in one form, pre-filled with the usual dates."""
+
+    name = forms.CharField(max_length=20, help_text="For example 2026–27")
+    starts_on = forms.DateField(label="Year starts", widget=DATE)
+    ends_on = forms.DateField(label="Year ends", widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for term in Term.Name:
+            label = term.label
+            self.fields[f"{term}_starts_on"] = forms.DateField(label=f"{label} term starts", widget=DATE)
+            self.fields[f"{term}_ends_on"] = forms.DateField(label=f"{label} term ends", widget=DATE)
+            self.fields[f"{term}_half_term_starts_on"] = forms.DateField(
+                label=f"{label} half-term starts", widget=DATE, required=False
+            )
+            self.fields[f"{term}_half_term_ends_on"] = forms.DateField(
+                label=f"{label} half-term ends", widget=DATE, required=False
+            )
+
+    def term_fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (
+                f"{term.label} term",
+                [self[f"{term}_{part}"] for part in ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")],
+            )
+            for term in Term.Name
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for term in Term.Name:
+            start = data.get(f"{term}_half_term_starts_on")
+            end = data.get(f"{term}_half_term_ends_on")
+            if bool(start) != bool(end):
+                self.add_error(f"{term}_half_term_ends_on", "Give both half-term dates or neither.")
+        return data
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on"]
+        widgets = {name: DATE for name in fields}
+        labels = {
+            "starts_on": "Term starts",
+            "ends_on": "Term ends",
+            "half_term_starts_on": "Half-term starts",
+            "half_term_ends_on": "Half-term ends",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("half_term_starts_on")) != bool(data.get("half_term_ends_on")):
+            self.add_error("half_term_ends_on", "Give both half-term dates or neither.")
+        return data
+
+
+class WindowsForm(forms.Form):
+    """Start and end times for every weekday and kind of window; blank both for none."""
+
+    def __init__(self, *args: Any, windows: list[SchoolDayWindow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        existing = {(w.weekday, w.kind): w for w in windows}
+        self.cells: list[tuple[str, list[tuple[str, str, str]]]] = []
+        for weekday in SchoolDayWindow.Weekday:
+            row = []
+            for kind in SchoolDayWindow.Kind:
+                window = existing.get((weekday.value, kind.value))
+                prefix = f"{weekday.value}_{kind.value}"
+                label = f"{weekday.label} {kind.label}"
+                self.fields[f"{prefix}_start"] = forms.TimeField(
+                    label=f"{label} starts", required=False, widget=TIME,
+                    initial=window.start_time if window else None,
+                )
+                self.fields[f"{prefix}_end"] = forms.TimeField(
+                    label=f"{label} ends", required=False, widget=TIME,
+                    initial=window.end_time if window else None,
+                )
+                row.append((kind.label, f"{prefix}_start", f"{prefix}_end"))
+            self.cells.append((weekday.label, row))
+
+    def rows(self) -> list[tuple[str, list[tuple[str, forms.BoundField, forms.BoundField]]]]:
+        return [
+            (day, [(kind, self[start], self[end]) for kind, start, end in row])
+            for day, row in self.cells
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for weekday in SchoolDayWindow.Weekday:
+            for kind in SchoolDayWindow.Kind:
+                prefix = f"{weekday.value}_{kind.value}"
+                start, end = data.get(f"{prefix}_start"), data.get(f"{prefix}_end")
+                if bool(start) != bool(end):
+                    self.add_error(f"{prefix}_end", "Give a start and an end, or leave both empty.")
+                elif start and end and end <= start:
+                    self.add_error(f"{prefix}_end", "The end must be after the start.")
+        return data
+
+    def chosen(self) -> dict[tuple[int, str], tuple[dt.time, dt.time] | None]:
+        result: dict[tuple[int, str], tuple[dt.time, dt.time] | None] = {}
+        for weekday in SchoolDayWindow.Weekday:
+            for kind in SchoolDayWindow.Kind:
+                prefix = f"{weekday.value}_{kind.value}"
+                start = self.cleaned_data.get(f"{prefix}_start")
+                end = self.cleaned_data.get(f"{prefix}_end")
+                result[(weekday.value, kind.value)] = (start, end) if start and end else None
+        return result
+
+
+class FeederPrimaryForm(forms.ModelForm):
+    class Meta:
+        model = FeederPrimary
+        fields = ["name", "urn", "contact_email"]
+        help_texts = {"contact_email": "The Year 6 teacher or office address referrals come from."}
+
+
+class PupilImportForm(forms.Form):
+    file = forms.FileField(
+        label="Pupil file",
+        help_text="A CSV or Excel (.xlsx) export from your information system, or a OneRoster "
+        "users.csv or OneRoster zip.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.zip,text/csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label="Check the file only: change nothing", required=False,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.PUPIL_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_000_000:.1f} MB; the largest pupil file accepted "
+                f"is {limit // 1_000_000} MB."
+            )
+        return upload
+
+
+class PupilFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    year = forms.TypedChoiceField(
+        label="Year group",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "All years")] + [(y, f"Year {y}") for y in range(7, 12)],
+    )
+    form_group = forms.CharField(label="Form group", required=False, max_length=20)
+
+
+class StaffAccountForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(label="Family name", max_length=150)
+    email = forms.EmailField(label="School e-mail address")
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in (*STAFF_ROLES, Role.TRUST_LEAD)])
+
+
+class PupilAccountForm(forms.Form):
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in PUPIL_ROLES], initial=Role.PUPIL)
+    username = forms.CharField(
+        max_length=60,
+        help_text="What the pupil types to sign in. Letters, numbers, full stops and hyphens.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, is_pupil: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = PUPIL_ROLES if is_pupil else (*STAFF_ROLES, Role.TRUST_LEAD)
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+
+

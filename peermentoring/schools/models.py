@@ -1,0 +1,373 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from peermentoring.core.roles import PUPIL_ROLES, Role
+
+SCHEME_YEAR_GROUPS = range(7, 12)  # NC Years 7 to 11 take part in the scheme
+
+urn_validator = RegexValidator(r"^\d{6,7}$", "A URN is six or seven digits.")
+
+
+class Trust(models.Model):
+    """A group of schools: a multi-academy trust, a local authority, a charity."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in web addresses: /s/<slug>/"
+    )
+    urn = models.CharField("URN", max_length=7, blank=True, validators=[urn_validator])
+    trust = models.ForeignKey(
+        Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForSchoolQuerySet(models.QuerySet):
+    school_path = "school"
+
+    def for_school(self, school: School) -> ForSchoolQuerySet:
+        """Rows that belong to one school; another school's rows are never returned."""
+        return self.filter(**{self.school_path: school})
+
+
+class AcademicYearQuerySet(ForSchoolQuerySet):
+    def containing(self, day: dt.date) -> AcademicYearQuerySet:
+        """The academic year a date falls in."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class AcademicYear(models.Model):
+    """September to July; holds the three terms."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="academic_years")
+    name = models.CharField(max_length=20, help_text="For example 2026–27")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    objects = AcademicYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="schools_academicyear_unique_name"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="schools_academicyear_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TermQuerySet(ForSchoolQuerySet):
+    school_path = "academic_year__school"
+
+    def containing(self, day: dt.date) -> TermQuerySet:
+        """The term a date falls in (half-term included)."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class Term(models.Model):
+    class Name(models.TextChoices):
+        AUTUMN = "autumn", "Autumn"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=10, choices=Name.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    half_term_starts_on = models.DateField(null=True, blank=True)
+    half_term_ends_on = models.DateField(null=True, blank=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "name"], name="schools_term_one_of_each"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="schools_term_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(half_term_starts_on__isnull=True, half_term_ends_on__isnull=True)
+                | Q(
+                    half_term_starts_on__gt=models.F("starts_on"),
+                    half_term_ends_on__gte=models.F("half_term_starts_on"),
+                    half_term_ends_on__lt=models.F("ends_on"),
+                ),
+                name="schools_term_half_term_inside_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_name_display()} term {self.academic_year.name}"
+
+    def is_teaching_day(self, day: dt.date) -> bool:
+        """A weekday inside the term and outside its half-term break."""
+        if not (self.starts_on <= day <= self.ends_on) or day.weekday() >= 5:
+            return False
+        if self.half_term_starts_on and self.half_term_ends_on:
+            return not (self.half_term_starts_on <= day <= self.half_term_ends_on)
+        return True
+
+
+class SchoolDayWindowQuerySet(ForSchoolQuerySet):
+    def on_weekday(self, weekday: int) -> SchoolDayWindowQuerySet:
+        """The free windows of one weekday (Monday is 0)."""
+        return self.filter(weekday=weekday)
+
+
+class SchoolDayWindow(models.Model):
+    """A time on a weekday when pupils are free: the only times mentoring may happen."""
+
+    class Kind(models.TextChoices):
+        AM_REGISTRATION = "am_registration", "AM registration"
+        BREAK = "break", "Break"
+        LUNCH = "lunch", "Lunch"
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    objects = SchoolDayWindowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "weekday", "kind"], name="schools_window_one_kind_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="schools_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=4), name="schools_window_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.get_kind_display().lower()}"
+
+    def contains(self, moment: dt.time) -> bool:
+        return self.start_time <= moment < self.end_time
+
+
+class FeederPrimary(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="feeder_primaries")
+    name = models.CharField(max_length=150)
+    urn = models.CharField("URN", max_length=7, blank=True, validators=[urn_validator])
+    contact_email = models.EmailField("contact e-mail", blank=True)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "feeder primary school"
+        verbose_name_plural = "feeder primary schools"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"], name="schools_feederprimary_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PupilQuerySet(ForSchoolQuerySet):
+    def on_roll(self) -> PupilQuerySet:
+        """Pupils currently at the school."""
+        return self.filter(is_on_roll=True)
+
+    def in_year(self, year_group: int) -> PupilQuerySet:
+        """Pupils in one NC year group."""
+        return self.filter(year_group=year_group)
+
+    def search(self, text: str) -> PupilQuerySet:
+        """Pupils whose name, form group or admission number contains the text."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(given_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(form_group__iexact=word)
+                | Q(admission_number__iexact=word)
+            )
+        return qs
+
+
+class Pupil(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        NOT_STATED = "not_stated", "Not stated"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    year_group = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(7), MaxValueValidator(11)]
+    )
+    form_group = models.CharField("form group", max_length=20, blank=True)
+    house = models.CharField(max_length=50, blank=True)
+    gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_STATED)
+    date_of_birth = models.DateField(null=True, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    admission_number = models.CharField(max_length=20, blank=True)
+    source_id = models.CharField(
+        "OneRoster sourcedId", max_length=100, blank=True, help_text="Set by OneRoster imports."
+    )
+    feeder_primary = models.ForeignKey(
+        FeederPrimary, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils"
+    )
+    is_on_roll = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_group__gte=7, year_group__lte=11), name="schools_pupil_year_7_to_11"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "admission_number"],
+                condition=~Q(admission_number=""),
+                name="schools_pupil_unique_admission_number",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "upn"], condition=~Q(upn=""), name="schools_pupil_unique_upn"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "source_id"],
+                condition=~Q(source_id=""),
+                name="schools_pupil_unique_source_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "year_group", "form_group"], name="schools_pupil_year_form")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def first_name(self) -> str:
+        """The name the pupil goes by."""
+        return self.preferred_name or self.given_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.family_name}"
+
+
+class MembershipQuerySet(ForSchoolQuerySet):
+    def active(self) -> MembershipQuerySet:
+        """Memberships that let their person in."""
+        return self.filter(is_active=True, user__is_active=True)
+
+    def with_role(self, *roles: str) -> MembershipQuerySet:
+        """Memberships holding one of the roles."""
+        return self.filter(role__in=roles)
+
+
+class Membership(models.Model):
+    """A person's role in one school. Pupil roles are linked to the pupil's record."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    pupil = models.OneToOneField(
+        Pupil, on_delete=models.PROTECT, null=True, blank=True, related_name="membership"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="schools_membership_one_per_school"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in PUPIL_ROLES], pupil__isnull=False)
+                | (~Q(role__in=[r.value for r in PUPIL_ROLES]) & Q(pupil__isnull=True)),
+                name="schools_membership_pupil_roles_have_pupil",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.school}"
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.role in PUPIL_ROLES
+
+
+class PupilImport(models.Model):
+    """One upload of a pupil file, kept with its report."""
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        CHECKED = "checked", "Checked only (dry run)"
+        REFUSED = "refused", "Refused: nothing changed"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="pupil_imports")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_outcome_display()})"

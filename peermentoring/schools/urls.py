@@ -1,0 +1,28 @@
+from django.urls import path
+
+from peermentoring.schools import account_views, pupil_views, views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("", views.school_home, name="home"),
+    path("settings/", views.school_settings, name="settings"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/new-year/", views.academic_year_create, name="academic-year-create"),
+    path("calendar/terms/<int:term_pk>/", views.term_edit, name="term-edit"),
+    path("school-day/", views.windows, name="windows"),
+    path("school-day/edit/", views.windows_edit, name="windows-edit"),
+    path("primaries/", views.primary_list, name="primary-list"),
+    path("primaries/new/", views.primary_edit, name="primary-create"),
+    path("primaries/<int:primary_pk>/", views.primary_edit, name="primary-edit"),
+    path("pupils/", pupil_views.pupil_list, name="pupil-list"),
+    path("pupils/<int:pupil_pk>/", pupil_views.pupil_detail, name="pupil-detail"),
+    path("pupils/<int:pupil_pk>/account/", account_views.pupil_account_create, name="pupil-account-create"),
+    path("pupils/import/", pupil_views.pupil_import, name="pupil-import"),
+    path("pupils/import/<int:import_pk>/", pupil_views.import_detail, name="import-detail"),
+    path("people/", account_views.people, name="people"),
+    path("people/new-staff/", account_views.staff_account_create, name="staff-account-create"),
+    path("people/<int:membership_pk>/", account_views.membership_detail, name="membership-detail"),
+    path("people/<int:membership_pk>/reset-password/", account_views.password_reset, name="password-reset"),
+    path("people/<int:membership_pk>/access/", account_views.membership_toggle, name="membership-toggle"),
+]
