@@ -61,9 +61,7 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a long random value when DEBUG is false."
-    )
+    raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is false.")
 if not DEBUG and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
 

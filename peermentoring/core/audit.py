@@ -66,5 +66,7 @@ def record(
         target_type=target._meta.label,
         target_id=str(target.pk),
         target_label=str(target)[:200],
-        changes={k: _plain(v) if not isinstance(v, list) else v for k, v in (changes or {}).items()},
+        changes={
+            k: _plain(v) if not isinstance(v, list) else v for k, v in (changes or {}).items()
+        },
     )

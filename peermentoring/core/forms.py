@@ -22,7 +22,9 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="E-mail address or username",
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
     error_messages = {
         "invalid_login": "That e-mail address or username and password do not match. "

@@ -48,11 +48,17 @@ class ChoosePasswordView(PasswordChangeView):
 def home(request: AuthenticatedRequest) -> HttpResponse:
     from peermentoring.schools.models import Membership
 
-    memberships = list(Membership.objects.active().filter(user=request.user).select_related("school", "school__trust"))
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("school", "school__trust")
+    )
     if len(memberships) == 1 and memberships[0].role != Role.TRUST_LEAD:
         return redirect("schools:home", school_slug=memberships[0].school.slug)
     trusts = {m.school.trust for m in memberships if m.role == Role.TRUST_LEAD and m.school.trust}
-    return render(request, "core/home.html", {"memberships": memberships, "trusts": sorted(trusts, key=str)})
+    return render(
+        request, "core/home.html", {"memberships": memberships, "trusts": sorted(trusts, key=str)}
+    )
 
 
 @require_GET
@@ -67,10 +73,13 @@ def notification_list(request: SchoolRequest) -> HttpResponse:
 @school_role_required()
 def notification_open(request: SchoolRequest, notification_pk: int) -> HttpResponse:
     notification = get_object_or_404(
-        Notification.objects.for_school(request.school).filter(recipient=request.user), pk=notification_pk
+        Notification.objects.for_school(request.school).filter(recipient=request.user),
+        pk=notification_pk,
     )
     notifications.mark_read(notification=notification)
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
         return redirect(notification.url)
     return redirect("core:notification-list", school_slug=request.school.slug)
 
@@ -100,18 +109,26 @@ def email_list(request: SchoolRequest) -> HttpResponse:
     emails = OutboundEmail.objects.for_school(request.school)
     counts = emails.aggregate(
         failed=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
-        waiting=Count("pk", filter=Q(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING])),
+        waiting=Count(
+            "pk", filter=Q(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING])
+        ),
     )
     if request.GET.get("status") in OutboundEmail.Status.values:
         emails = emails.filter(status=request.GET["status"])
     page = Paginator(emails, 50).get_page(request.GET.get("page"))
-    return render(request, "core/email_list.html", {"page": page, "counts": counts, "status": request.GET.get("status", "")})
+    return render(
+        request,
+        "core/email_list.html",
+        {"page": page, "counts": counts, "status": request.GET.get("status", "")},
+    )
 
 
 @require_POST
 @school_role_required(Role.SCHOOL_ADMIN)
 def email_retry(request: SchoolRequest, email_pk: int) -> HttpResponse:
-    message = get_object_or_404(OutboundEmail.objects.for_school(request.school).failed(), pk=email_pk)
+    message = get_object_or_404(
+        OutboundEmail.objects.for_school(request.school).failed(), pk=email_pk
+    )
     notifications.retry_email(message=message, by=request.user)
     messages.success(request, f"The e-mail to {message.to_address} will be tried again.")
     return redirect("core:email-list", school_slug=request.school.slug)
@@ -123,14 +140,18 @@ def trust_dashboard(request: HttpRequest, trust_slug: str) -> HttpResponse:
     from peermentoring.schools.models import Membership, School, Trust
 
     trust = get_object_or_404(Trust, slug=trust_slug)
-    is_lead = Membership.objects.active().filter(
-        user=request.user, role=Role.TRUST_LEAD, school__trust=trust
-    ).exists()
+    is_lead = (
+        Membership.objects.active()
+        .filter(user=request.user, role=Role.TRUST_LEAD, school__trust=trust)
+        .exists()
+    )
     if not is_lead:
         raise Http404("No such trust")
     schools = School.objects.filter(trust=trust).annotate(
         pupils=Count("pupils", filter=Q(pupils__is_on_roll=True), distinct=True),
-        year7=Count("pupils", filter=Q(pupils__is_on_roll=True, pupils__year_group=7), distinct=True),
+        year7=Count(
+            "pupils", filter=Q(pupils__is_on_roll=True, pupils__year_group=7), distinct=True
+        ),
         primaries=Count("feeder_primaries", distinct=True),
     )
     return render(request, "core/trust_dashboard.html", {"trust": trust, "schools": schools})

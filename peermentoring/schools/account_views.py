@@ -17,7 +17,7 @@ from peermentoring.schools.forms import PupilAccountForm, RoleForm, StaffAccount
 from peermentoring.schools.models import Membership, Pupil
 
 # A temporary password is shown once, on the page after it is made, then forgotten.
-SHOWN_PASSWORD_KEY = "shown_password"
+SHOWN_PASSWORD_KEY = "shown_password"  # noqa: S105 - a session key, not a password
 
 
 def _show_password_once(request: SchoolRequest, membership: Membership, password: str) -> None:
@@ -33,7 +33,9 @@ def people(request: SchoolRequest) -> HttpResponse:
         memberships = memberships.filter(role=role)
     memberships = memberships.order_by("role", "user__last_name", "user__first_name")
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
-    return render(request, "schools/people.html", {"page": page, "roles": Role.choices, "role": role})
+    return render(
+        request, "schools/people.html", {"page": page, "roles": Role.choices, "role": role}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,7 +44,9 @@ def staff_account_create(request: SchoolRequest) -> HttpResponse:
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.create_staff_account(school=request.school, by=request.user, **form.cleaned_data)
+            membership = services.create_staff_account(
+                school=request.school, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -59,7 +63,9 @@ def staff_account_create(request: SchoolRequest) -> HttpResponse:
 @school_role_required(Role.SCHOOL_ADMIN)
 def pupil_account_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
     pupil = get_object_or_404(Pupil.objects.for_school(request.school), pk=pupil_pk)
-    form = PupilAccountForm(request.POST or None, initial={"username": services.suggest_username(pupil)})
+    form = PupilAccountForm(
+        request.POST or None, initial={"username": services.suggest_username(pupil)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             membership, password = services.create_pupil_account(
@@ -69,7 +75,11 @@ def pupil_account_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             _show_password_once(request, membership, password)
-            return redirect("schools:membership-detail", school_slug=request.school.slug, membership_pk=membership.pk)
+            return redirect(
+                "schools:membership-detail",
+                school_slug=request.school.slug,
+                membership_pk=membership.pk,
+            )
     return render(request, "schools/pupil_account_form.html", {"form": form, "pupil": pupil})
 
 
@@ -77,43 +87,72 @@ def pupil_account_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
 @school_role_required(Role.SCHOOL_ADMIN)
 def membership_detail(request: SchoolRequest, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(
-        Membership.objects.for_school(request.school).select_related("user", "pupil"), pk=membership_pk
+        Membership.objects.for_school(request.school).select_related("user", "pupil"),
+        pk=membership_pk,
     )
-    form = RoleForm(request.POST or None, is_pupil=membership.is_pupil, initial={"role": membership.role})
+    form = RoleForm(
+        request.POST or None, is_pupil=membership.is_pupil, initial={"role": membership.role}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+            services.change_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"{membership.user.display_name} is now {membership.get_role_display().lower()}.")
-            return redirect("schools:membership-detail", school_slug=request.school.slug, membership_pk=membership.pk)
+            messages.success(
+                request,
+                f"{membership.user.display_name} is now {membership.get_role_display().lower()}.",
+            )
+            return redirect(
+                "schools:membership-detail",
+                school_slug=request.school.slug,
+                membership_pk=membership.pk,
+            )
     shown = request.session.pop(SHOWN_PASSWORD_KEY, None)
     password = shown["password"] if shown and shown["membership"] == membership.pk else None
-    return render(request, "schools/membership_detail.html", {"m": membership, "form": form, "password": password})
+    return render(
+        request,
+        "schools/membership_detail.html",
+        {"m": membership, "form": form, "password": password},
+    )
 
 
 @require_POST
 @school_role_required(Role.SCHOOL_ADMIN)
 def password_reset(request: SchoolRequest, membership_pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.for_school(request.school).select_related("user"), pk=membership_pk)
+    membership = get_object_or_404(
+        Membership.objects.for_school(request.school).select_related("user"), pk=membership_pk
+    )
     password = services.reset_password(membership=membership, by=request.user)
     if password:
         _show_password_once(request, membership, password)
     else:
-        messages.success(request, f"A link to choose a new password has been e-mailed to {membership.user.email}.")
-    return redirect("schools:membership-detail", school_slug=request.school.slug, membership_pk=membership.pk)
+        messages.success(
+            request,
+            f"A link to choose a new password has been e-mailed to {membership.user.email}.",
+        )
+    return redirect(
+        "schools:membership-detail", school_slug=request.school.slug, membership_pk=membership.pk
+    )
 
 
 @require_POST
 @school_role_required(Role.SCHOOL_ADMIN)
 def membership_toggle(request: SchoolRequest, membership_pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.for_school(request.school).select_related("user"), pk=membership_pk)
+    membership = get_object_or_404(
+        Membership.objects.for_school(request.school).select_related("user"), pk=membership_pk
+    )
     try:
-        services.set_membership_active(membership=membership, is_active=not membership.is_active, by=request.user)
+        services.set_membership_active(
+            membership=membership, is_active=not membership.is_active, by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         state = "switched back on" if membership.is_active else "switched off"
         messages.success(request, f"{membership.user.display_name}'s access is {state}.")
-    return redirect("schools:membership-detail", school_slug=request.school.slug, membership_pk=membership.pk)
+    return redirect(
+        "schools:membership-detail", school_slug=request.school.slug, membership_pk=membership.pk
+    )

@@ -57,7 +57,14 @@ class FeederPrimaryAdmin(SchoolScopedAdmin):
 
 @admin.register(Pupil)
 class PupilAdmin(SchoolScopedAdmin):
-    list_display = ("family_name", "given_name", "school", "year_group", "form_group", "admission_number")
+    list_display = (
+        "family_name",
+        "given_name",
+        "school",
+        "year_group",
+        "form_group",
+        "admission_number",
+    )
     list_filter = ("school", "year_group", "is_on_roll")
     search_fields = ("family_name", "given_name", "admission_number", "upn")
     raw_id_fields = ("feeder_primary",)

@@ -43,7 +43,7 @@ def _weekday_on_or_before(day: dt.date, weekday: int) -> dt.date:
 
 
 def academic_year_name(start_year: int) -> str:
-    """"2026–27" for the year that starts in September 2026."""
+    """ "2026–27" for the year that starts in September 2026."""
     return f"{start_year}–{(start_year + 1) % 100:02d}"
 
 
@@ -96,7 +96,9 @@ def window_at(school: School, when: dt.datetime) -> SchoolDayWindow | None:
     return None
 
 
-def is_free_time(school: School, starts_at: dt.datetime, ends_at: dt.datetime | None = None) -> bool:
+def is_free_time(
+    school: School, starts_at: dt.datetime, ends_at: dt.datetime | None = None
+) -> bool:
     """True when the whole span lies inside one free window of a teaching day."""
     window = window_at(school, starts_at)
     if window is None:

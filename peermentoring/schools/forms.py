@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
-from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow, Term
+from peermentoring.schools.models import FeederPrimary, School, SchoolDayWindow, Term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -31,8 +31,12 @@ class AcademicYearForm(forms.Form):
         super().__init__(*args, **kwargs)
         for term in Term.Name:
             label = term.label
-            self.fields[f"{term}_starts_on"] = forms.DateField(label=f"{label} term starts", widget=DATE)
-            self.fields[f"{term}_ends_on"] = forms.DateField(label=f"{label} term ends", widget=DATE)
+            self.fields[f"{term}_starts_on"] = forms.DateField(
+                label=f"{label} term starts", widget=DATE
+            )
+            self.fields[f"{term}_ends_on"] = forms.DateField(
+                label=f"{label} term ends", widget=DATE
+            )
             self.fields[f"{term}_half_term_starts_on"] = forms.DateField(
                 label=f"{label} half-term starts", widget=DATE, required=False
             )
@@ -44,7 +48,10 @@ class AcademicYearForm(forms.Form):
         return [
             (
                 f"{term.label} term",
-                [self[f"{term}_{part}"] for part in ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")],
+                [
+                    self[f"{term}_{part}"]
+                    for part in ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")
+                ],
             )
             for term in Term.Name
         ]
@@ -92,11 +99,15 @@ class WindowsForm(forms.Form):
                 prefix = f"{weekday.value}_{kind.value}"
                 label = f"{weekday.label} {kind.label}"
                 self.fields[f"{prefix}_start"] = forms.TimeField(
-                    label=f"{label} starts", required=False, widget=TIME,
+                    label=f"{label} starts",
+                    required=False,
+                    widget=TIME,
                     initial=window.start_time if window else None,
                 )
                 self.fields[f"{prefix}_end"] = forms.TimeField(
-                    label=f"{label} ends", required=False, widget=TIME,
+                    label=f"{label} ends",
+                    required=False,
+                    widget=TIME,
                     initial=window.end_time if window else None,
                 )
                 row.append((kind.label, f"{prefix}_start", f"{prefix}_end"))
@@ -146,7 +157,8 @@ class PupilImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.zip,text/csv"}),
     )
     dry_run = forms.BooleanField(
-        label="Check the file only: change nothing", required=False,
+        label="Check the file only: change nothing",
+        required=False,
     )
 
     def clean_file(self) -> Any:
@@ -194,5 +206,3 @@ class RoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = PUPIL_ROLES if is_pupil else (*STAFF_ROLES, Role.TRUST_LEAD)
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
-
-

@@ -73,7 +73,9 @@ class AcademicYear(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="schools_academicyear_unique_name"),
+            models.UniqueConstraint(
+                fields=["school", "name"], name="schools_academicyear_unique_name"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")),
                 name="schools_academicyear_ends_after_start",
@@ -110,7 +112,9 @@ class Term(models.Model):
     class Meta:
         ordering = ["starts_on"]
         constraints = [
-            models.UniqueConstraint(fields=["academic_year", "name"], name="schools_term_one_of_each"),
+            models.UniqueConstraint(
+                fields=["academic_year", "name"], name="schools_term_one_of_each"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")), name="schools_term_ends_after_start"
             ),
@@ -268,7 +272,8 @@ class Pupil(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year_group__gte=7, year_group__lte=11), name="schools_pupil_year_7_to_11"
+                condition=Q(year_group__gte=7, year_group__lte=11),
+                name="schools_pupil_year_7_to_11",
             ),
             models.UniqueConstraint(
                 fields=["school", "admission_number"],
@@ -284,7 +289,11 @@ class Pupil(models.Model):
                 name="schools_pupil_unique_source_id",
             ),
         ]
-        indexes = [models.Index(fields=["school", "year_group", "form_group"], name="schools_pupil_year_form")]
+        indexes = [
+            models.Index(
+                fields=["school", "year_group", "form_group"], name="schools_pupil_year_form"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -312,7 +321,9 @@ class MembershipQuerySet(ForSchoolQuerySet):
 class Membership(models.Model):
     """A person's role in one school. Pupil roles are linked to the pupil's record."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     pupil = models.OneToOneField(
@@ -326,7 +337,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["school", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "school"], name="schools_membership_one_per_school"),
+            models.UniqueConstraint(
+                fields=["user", "school"], name="schools_membership_one_per_school"
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in PUPIL_ROLES], pupil__isnull=False)
                 | (~Q(role__in=[r.value for r in PUPIL_ROLES]) & Q(pupil__isnull=True)),

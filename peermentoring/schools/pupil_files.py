@@ -166,7 +166,9 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise PupilFileError(NOT_A_TABLE.format(detail=str(error) or "not an Excel file.")) from None
+        raise PupilFileError(
+            NOT_A_TABLE.format(detail=str(error) or "not an Excel file.")
+        ) from None
     sheet = book.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
@@ -191,7 +193,9 @@ def _unzip(data: bytes, limit: int) -> dict[str, bytes]:
 
 
 def _without_blank_rows(rows: list[list[str]]) -> list[tuple[int, list[str]]]:
-    return [(number, row) for number, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    return [
+        (number, row) for number, row in enumerate(rows, start=1) if any(c.strip() for c in row)
+    ]
 
 
 def _records(rows: list[list[str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -270,14 +274,18 @@ def _check_row(row: PupilRow, year_text: str, dob_text: str, today: dt.date) -> 
     return messages
 
 
-def _finish(parsed: ParsedFile, candidates: list[tuple[PupilRow, str, str]], today: dt.date) -> ParsedFile:
+def _finish(
+    parsed: ParsedFile, candidates: list[tuple[PupilRow, str, str]], today: dt.date
+) -> ParsedFile:
     """Check every row, set aside years outside the scheme, and catch repeated identifiers."""
     seen: dict[tuple[str, str], int] = {}
     for row, year_text, dob_text in candidates:
         messages = _check_row(row, year_text, dob_text, today)
         if not messages and not 7 <= row.year_group <= 11:
             parsed.skipped.append(
-                Problem(row.line, f"Year {row.year_group} is not part of the scheme (Years 7 to 11).")
+                Problem(
+                    row.line, f"Year {row.year_group} is not part of the scheme (Years 7 to 11)."
+                )
             )
             continue
         for label, value in (
@@ -364,7 +372,9 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
     students: set[str] | None = None
     if "roles.csv" in files:
         _, role_records = _records(_read_csv(files["roles.csv"]))
-        students = {r.get("usersourcedid", "") for _, r in role_records if r.get("role") == "student"}
+        students = {
+            r.get("usersourcedid", "") for _, r in role_records if r.get("role") == "student"
+        }
     org_identifiers: dict[str, str] = {}
     if "orgs.csv" in files:
         _, org_records = _records(_read_csv(files["orgs.csv"]))
@@ -384,15 +394,24 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
         )
         if not is_student:
             continue
-        if record.get("status", "").lower() == "tobedeleted" or record.get("enableduser", "").lower() == "false":
-            parsed.skipped.append(Problem(line, "Marked as deleted or disabled in the OneRoster file."))
+        if (
+            record.get("status", "").lower() == "tobedeleted"
+            or record.get("enableduser", "").lower() == "false"
+        ):
+            parsed.skipped.append(
+                Problem(line, "Marked as deleted or disabled in the OneRoster file.")
+            )
             continue
         if org_identifiers and school_urn:
             orgs = _first(record, ("primaryorgsourcedid", "orgsourcedids")).split(",")
             if not any(org_identifiers.get(o.strip()) == school_urn for o in orgs):
-                parsed.skipped.append(Problem(line, "Belongs to another school in the OneRoster file."))
+                parsed.skipped.append(
+                    Problem(line, "Belongs to another school in the OneRoster file.")
+                )
                 continue
-        formula = [p for name, value in record.items() if (p := _formula_problem(line, name, value))]
+        formula = [
+            p for name, value in record.items() if (p := _formula_problem(line, name, value))
+        ]
         if formula:
             parsed.problems.extend(formula)
             continue
@@ -455,7 +474,9 @@ def parse_pupil_file(
             return _parse_mis(_read_xlsx(data), today, "Excel")
         return _parse_oneroster(files, school_urn, today)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise PupilFileError(NOT_A_TABLE.format(detail="old .xls files are not read; save as .xlsx or CSV."))
+        raise PupilFileError(
+            NOT_A_TABLE.format(detail="old .xls files are not read; save as .xlsx or CSV.")
+        )
     rows = _read_csv(data)
     header = {squash(c) for c in (rows[0] if rows else [])}
     if {"sourcedid", "givenname", "familyname"} <= header:

@@ -46,7 +46,11 @@ def pupil_detail(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
     return render(
         request,
         "schools/pupil_detail.html",
-        {"pupil": pupil, "account": membership, "can_manage_accounts": request.membership.role == Role.SCHOOL_ADMIN},
+        {
+            "pupil": pupil,
+            "account": membership,
+            "can_manage_accounts": request.membership.role == Role.SCHOOL_ADMIN,
+        },
     )
 
 
@@ -63,14 +67,22 @@ def pupil_import(request: SchoolRequest) -> HttpResponse:
             by=request.user,
             dry_run=form.cleaned_data["dry_run"],
         )
-        return redirect("schools:import-detail", school_slug=request.school.slug, import_pk=report.pk)
+        return redirect(
+            "schools:import-detail", school_slug=request.school.slug, import_pk=report.pk
+        )
     history = PupilImport.objects.for_school(request.school).select_related("by")[:10]
     required = [COLUMN_LABELS[name] for name in MIS_REQUIRED]
-    return render(request, "schools/pupil_import.html", {"form": form, "history": history, "required": required})
+    return render(
+        request,
+        "schools/pupil_import.html",
+        {"form": form, "history": history, "required": required},
+    )
 
 
 @require_GET
 @school_role_required(Role.SCHOOL_ADMIN)
 def import_detail(request: SchoolRequest, import_pk: int) -> HttpResponse:
-    report = get_object_or_404(PupilImport.objects.for_school(request.school).select_related("by"), pk=import_pk)
+    report = get_object_or_404(
+        PupilImport.objects.for_school(request.school).select_related("by"), pk=import_pk
+    )
     return render(request, "schools/import_detail.html", {"report": report})

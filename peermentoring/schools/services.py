@@ -12,22 +12,20 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-
-from django.conf import settings
-from django.utils import timezone
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import AuditEntry, User
 from peermentoring.core.notifications import queue_email
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 from peermentoring.schools.calendar import DEFAULT_WINDOWS, TermDates
-from peermentoring.schools.pupil_files import ParsedFile, Problem, PupilFileError, PupilRow, parse_pupil_file
 from peermentoring.schools.models import (
     AcademicYear,
     FeederPrimary,
@@ -39,11 +37,20 @@ from peermentoring.schools.models import (
     Term,
     Trust,
 )
+from peermentoring.schools.pupil_files import (
+    ParsedFile,
+    Problem,
+    PupilFileError,
+    PupilRow,
+    parse_pupil_file,
+)
 
 TERMS_OUT_OF_ORDER = "Terms must run Autumn, Spring, Summer without overlapping."
 TERM_OUTSIDE_YEAR = "Every term must fall inside the academic year."
 YEAR_OVERLAPS = "This academic year overlaps {name}."
-STAFF_ROLE_REQUIRED = "Staff accounts take a staff role: coordinator, safeguarding lead or school admin."
+STAFF_ROLE_REQUIRED = (
+    "Staff accounts take a staff role: coordinator, safeguarding lead or school admin."
+)
 PUPIL_ROLE_REQUIRED = "Pupil accounts take a pupil role: pupil, peer mentor or mentee."
 PUPIL_HAS_ACCOUNT = "{pupil} already has an account."
 USERNAME_TAKEN = "The username {username} is already taken."
@@ -56,10 +63,31 @@ WINDOW_FIELDS = ("start_time", "end_time")
 PRIMARY_FIELDS = ("name", "urn", "contact_email")
 
 # Short, friendly words for temporary passwords a pupil can type on a phone.
-PASSWORD_WORDS = (
-    "maple river comet tiger lemon orbit cedar pixel otter harbour meadow falcon "
-    "amber willow rocket summit canyon breeze pebble lantern violet copper badger"
-).split()
+PASSWORD_WORDS = [
+    "maple",
+    "river",
+    "comet",
+    "tiger",
+    "lemon",
+    "orbit",
+    "cedar",
+    "pixel",
+    "otter",
+    "harbour",
+    "meadow",
+    "falcon",
+    "amber",
+    "willow",
+    "rocket",
+    "summit",
+    "canyon",
+    "breeze",
+    "pebble",
+    "lantern",
+    "violet",
+    "copper",
+    "badger",
+]
 
 
 @transaction.atomic
@@ -222,7 +250,9 @@ def set_windows(
             if (weekday, kind) in existing:
                 remove_window(window=existing[(weekday, kind)], by=by)
             continue
-        set_window(school=school, weekday=weekday, kind=kind, start_time=times[0], end_time=times[1], by=by)
+        set_window(
+            school=school, weekday=weekday, kind=kind, start_time=times[0], end_time=times[1], by=by
+        )
 
 
 @transaction.atomic
@@ -240,7 +270,12 @@ def add_feeder_primary(
     primary = FeederPrimary(school=school, name=name, urn=urn, contact_email=contact_email)
     primary.full_clean()
     primary.save()
-    record(action="feeder_primary.added", target=primary, by=by, changes=snapshot(primary, PRIMARY_FIELDS))
+    record(
+        action="feeder_primary.added",
+        target=primary,
+        by=by,
+        changes=snapshot(primary, PRIMARY_FIELDS),
+    )
     return primary
 
 
@@ -507,7 +542,9 @@ def _apply_rows(
             owner = index.get(value.lower()) if value else None
             if owner is not None and owner is not pupil:
                 problems.append(
-                    Problem(row.line, IDENTIFIER_CLASH.format(label=label, value=value, pupil=owner))
+                    Problem(
+                        row.line, IDENTIFIER_CLASH.format(label=label, value=value, pupil=owner)
+                    )
                 )
         primary = None
         if row.feeder_primary:
@@ -528,7 +565,9 @@ def _apply_rows(
         if primary is not None:
             pupil.feeder_primary = primary
         pupil.is_on_roll = True
-        changes = diff(before, snapshot(pupil, (*PUPIL_IMPORT_FIELDS, "feeder_primary", "is_on_roll")))
+        changes = diff(
+            before, snapshot(pupil, (*PUPIL_IMPORT_FIELDS, "feeder_primary", "is_on_roll"))
+        )
         if changes:
             updates.append((pupil, changes))
         else:
@@ -625,6 +664,8 @@ def import_pupils(
     report.outcome = PupilImport.Outcome.REFUSED if problems else PupilImport.Outcome.CHECKED
     if problems:
         report.created = report.updated = report.unchanged = 0
-    report.problems = [{"line": p.line, "message": p.message} for p in sorted(problems, key=lambda p: p.line)]
+    report.problems = [
+        {"line": p.line, "message": p.message} for p in sorted(problems, key=lambda p: p.line)
+    ]
     report.save(force_insert=True)
     return report

@@ -17,12 +17,24 @@ urlpatterns = [
     path("primaries/<int:primary_pk>/", views.primary_edit, name="primary-edit"),
     path("pupils/", pupil_views.pupil_list, name="pupil-list"),
     path("pupils/<int:pupil_pk>/", pupil_views.pupil_detail, name="pupil-detail"),
-    path("pupils/<int:pupil_pk>/account/", account_views.pupil_account_create, name="pupil-account-create"),
+    path(
+        "pupils/<int:pupil_pk>/account/",
+        account_views.pupil_account_create,
+        name="pupil-account-create",
+    ),
     path("pupils/import/", pupil_views.pupil_import, name="pupil-import"),
     path("pupils/import/<int:import_pk>/", pupil_views.import_detail, name="import-detail"),
     path("people/", account_views.people, name="people"),
     path("people/new-staff/", account_views.staff_account_create, name="staff-account-create"),
     path("people/<int:membership_pk>/", account_views.membership_detail, name="membership-detail"),
-    path("people/<int:membership_pk>/reset-password/", account_views.password_reset, name="password-reset"),
-    path("people/<int:membership_pk>/access/", account_views.membership_toggle, name="membership-toggle"),
+    path(
+        "people/<int:membership_pk>/reset-password/",
+        account_views.password_reset,
+        name="password-reset",
+    ),
+    path(
+        "people/<int:membership_pk>/access/",
+        account_views.membership_toggle,
+        name="membership-toggle",
+    ),
 ]

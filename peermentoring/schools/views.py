@@ -22,7 +22,13 @@ from peermentoring.schools.calendar import (
     default_term_dates,
     term_on,
 )
-from peermentoring.schools.forms import AcademicYearForm, FeederPrimaryForm, SchoolForm, TermForm, WindowsForm
+from peermentoring.schools.forms import (
+    AcademicYearForm,
+    FeederPrimaryForm,
+    SchoolForm,
+    TermForm,
+    WindowsForm,
+)
 from peermentoring.schools.models import AcademicYear, FeederPrimary, Pupil, SchoolDayWindow, Term
 
 ANY_ROLE: tuple[str, ...] = ()
@@ -34,13 +40,19 @@ SETUP_ROLES = (Role.SCHOOL_ADMIN, Role.COORDINATOR)
 def school_home(request: SchoolRequest) -> HttpResponse:
     today = timezone.localdate()
     school, membership = request.school, request.membership
-    year = AcademicYear.objects.for_school(school).containing(today).prefetch_related("terms").first()
+    year = (
+        AcademicYear.objects.for_school(school).containing(today).prefetch_related("terms").first()
+    )
     context = {"today": today, "year": year, "term": term_on(school, today)}
     if membership.is_pupil:
         return render(request, "schools/home_pupil.html", context)
     year_counts = (
-        Pupil.objects.for_school(school).on_roll()
-        .aggregate(total=Count("pk"), **{f"y{y}": Count("pk", filter=Q(year_group=y)) for y in range(7, 12)})
+        Pupil.objects.for_school(school)
+        .on_roll()
+        .aggregate(
+            total=Count("pk"),
+            **{f"y{y}": Count("pk", filter=Q(year_group=y)) for y in range(7, 12)},
+        )
     )
     context |= {
         "year_counts": [(y, year_counts[f"y{y}"]) for y in range(7, 12)],
@@ -58,7 +70,10 @@ def school_settings(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_school(
-                school=request.school, name=form.cleaned_data["name"], urn=form.cleaned_data["urn"], by=request.user
+                school=request.school,
+                name=form.cleaned_data["name"],
+                urn=form.cleaned_data["urn"],
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -101,13 +116,23 @@ def academic_year_create(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         terms = [
-            TermDates(t.value, *(data[f"{t}_{p}"] for p in ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")))
+            TermDates(
+                t.value,
+                *(
+                    data[f"{t}_{p}"]
+                    for p in ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")
+                ),
+            )
             for t in Term.Name
         ]
         try:
             services.set_up_academic_year(
-                school=request.school, name=data["name"], starts_on=data["starts_on"],
-                ends_on=data["ends_on"], terms=terms, by=request.user,
+                school=request.school,
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                terms=terms,
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -120,7 +145,9 @@ def academic_year_create(request: SchoolRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @school_role_required(Role.SCHOOL_ADMIN)
 def term_edit(request: SchoolRequest, term_pk: int) -> HttpResponse:
-    term = get_object_or_404(Term.objects.for_school(request.school).select_related("academic_year"), pk=term_pk)
+    term = get_object_or_404(
+        Term.objects.for_school(request.school).select_related("academic_year"), pk=term_pk
+    )
     form = TermForm(request.POST or None, instance=Term.objects.get(pk=term.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +164,9 @@ def term_edit(request: SchoolRequest, term_pk: int) -> HttpResponse:
 @school_role_required(*STAFF_ROLES)
 def windows(request: SchoolRequest) -> HttpResponse:
     current = SchoolDayWindow.objects.for_school(request.school)
-    by_day = {day: [w for w in current if w.weekday == day.value] for day in SchoolDayWindow.Weekday}
+    by_day = {
+        day: [w for w in current if w.weekday == day.value] for day in SchoolDayWindow.Weekday
+    }
     return render(request, "schools/windows.html", {"by_day": by_day})
 
 
@@ -156,7 +185,9 @@ def windows_edit(request: SchoolRequest) -> HttpResponse:
 @require_GET
 @school_role_required(*SETUP_ROLES)
 def primary_list(request: SchoolRequest) -> HttpResponse:
-    primaries = FeederPrimary.objects.for_school(request.school).annotate(pupil_count=Count("pupils"))
+    primaries = FeederPrimary.objects.for_school(request.school).annotate(
+        pupil_count=Count("pupils")
+    )
     return render(request, "schools/primary_list.html", {"primaries": primaries})
 
 
@@ -166,14 +197,20 @@ def primary_edit(request: SchoolRequest, primary_pk: int | None = None) -> HttpR
     primary = None
     if primary_pk is not None:
         primary = get_object_or_404(FeederPrimary.objects.for_school(request.school), pk=primary_pk)
-    form = FeederPrimaryForm(request.POST or None, instance=FeederPrimary.objects.get(pk=primary.pk) if primary else None)
+    form = FeederPrimaryForm(
+        request.POST or None, instance=FeederPrimary.objects.get(pk=primary.pk) if primary else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 if primary is None:
-                    services.add_feeder_primary(school=request.school, by=request.user, **form.cleaned_data)
+                    services.add_feeder_primary(
+                        school=request.school, by=request.user, **form.cleaned_data
+                    )
                 else:
-                    services.update_feeder_primary(primary=primary, by=request.user, **form.cleaned_data)
+                    services.update_feeder_primary(
+                        primary=primary, by=request.user, **form.cleaned_data
+                    )
         except ValidationError as error:
             add_validation_error(form, error)
         else:

@@ -1,0 +1,56 @@
+"""Helpers later capabilities use to prove their pages keep schools and roles apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def school_url_names(namespaces: Iterable[str] | None = None) -> set[str]:
+    """Every named URL under /s/<school_slug>/, as "namespace:name"."""
+    names: set[str] = set()
+
+    def walk(patterns: list, prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            elif (
+                isinstance(entry, URLPattern)
+                and entry.name
+                and "<slug:school_slug>" in prefix + str(entry.pattern)
+            ) and (namespaces is None or namespace in namespaces):
+                names.add(f"{namespace}:{entry.name}")
+
+    walk(get_resolver().url_patterns, "", None)
+    return names
+
+
+def assert_other_school_gets_404(
+    client: Client, url: str, *, methods: Iterable[str] = ("get", "post")
+) -> None:
+    """A member of another school gets 404 for the URL, exactly as for a missing row."""
+    for method in methods:
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, (
+            f"{method.upper()} {url} gave {response.status_code}, not 404"
+        )
+
+
+def assert_wrong_role_refused(
+    client: Client, url: str, *, methods: Iterable[str] = ("get",)
+) -> None:
+    """A member of the school without the right role gets 403 (or 404 where existence is private)."""
+    for method in methods:
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 404), (
+            f"{method.upper()} {url} gave {response.status_code}"
+        )
+
+
+def assert_anonymous_sent_to_login(client: Client, url: str) -> None:
+    """Someone not signed in is sent to the sign-in page, never shown the page."""
+    response = client.get(url)
+    assert response.status_code == 302, f"GET {url} gave {response.status_code}, not a redirect"
+    assert response["Location"].startswith("/accounts/login/"), response["Location"]
