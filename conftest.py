@@ -1,6 +1,9 @@
-"""People with roles, in two schools, for every test."""
+"""People with roles, in two schools, for every test; and the browser set-up."""
 
 from __future__ import annotations
+
+import os
+import shutil
 
 import pytest
 
@@ -69,3 +72,39 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# --- Browser tests (Playwright driving Debian's Chromium) ---------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Use Debian's chromium: Playwright's own browser download is not available here."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        reason = "Chromium is not installed (apt-get install chromium); browser tests need it."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} Under CI a missing browser is a failure.")
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_errors(page):
+    """Console errors the page logged (a CSP violation shows up here)."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

@@ -70,6 +70,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Our apps first, so their templates (sign-in, passwords) win over the admin's.
+    "peermentoring.core",
+    "peermentoring.schools",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,8 +86,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "peermentoring.core",
-    "peermentoring.schools",
 ]
 
 MIDDLEWARE = [

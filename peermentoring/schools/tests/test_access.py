@@ -1,0 +1,410 @@
+"""Who may reach each school page: the school in the URL and the person's role.
+
+`ACCESS` is the specification. Every URL under /s/<school_slug>/ must appear in
+it (a new page that is not added fails the suite), and every rule is checked
+against the running views: other schools get 404, anonymous visitors are sent
+to log in, the wrong roles are refused and the right ones let in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pytest
+from django.urls import reverse
+
+from peermentoring.core.factories import (
+    FeederPrimaryFactory,
+    MembershipFactory,
+    PupilFactory,
+    TrustFactory,
+    UserFactory,
+    pupil_member,
+)
+from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
+from peermentoring.core.roles import Role
+from peermentoring.core.testing import (
+    assert_anonymous_sent_to_login,
+    assert_other_school_gets_404,
+    assert_wrong_role_refused,
+    school_url_names,
+)
+from peermentoring.schools.calendar import academic_year_name, default_term_dates
+from peermentoring.schools.models import AcademicYear, PupilImport, School, Term
+
+# --- Building the rows a URL points at -------------------------------------------------
+
+RowBuilder = Callable[[School, User], dict[str, int]]
+
+
+def _term(school: School, viewer: User) -> dict[str, int]:
+    year = AcademicYear.objects.create(
+        school=school,
+        name=academic_year_name(2025),
+        starts_on=dt.date(2025, 9, 1),
+        ends_on=dt.date(2026, 7, 31),
+    )
+    for dates in default_term_dates(2025):
+        Term.objects.create(
+            academic_year=year,
+            name=dates.name,
+            starts_on=dates.starts_on,
+            ends_on=dates.ends_on,
+            half_term_starts_on=dates.half_term_starts_on,
+            half_term_ends_on=dates.half_term_ends_on,
+        )
+    return {"term_pk": year.terms.get(name=Term.Name.AUTUMN).pk}
+
+
+def _primary(school: School, viewer: User) -> dict[str, int]:
+    return {"primary_pk": FeederPrimaryFactory(school=school, name="Hollybush Primary").pk}
+
+
+def _pupil(school: School, viewer: User) -> dict[str, int]:
+    return {"pupil_pk": PupilFactory(school=school, given_name="Rowan").pk}
+
+
+def _import(school: School, viewer: User) -> dict[str, int]:
+    report = PupilImport.objects.create(
+        school=school,
+        filename="pupils.csv",
+        file_format="csv",
+        outcome=PupilImport.Outcome.CHECKED,
+    )
+    return {"import_pk": report.pk}
+
+
+def _membership(school: School, viewer: User) -> dict[str, int]:
+    return {"membership_pk": pupil_member(school, Role.PUPIL, given_name="Ffion").pk}
+
+
+def _notification(school: School, viewer: User) -> dict[str, int]:
+    # Addressed to the person asking, so only the school can keep them out.
+    notification = Notification.objects.create(
+        school=school, recipient=viewer, title="A referral is waiting", url="/"
+    )
+    return {"notification_pk": notification.pk}
+
+
+def _failed_email(school: School, viewer: User) -> dict[str, int]:
+    email = OutboundEmail.objects.create(
+        school=school,
+        to_address="office@example.org",
+        subject="Referral",
+        body="Hello",
+        status=OutboundEmail.Status.FAILED,
+        attempts=5,
+    )
+    return {"email_pk": email.pk}
+
+
+# --- The table ----------------------------------------------------------------------
+
+GET = ("get",)
+POST = ("post",)
+GET_POST = ("get", "post")
+
+EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN})
+SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
+ADMIN = frozenset({Role.SCHOOL_ADMIN})
+AUDIT = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
+
+
+class Access(NamedTuple):
+    roles: frozenset[str]
+    rows: RowBuilder | None  # the URL's row kwargs, built in the given school
+    methods: tuple[str, ...]  # the methods the view answers
+
+
+ACCESS: dict[str, Access] = {
+    "schools:home": Access(EVERYONE, None, GET),
+    "schools:settings": Access(ADMIN, None, GET_POST),
+    "schools:calendar": Access(STAFF, None, GET),
+    "schools:academic-year-create": Access(ADMIN, None, GET_POST),
+    "schools:term-edit": Access(ADMIN, _term, GET_POST),
+    "schools:windows": Access(STAFF, None, GET),
+    "schools:windows-edit": Access(ADMIN, None, GET_POST),
+    "schools:primary-list": Access(SETUP, None, GET),
+    "schools:primary-create": Access(SETUP, None, GET_POST),
+    "schools:primary-edit": Access(SETUP, _primary, GET_POST),
+    "schools:pupil-list": Access(STAFF, None, GET),
+    "schools:pupil-detail": Access(STAFF, _pupil, GET),
+    "schools:pupil-account-create": Access(ADMIN, _pupil, GET_POST),
+    "schools:pupil-import": Access(ADMIN, None, GET_POST),
+    "schools:import-detail": Access(ADMIN, _import, GET),
+    "schools:people": Access(ADMIN, None, GET),
+    "schools:staff-account-create": Access(ADMIN, None, GET_POST),
+    "schools:membership-detail": Access(ADMIN, _membership, GET_POST),
+    "schools:password-reset": Access(ADMIN, _membership, POST),
+    "schools:membership-toggle": Access(ADMIN, _membership, POST),
+    "core:notification-list": Access(EVERYONE, None, GET),
+    "core:notification-open": Access(EVERYONE, _notification, POST),
+    "core:notification-read-all": Access(EVERYONE, None, POST),
+    "core:audit-list": Access(AUDIT, None, GET),
+    "core:email-list": Access(ADMIN, None, GET),
+    "core:email-retry": Access(ADMIN, _failed_email, POST),
+}
+
+URL_NAMES = sorted(ACCESS)
+ROW_URL_NAMES = sorted(name for name, access in ACCESS.items() if access.rows)
+ALLOWED = [(name, role) for name in URL_NAMES for role in Role if role in ACCESS[name].roles]
+REFUSED = [(name, role) for name in URL_NAMES for role in Role if role not in ACCESS[name].roles]
+
+
+def school_url(name: str, slug: str, rows_in: School, viewer: User) -> str:
+    """The URL for `name` under `slug`, pointing at rows made in `rows_in`."""
+    builder = ACCESS[name].rows
+    kwargs = builder(rows_in, viewer) if builder else {}
+    return reverse(name, kwargs={"school_slug": slug, **kwargs})
+
+
+def refused_method(methods: tuple[str, ...]) -> str | None:
+    """The method a GET-only or POST-only view turns away with 405."""
+    other = [m for m in ("get", "post") if m not in methods]
+    return other[0] if other else None
+
+
+@pytest.fixture
+def person_with(request, school):
+    """A member of `school` holding the role, using the shared fixtures where there is one."""
+
+    def make(role: str) -> User:
+        fixture = {
+            Role.COORDINATOR: "coordinator",
+            Role.SAFEGUARDING_LEAD: "dsl",
+            Role.SCHOOL_ADMIN: "school_admin",
+            Role.MENTOR: "mentor",
+            Role.MENTEE: "mentee",
+        }.get(role)
+        if fixture:
+            return request.getfixturevalue(fixture)
+        if role == Role.PUPIL:
+            return pupil_member(school, Role.PUPIL, given_name="Zara", year_group=8).user
+        return MembershipFactory(
+            user=UserFactory(first_name="Tess"), school=school, role=Role.TRUST_LEAD
+        ).user
+
+    return make
+
+
+# --- The table covers every page ------------------------------------------------------
+
+
+def test_every_school_url_is_in_the_access_table():
+    assert set(ACCESS) == school_url_names()
+
+
+def test_every_role_is_allowed_somewhere_and_refused_somewhere_by_the_table():
+    # Guards the table itself: a typo making every role allowed everywhere would hide refusals.
+    assert {role for _, role in ALLOWED} == set(Role)
+    assert {role for _, role in REFUSED} == set(Role)
+
+
+# --- Another school's pages and rows ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_a_member_of_another_school_gets_404_on_this_schools_pages(
+    name, school, other_school_admin, client_for
+):
+    client = client_for(other_school_admin)
+    url = school_url(name, school.slug, school, other_school_admin)
+    audit_before = AuditEntry.objects.count()
+
+    assert_other_school_gets_404(client, url, methods=ACCESS[name].methods)
+
+    assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in URL_NAMES if refused_method(ACCESS[n].methods) is not None]
+)
+def test_the_method_a_page_does_not_take_gives_another_school_the_same_answer_as_no_school(
+    name, school, other_school_admin
+):
+    # GET-only and POST-only views answer the other method with 405 before looking at
+    # the school; that is only safe if a school that does not exist gets the same 405.
+    client = client_for(other_school_admin)
+    method = refused_method(ACCESS[name].methods)
+    real = getattr(client, method)(school_url(name, school.slug, school, other_school_admin))
+    missing = getattr(client, method)(
+        school_url(name, "no-such-school", school, other_school_admin)
+    )
+
+    assert real.status_code == missing.status_code == 405
+
+
+@pytest.mark.parametrize("name", ROW_URL_NAMES)
+def test_a_member_of_another_school_gets_404_for_this_schools_row_under_their_own_slug(
+    name, school, other_school, other_school_admin, client_for
+):
+    client = client_for(other_school_admin)
+    url = school_url(name, other_school.slug, school, other_school_admin)
+    audit_before = AuditEntry.objects.count()
+
+    assert_other_school_gets_404(client, url, methods=ACCESS[name].methods)
+
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_another_schools_failed_email_is_not_retried_under_their_own_slug(
+    school, other_school, other_school_admin, client_for
+):
+    client = client_for(other_school_admin)
+    email_pk = _failed_email(school, other_school_admin)["email_pk"]
+
+    client.post(reverse("core:email-retry", args=[other_school.slug, email_pk]))
+
+    assert OutboundEmail.objects.get(pk=email_pk).status == OutboundEmail.Status.FAILED
+
+
+def test_another_schools_pupil_keeps_their_access_when_toggled_under_their_own_slug(
+    school, other_school, other_school_admin, client_for
+):
+    client = client_for(other_school_admin)
+    membership = pupil_member(school, Role.PUPIL)
+
+    client.post(reverse("schools:membership-toggle", args=[other_school.slug, membership.pk]))
+
+    membership.refresh_from_db()
+    assert membership.is_active
+
+
+# --- Anonymous visitors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_an_anonymous_visitor_is_sent_to_log_in(name, client, school, coordinator):
+    url = school_url(name, school.slug, school, coordinator)
+    audit_before = AuditEntry.objects.count()
+
+    if "get" in ACCESS[name].methods:
+        assert_anonymous_sent_to_login(client, url)
+    if "post" in ACCESS[name].methods:
+        response = client.post(url)
+        assert response.status_code == 302, f"POST {url} gave {response.status_code}"
+        assert response["Location"].startswith("/accounts/login/"), response["Location"]
+
+    assert AuditEntry.objects.count() == audit_before
+
+
+# --- Roles within the school -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "role"), REFUSED)
+def test_a_member_without_an_allowed_role_is_refused(name, role, school, person_with, client_for):
+    user = person_with(role)
+    client = client_for(user)
+    url = school_url(name, school.slug, school, user)
+    audit_before = AuditEntry.objects.count()
+
+    assert_wrong_role_refused(client, url, methods=ACCESS[name].methods)
+
+    assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize(("name", "role"), ALLOWED)
+def test_a_member_with_an_allowed_role_is_let_in(name, role, school, person_with, client_for):
+    user = person_with(role)
+    client = client_for(user)
+    url = school_url(name, school.slug, school, user)
+
+    if "get" in ACCESS[name].methods:
+        response = client.get(url)
+        assert response.status_code == 200, f"GET {url} gave {response.status_code}"
+    else:
+        assert client.get(url).status_code == 405
+        response = client.post(url)
+        assert response.status_code == 302, f"POST {url} gave {response.status_code}"
+        assert not response["Location"].startswith("/accounts/login/")
+
+
+# --- The trust dashboard -----------------------------------------------------------------
+
+
+@pytest.fixture
+def trust(school):
+    trust = TrustFactory(name="Riverside Learning Trust", slug="riverside")
+    school.trust = trust
+    school.save(update_fields=["trust"])
+    return trust
+
+
+def trust_lead_of(school: School) -> User:
+    return MembershipFactory(
+        user=UserFactory(first_name="Tariq"), school=school, role=Role.TRUST_LEAD
+    ).user
+
+
+def test_a_trust_lead_of_a_school_in_the_trust_sees_the_trust_dashboard(client_for, trust, school):
+    client = client_for(trust_lead_of(school))
+
+    response = client.get(f"/t/{trust.slug}/")
+
+    assert response.status_code == 200
+    assert "Riverside Learning Trust" in response.text
+    assert "Oakbrook Academy" in response.text
+
+
+def test_a_coordinator_who_is_not_a_trust_lead_gets_404_from_the_trust_dashboard(
+    client_for, trust, coordinator
+):
+    response = client_for(coordinator).get(f"/t/{trust.slug}/")
+
+    assert response.status_code == 404
+
+
+def test_a_trust_lead_of_another_trust_gets_404_from_the_trust_dashboard(
+    client_for, trust, other_school
+):
+    other_school.trust = TrustFactory(name="Hillside Trust", slug="hillside")
+    other_school.save(update_fields=["trust"])
+    client = client_for(trust_lead_of(other_school))
+
+    response = client.get(f"/t/{trust.slug}/")
+
+    assert response.status_code == 404
+
+
+def test_a_trust_lead_whose_access_is_switched_off_gets_404_from_the_trust_dashboard(
+    client_for, trust, school
+):
+    lead = trust_lead_of(school)
+    lead.memberships.update(is_active=False)
+    client = client_for(lead)
+
+    assert client.get(f"/t/{trust.slug}/").status_code == 404
+
+
+def test_an_anonymous_visitor_to_the_trust_dashboard_is_sent_to_log_in(client, trust):
+    assert_anonymous_sent_to_login(client, f"/t/{trust.slug}/")
+
+
+def test_the_trust_dashboard_shows_counts_but_no_pupil_names(client_for, trust, school):
+    PupilFactory(school=school, given_name="Evangeline", family_name="Thistlewood", year_group=7)
+    client = client_for(trust_lead_of(school))
+
+    response = client.get(f"/t/{trust.slug}/")
+
+    assert response.status_code == 200
+    assert [s.pupils for s in response.context["schools"]] == [1]
+    assert "Evangeline" not in response.text
+    assert "Thistlewood" not in response.text
+
+
+# --- The Django admin --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/core/auditentry/", "/admin/core/user/"])
+def test_the_django_admin_sends_a_school_admin_who_is_not_a_superuser_to_its_login(
+    path, client_for, school_admin
+):
+    assert not school_admin.is_superuser
+
+    response = client_for(school_admin).get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
