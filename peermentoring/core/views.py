@@ -148,10 +148,10 @@ def trust_dashboard(request: HttpRequest, trust_slug: str) -> HttpResponse:
     if not is_lead:
         raise Http404("No such trust")
     schools = School.objects.filter(trust=trust).annotate(
-        pupils=Count("pupils", filter=Q(pupils__is_on_roll=True), distinct=True),
-        year7=Count(
+        pupil_count=Count("pupils", filter=Q(pupils__is_on_roll=True), distinct=True),
+        year7_count=Count(
             "pupils", filter=Q(pupils__is_on_roll=True, pupils__year_group=7), distinct=True
         ),
-        primaries=Count("feeder_primaries", distinct=True),
+        primary_count=Count("feeder_primaries", distinct=True),
     )
     return render(request, "core/trust_dashboard.html", {"trust": trust, "schools": schools})
