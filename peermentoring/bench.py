@@ -1,0 +1,69 @@
+"""Measured figures for the foundation: `make bench` prints them; nothing here asserts a time.
+
+- pupil import: a 5,000-row SIMS-style CSV, first import and a re-import of the same file;
+- the pupil list page (50 rows) and the school home page, requests per second in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+
+def main() -> None:
+    folder = tempfile.mkdtemp(prefix="pm-bench-")
+    os.environ.setdefault("SQLITE_PATH", os.path.join(folder, "bench.sqlite3"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peermentoring.settings")
+    os.environ["DEBUG"] = "true"
+    import django
+
+    django.setup()
+    import random
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from peermentoring.core.roles import Role
+    from peermentoring.schools import services
+    from peermentoring.schools.demo import _pupil_csv
+
+    call_command("migrate", verbosity=0)
+    school = services.create_school(name="Bench Academy", slug="bench", by=None)
+    admin = services.create_staff_account(
+        school=school,
+        email="bench@example.org",
+        first_name="B",
+        last_name="Admin",
+        role=Role.SCHOOL_ADMIN,
+        by=None,
+        password="bench-password-123",
+    ).user
+    data = _pupil_csv(random.Random(1), 1000, 10001, ["Meadowside Primary"])
+    rows = data.count(b"\n") - 1
+
+    started = time.perf_counter()
+    report = services.import_pupils(school=school, data=data, filename="bench.csv", by=admin)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    again = services.import_pupils(school=school, data=data, filename="bench.csv", by=admin)
+    second = time.perf_counter() - started
+    print(f"database: {django.db.connection.vendor}")
+    print(
+        f"pupil import, {rows} rows: first {first:.2f} s ({rows / first:,.0f} rows/s, "
+        f"{report.created} created); re-import {second:.2f} s ({again.unchanged} unchanged)"
+    )
+
+    client = Client()
+    client.force_login(admin, backend="peermentoring.core.auth.EmailOrUsernameBackend")
+    for label, url in (("pupil list (50 rows)", "/s/bench/pupils/"), ("school home", "/s/bench/")):
+        client.get(url)
+        count, started = 200, time.perf_counter()
+        for _ in range(count):
+            assert client.get(url).status_code == 200
+        elapsed = time.perf_counter() - started
+        print(f"{label}: {count / elapsed:,.0f} requests/s in one process ({elapsed / count * 1000:.1f} ms each)")
+
+
+if __name__ == "__main__":
+    main()
