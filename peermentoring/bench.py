@@ -37,7 +37,7 @@ def main() -> None:
         last_name="Admin",
         role=Role.SCHOOL_ADMIN,
         by=None,
-        password="bench-password-123",
+        password="bench-password-123",  # noqa: S106 - a throw-away bench database
     ).user
     data = _pupil_csv(random.Random(1), 1000, 10001, ["Meadowside Primary"])
     rows = data.count(b"\n") - 1
@@ -62,7 +62,9 @@ def main() -> None:
         for _ in range(count):
             assert client.get(url).status_code == 200
         elapsed = time.perf_counter() - started
-        print(f"{label}: {count / elapsed:,.0f} requests/s in one process ({elapsed / count * 1000:.1f} ms each)")
+        print(
+            f"{label}: {count / elapsed:,.0f} requests/s in one process ({elapsed / count * 1000:.1f} ms each)"
+        )
 
 
 if __name__ == "__main__":

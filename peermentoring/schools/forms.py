@@ -8,6 +8,7 @@ from django.conf import settings
 
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 from peermentoring.schools.models import FeederPrimary, School, SchoolDayWindow, Term
+from peermentoring.schools.pupil_files import FILE_TOO_BIG, megabytes
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -166,8 +167,7 @@ class PupilImportForm(forms.Form):
         limit = settings.PUPIL_IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_000_000:.1f} MB; the largest pupil file accepted "
-                f"is {limit // 1_000_000} MB."
+                FILE_TOO_BIG.format(size=megabytes(upload.size), limit=megabytes(limit))
             )
         return upload
 

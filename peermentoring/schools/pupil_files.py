@@ -43,6 +43,11 @@ UPN_PATTERN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 MAX_ROWS = 20_000
 
 
+def megabytes(size: int) -> str:
+    """A size for people: "1.2", "5", "0.5" (megabytes)."""
+    return f"{size / 1_000_000:.1f}".removesuffix(".0")
+
+
 class PupilFileError(ValueError):
     """The file as a whole cannot be read; nothing in it is used."""
 
@@ -76,6 +81,8 @@ class ParsedFile:
     rows: list[PupilRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    # PupilRow fields the file has no column for: it says nothing about them.
+    absent: frozenset[str] = frozenset()
 
 
 # Column names as schools' systems write them, squashed to lower-case letters and digits.
@@ -123,6 +130,19 @@ US_GRADE_TO_NC_YEAR = {f"{grade:02d}": grade + 1 for grade in range(1, 13)}
 ONEROSTER_YEAR_COLUMNS = ("metadatayeargroup", "metadatancyear", "metadatayear", "yeargroup")
 ONEROSTER_FORM_COLUMNS = ("metadataformgroup", "metadataregistrationgroup", "metadataform")
 ONEROSTER_HOUSE_COLUMNS = ("metadatahouse",)
+# The users.csv columns read into a pupil: only these are checked for formulas.
+ONEROSTER_READ_COLUMNS = (
+    "sourcedid",
+    "givenname",
+    "familyname",
+    "preferredgivenname",
+    "identifier",
+    "userids",
+    "grades",
+    *ONEROSTER_YEAR_COLUMNS,
+    *ONEROSTER_FORM_COLUMNS,
+    *ONEROSTER_HOUSE_COLUMNS,
+)
 
 
 def squash(name: str) -> str:
@@ -186,7 +206,7 @@ def _unzip(data: bytes, limit: int) -> dict[str, bytes]:
         if name in {"users.csv", "orgs.csv", "demographics.csv", "roles.csv"}:
             if info.file_size > limit:
                 raise PupilFileError(
-                    FILE_TOO_BIG.format(size=info.file_size // 1_000_000, limit=limit // 1_000_000)
+                    FILE_TOO_BIG.format(size=megabytes(info.file_size), limit=megabytes(limit))
                 )
             files[name] = bundle.read(info)
     return files
@@ -317,7 +337,7 @@ def _parse_mis(rows: list[list[str]], today: dt.date, file_format: str) -> Parse
     missing = [COLUMN_LABELS[name] for name in MIS_REQUIRED if name not in columns]
     if missing:
         raise PupilFileError(MISSING_COLUMNS.format(columns=", ".join(missing)))
-    parsed = ParsedFile(file_format=file_format)
+    parsed = ParsedFile(file_format=file_format, absent=frozenset(MIS_COLUMNS) - columns.keys())
     candidates = []
     for line, record in records:
         values = {name: record.get(column, "").strip() for name, column in columns.items()}
@@ -384,7 +404,18 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
         _, demo_records = _records(_read_csv(files["demographics.csv"]))
         demographics = {r.get("sourcedid", ""): r for _, r in demo_records}
 
-    parsed = ParsedFile(file_format="OneRoster")
+    absent = {
+        name
+        for name, names in (
+            ("preferred_name", ("preferredgivenname",)),
+            ("form_group", ONEROSTER_FORM_COLUMNS),
+            ("house", ONEROSTER_HOUSE_COLUMNS),
+        )
+        if not set(names) & set(header)
+    }
+    if "demographics.csv" not in files:
+        absent |= {"date_of_birth", "gender"}
+    parsed = ParsedFile(file_format="OneRoster", absent=frozenset(absent))
     candidates = []
     for line, record in records:
         source_id = record.get("sourcedid", "").strip()
@@ -410,7 +441,9 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
                 )
                 continue
         formula = [
-            p for name, value in record.items() if (p := _formula_problem(line, name, value))
+            p
+            for name in ONEROSTER_READ_COLUMNS
+            if (p := _formula_problem(line, name, record.get(name, "")))
         ]
         if formula:
             parsed.problems.extend(formula)
@@ -461,7 +494,7 @@ def parse_pupil_file(
     today = today or dt.date.today()
     if len(data) > max_bytes:
         raise PupilFileError(
-            FILE_TOO_BIG.format(size=round(len(data) / 1_000_000, 1), limit=max_bytes // 1_000_000)
+            FILE_TOO_BIG.format(size=megabytes(len(data)), limit=megabytes(max_bytes))
         )
     if not data.strip():
         raise PupilFileError(FILE_EMPTY)

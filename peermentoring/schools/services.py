@@ -498,7 +498,8 @@ PUPIL_IMPORT_FIELDS = (
     "admission_number",
     "source_id",
 )
-IDENTIFIER_CLASH = "{label} {value} already belongs to {pupil}, a different pupil in this file."
+IDENTIFIER_CLASH = "{label} {value} already belongs to {pupil}, a different pupil at this school."
+MATCHED_TWICE = "This row and line {line} are both {pupil}; a pupil may be on one line only."
 
 
 class _DryRun(Exception):
@@ -532,8 +533,15 @@ def _apply_rows(
     problems: list[Problem] = []
     to_create: list[Pupil] = []
     updates: list[tuple[Pupil, dict[str, list[object]]]] = []
+    matched: dict[int, tuple[int, str]] = {}  # pupil pk -> first line matching it, name held
     for row in parsed.rows:
         pupil = _match_existing(row, by_admission, by_upn, by_source)
+        if pupil is not None:
+            if pupil.pk in matched:
+                line, name = matched[pupil.pk]
+                problems.append(Problem(row.line, MATCHED_TWICE.format(line=line, pupil=name)))
+            else:
+                matched[pupil.pk] = (row.line, str(pupil))
         for label, value, index in (
             ("Admission number", row.admission_number, by_admission),
             ("UPN", row.upn, by_upn),
@@ -560,6 +568,9 @@ def _apply_rows(
         for name, value in values.items():
             # An empty identifier in the file never wipes one the school already holds.
             if name in {"upn", "admission_number", "source_id"} and not value:
+                continue
+            # Nor does a column the file lacks wipe what the school holds.
+            if name in parsed.absent:
                 continue
             setattr(pupil, name, value)
         if primary is not None:
