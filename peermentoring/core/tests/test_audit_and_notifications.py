@@ -77,14 +77,14 @@ def test_a_pupil_without_an_address_gets_only_the_in_app_message(
     assert mail.outbox == [] and not OutboundEmail.objects.exists()
 
 
+# The worker closes its database connection when done, so this test commits for real.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
-def test_with_the_database_queue_the_worker_sends_it_not_the_request(
-    school, coordinator, django_capture_on_commit_callbacks
-):
+def test_with_the_database_queue_the_worker_sends_it_not_the_request(school, coordinator):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         notify(recipient=coordinator, school=school, title="Supervision moved", body="Thursday")
     assert mail.outbox == []
     assert DBTaskResult.objects.count() == 1
