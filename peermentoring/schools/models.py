@@ -79,6 +79,7 @@ class AcademicYear(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")),
                 name="schools_academicyear_ends_after_start",
+                violation_error_message="The academic year must end after it starts.",
             ),
         ]
 
@@ -116,7 +117,9 @@ class Term(models.Model):
                 fields=["academic_year", "name"], name="schools_term_one_of_each"
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")), name="schools_term_ends_after_start"
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="schools_term_ends_after_start",
+                violation_error_message="The term must end after it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(half_term_starts_on__isnull=True, half_term_ends_on__isnull=True)
@@ -126,6 +129,9 @@ class Term(models.Model):
                     half_term_ends_on__lt=models.F("ends_on"),
                 ),
                 name="schools_term_half_term_inside_term",
+                violation_error_message=(
+                    "The half-term must start after the term starts and end before it ends."
+                ),
             ),
         ]
 
@@ -179,6 +185,7 @@ class SchoolDayWindow(models.Model):
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="schools_window_ends_after_start",
+                violation_error_message="The end must be after the start.",
             ),
             models.CheckConstraint(
                 condition=Q(weekday__gte=0, weekday__lte=4), name="schools_window_weekday"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,8 +33,12 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "schools/pupil_list.html" + ("#pupil-results" if request.htmx else "")
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    # After the back button htmx may ask for the whole page again: give it the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "schools/pupil_list.html" + ("#pupil-results" if partial else "")
+    response = render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

@@ -47,6 +47,7 @@ from peermentoring.schools.pupil_files import (
 
 TERMS_OUT_OF_ORDER = "Terms must run Autumn, Spring, Summer without overlapping."
 TERM_OUTSIDE_YEAR = "Every term must fall inside the academic year."
+HALF_TERM_OUTSIDE = "The {term} half-term must start after the term starts and end before it ends."
 YEAR_OVERLAPS = "This academic year overlaps {name}."
 STAFF_ROLE_REQUIRED = (
     "Staff accounts take a staff role: coordinator, safeguarding lead or school admin."
@@ -138,6 +139,10 @@ def _check_terms(starts_on: dt.date, ends_on: dt.date, terms: Sequence[TermDates
             raise ValidationError(TERMS_OUT_OF_ORDER)
     if terms[0].starts_on < starts_on or terms[-1].ends_on > ends_on:
         raise ValidationError(TERM_OUTSIDE_YEAR)
+    for term in terms:
+        start, end = term.half_term_starts_on, term.half_term_ends_on
+        if (start or end) and not (start and end and term.starts_on < start <= end < term.ends_on):
+            raise ValidationError(HALF_TERM_OUTSIDE.format(term=Term.Name(term.name).label))
 
 
 @transaction.atomic
@@ -202,7 +207,10 @@ def update_term(
     _check_terms(
         year.starts_on,
         year.ends_on,
-        [TermDates(t.name, t.starts_on, t.ends_on) for t in terms],
+        [
+            TermDates(t.name, t.starts_on, t.ends_on, t.half_term_starts_on, t.half_term_ends_on)
+            for t in terms
+        ],
     )
     term.full_clean()
     term.save(update_fields=list(TERM_FIELDS))

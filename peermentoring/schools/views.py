@@ -29,7 +29,14 @@ from peermentoring.schools.forms import (
     TermForm,
     WindowsForm,
 )
-from peermentoring.schools.models import AcademicYear, FeederPrimary, Pupil, SchoolDayWindow, Term
+from peermentoring.schools.models import (
+    AcademicYear,
+    FeederPrimary,
+    Pupil,
+    School,
+    SchoolDayWindow,
+    Term,
+)
 
 ANY_ROLE: tuple[str, ...] = ()
 SETUP_ROLES = (Role.SCHOOL_ADMIN, Role.COORDINATOR)
@@ -66,7 +73,8 @@ def school_home(request: SchoolRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @school_role_required(Role.SCHOOL_ADMIN)
 def school_settings(request: SchoolRequest) -> HttpResponse:
-    form = SchoolForm(request.POST or None, instance=request.school)
+    # The form edits a copy, so a refused change never shows on the page as if saved.
+    form = SchoolForm(request.POST or None, instance=School.objects.get(pk=request.school.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_school(
