@@ -28,15 +28,15 @@ NOT_A_TABLE = "The file could not be read as CSV or Excel: {detail}"
 MISSING_COLUMNS = "The file has no column for: {columns}. The first row must hold column names."
 NO_ROWS = "The file has column names but no pupils."
 ZIP_WITHOUT_USERS = "The zip file holds no OneRoster users.csv."
-FORMULA_CELL = "{column} starts with “{char}”, which a spreadsheet would run as a formula."
+FORMULA_CELL = "The {column} cell starts with “{char}”, which a spreadsheet would run as a formula."
 BAD_YEAR = "Year group “{value}” is not a year group; the scheme takes Years 7 to 11."
 BAD_DATE = "Date of birth “{value}” is not a date (use DD/MM/YYYY)."
 UNLIKELY_DATE = "Date of birth {value} is not a secondary pupil's."
 BAD_UPN = "UPN “{value}” is not 13 characters: a letter, 11 digits, then a digit or letter."
 NO_IDENTIFIER = "The row has no admission number or UPN, so it cannot be matched later."
 REPEATED_KEY = "{label} {value} is also on line {line}."
-REQUIRED_VALUE = "{column} is empty."
-TOO_LONG = "{column} is longer than {limit} characters."
+REQUIRED_VALUE = "The {column} is empty."
+TOO_LONG = "The {column} is longer than {limit} characters."
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UPN_PATTERN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
