@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     # Our apps first, so their templates (sign-in, passwords) win over the admin's.
     "peermentoring.core",
     "peermentoring.schools",
+    "peermentoring.recruitment",
+    "peermentoring.training",
+    "peermentoring.matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

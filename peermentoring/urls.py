@@ -34,4 +34,7 @@ urlpatterns = [
     path("t/<slug:trust_slug>/", core_views.trust_dashboard, name="trust-dashboard"),
     path("s/<slug:school_slug>/", include("peermentoring.schools.urls")),
     path("s/<slug:school_slug>/", include("peermentoring.core.urls")),
+    path("s/<slug:school_slug>/recruitment/", include("peermentoring.recruitment.urls")),
+    path("s/<slug:school_slug>/training/", include("peermentoring.training.urls")),
+    path("s/<slug:school_slug>/matching/", include("peermentoring.matching.urls")),
 ]

@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from peermentoring.core.roles import Role
+
+# The access table: every page under /s/<school_slug>/, who may use it and how to
+# build the rows its URL points at. `schools/tests/test_access.py` checks every
+# entry against the running views; each app lists its pages in <app>/tests/access.py
+# as `ACCESS = {"app:url-name": Access(roles, row_builder, methods)}`.
+RowBuilder = Callable[[Any, Any], dict[str, int]]  # (school, viewer) -> URL kwargs
+
+GET = ("get",)
+POST = ("post",)
+GET_POST = ("get", "post")
+EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN})
+SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
+ADMIN = frozenset({Role.SCHOOL_ADMIN})
+AUDIT = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
+
+
+class Access(NamedTuple):
+    roles: frozenset[str]
+    rows: RowBuilder | None  # the URL's row kwargs, built in the given school
+    methods: tuple[str, ...]  # the methods the view answers
+
+
+def app_access_tables() -> dict[str, Access]:
+    """The access tables of every app other than core and schools."""
+    table: dict[str, Access] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("peermentoring.") or config.label in {"core", "schools"}:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.access")
+        except ModuleNotFoundError:
+            continue
+        table.update(module.ACCESS)
+    return table
 
 
 def school_url_names(namespaces: Iterable[str] | None = None) -> set[str]:

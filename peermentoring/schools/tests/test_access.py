@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import NamedTuple
 
 import pytest
 from django.urls import reverse
@@ -27,6 +25,16 @@ from peermentoring.core.factories import (
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
 from peermentoring.core.roles import Role
 from peermentoring.core.testing import (
+    ADMIN,
+    AUDIT,
+    EVERYONE,
+    GET,
+    GET_POST,
+    POST,
+    SETUP,
+    STAFF,
+    Access,
+    app_access_tables,
     assert_anonymous_sent_to_login,
     assert_other_school_gets_404,
     assert_wrong_role_refused,
@@ -43,8 +51,6 @@ def quick_password_hashing(settings):
 
 
 # --- Building the rows a URL points at -------------------------------------------------
-
-RowBuilder = Callable[[School, User], dict[str, int]]
 
 
 def _term(school: School, viewer: User) -> dict[str, int]:
@@ -110,23 +116,6 @@ def _failed_email(school: School, viewer: User) -> dict[str, int]:
 
 # --- The table ----------------------------------------------------------------------
 
-GET = ("get",)
-POST = ("post",)
-GET_POST = ("get", "post")
-
-EVERYONE = frozenset(Role)
-STAFF = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN})
-SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
-ADMIN = frozenset({Role.SCHOOL_ADMIN})
-AUDIT = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
-
-
-class Access(NamedTuple):
-    roles: frozenset[str]
-    rows: RowBuilder | None  # the URL's row kwargs, built in the given school
-    methods: tuple[str, ...]  # the methods the view answers
-
-
 ACCESS: dict[str, Access] = {
     "schools:home": Access(EVERYONE, None, GET),
     "schools:settings": Access(ADMIN, None, GET_POST),
@@ -155,6 +144,8 @@ ACCESS: dict[str, Access] = {
     "core:email-list": Access(ADMIN, None, GET),
     "core:email-retry": Access(ADMIN, _failed_email, POST),
 }
+# Every other app lists its own pages in <app>/tests/access.py.
+ACCESS.update(app_access_tables())
 
 URL_NAMES = sorted(ACCESS)
 ROW_URL_NAMES = sorted(name for name, access in ACCESS.items() if access.rows)
