@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from peermentoring.core import views as core_views
+from peermentoring.recruitment import pupil_views as recruitment_pupil_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -31,6 +32,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    # A tutor's reference: a signed, expiring link, no account, outside any school's pages.
+    path(
+        "reference/<str:token>/",
+        recruitment_pupil_views.tutor_reference,
+        name="tutor-reference",
+    ),
     path("t/<slug:trust_slug>/", core_views.trust_dashboard, name="trust-dashboard"),
     path("s/<slug:school_slug>/", include("peermentoring.schools.urls")),
     path("s/<slug:school_slug>/", include("peermentoring.core.urls")),

@@ -13,6 +13,8 @@ from peermentoring.core.models import Notification
 SCHOOL_MENU = (
     ("Home", "schools:home"),
     ("Pupils", "schools:pupil-list"),
+    ("Recruitment", "recruitment:round-list"),
+    ("Training", "training:programme"),
     ("Feeder primaries", "schools:primary-list"),
     ("Calendar", "schools:calendar"),
     ("School day", "schools:windows"),

@@ -1,0 +1,152 @@
+"""Recruitment pages for pupils and panels: applying, answering an offer, scoring interviews,
+and the tutor's reference page (a signed link, no account)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peermentoring.core.access import SchoolRequest, school_role_required
+from peermentoring.core.forms import add_validation_error
+from peermentoring.core.roles import Role
+from peermentoring.recruitment import services
+from peermentoring.recruitment.forms import ApplicationForm, ReferenceForm, RespondForm, ScoreForm
+from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
+from peermentoring.recruitment.views import refuse
+
+ANY_ROLE: tuple[str, ...] = ()
+# Staff sit on panels as the staff member; experienced mentors may hold a mentor or pupil role.
+PANEL_ROLES = (
+    Role.COORDINATOR,
+    Role.SAFEGUARDING_LEAD,
+    Role.SCHOOL_ADMIN,
+    Role.MENTOR,
+    Role.PUPIL,
+)
+DRAFT_SAVED = "Your draft is saved. You can come back and finish it before the closing date."
+SUBMITTED = "Your application is sent. Good luck!"
+ACCEPTED = "You have accepted your place. Welcome to the peer mentoring team!"
+DECLINED = "You have turned down your place. Thank you for applying."
+SCORES_SAVED = "Your scores are saved. You can now see the rest of the panel's."
+REFERENCE_THANKS = "Thank you: your reference has been sent to the coordinator."
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*ANY_ROLE)
+def apply(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = get_object_or_404(RecruitmentRound.objects.for_school(request.school), pk=round_pk)
+    pupil = request.membership.pupil
+    application = Application.objects.filter(round=round_, pupil=pupil).first() if pupil else None
+    reason = services.why_cannot_apply(round=round_, membership=request.membership)
+    form = ApplicationForm(request.POST or None, round=round_, application=application)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.save_application(
+                round=round_,
+                membership=request.membership,
+                answers=form.answers(),
+                submit=submit,
+                by=request.user,
+                **{k: form.cleaned_data[k] for k in ("availability", "interests", "languages")},
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, SUBMITTED if submit else DRAFT_SAVED)
+            return redirect("recruitment:apply", request.school.slug, round_.pk)
+    context = {"round": round_, "application": application, "reason": reason, "form": form}
+    return render(request, "recruitment/apply.html", context)
+
+
+@require_POST
+@school_role_required(*ANY_ROLE)
+def offer_respond(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = get_object_or_404(RecruitmentRound.objects.for_school(request.school), pk=round_pk)
+    application = Application.objects.filter(round=round_, pupil=request.membership.pupil).first()
+    form = RespondForm(request.POST)
+    try:
+        if application is None or not form.is_valid():
+            raise ValidationError(services.NOT_OFFERED)
+        if form.cleaned_data["answer"] == "accept":
+            services.accept_offer(application=application, by=request.user)
+            messages.success(request, ACCEPTED)
+        else:
+            reason = form.cleaned_data["reason"]
+            services.decline_offer(application=application, reason=reason, by=request.user)
+            messages.success(request, DECLINED)
+    except ValidationError as error:
+        refuse(request, error)
+    return redirect("recruitment:apply", request.school.slug, round_.pk)
+
+
+@require_GET
+@school_role_required(*PANEL_ROLES)
+def panel_list(request: SchoolRequest) -> HttpResponse:
+    interviews = (
+        Interview.objects.for_school(request.school)
+        .on_panel(request.user)
+        .select_related("application__pupil")
+    )
+    scored = set(interviews.filter(scores__scorer=request.user).values_list("pk", flat=True))
+    return render(
+        request, "recruitment/panel_list.html", {"interviews": interviews, "scored": scored}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*PANEL_ROLES)
+def interview_score(request: SchoolRequest, interview_pk: int) -> HttpResponse:
+    # Only the panel can reach an interview: anyone else gets the same 404 as a missing one.
+    interview = get_object_or_404(
+        Interview.objects.for_school(request.school)
+        .on_panel(request.user)
+        .select_related("application__pupil", "application__round", "staff_member"),
+        pk=interview_pk,
+    )
+    mine = interview.scores.filter(scorer=request.user).first()
+    criteria = interview.application.round.criteria
+    form = ScoreForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and mine is None and form.is_valid():
+        try:
+            services.submit_scores(
+                interview=interview,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, SCORES_SAVED)
+            return redirect("recruitment:interview-score", request.school.slug, interview.pk)
+    # Nobody sees the panel's scores before submitting their own.
+    others = interview.scores.select_related("scorer") if mine else []
+    context = {"interview": interview, "form": form, "mine": mine, "others": others}
+    return render(request, "recruitment/interview_score.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def tutor_reference(request: HttpRequest, token: str) -> HttpResponse:
+    # No account: the signed link is the key, and it reaches only its own reference.
+    try:
+        reference = services.reference_from_token(token)
+    except ValidationError as error:
+        return render(
+            request, "recruitment/reference_form.html", {"problem": error.messages[0]}, status=404
+        )
+    form = ReferenceForm(request.POST or None)
+    if request.method == "POST" and reference.answered_at is None and form.is_valid():
+        try:
+            services.give_reference(reference=reference, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, REFERENCE_THANKS)
+            return redirect("tutor-reference", token=token)
+    return render(
+        request, "recruitment/reference_form.html", {"reference": reference, "form": form}
+    )

@@ -1,0 +1,98 @@
+"""People and rows for recruitment and training tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from peermentoring.core.factories import PupilFactory, pupil_member
+from peermentoring.core.roles import Role
+from peermentoring.recruitment import services
+from peermentoring.recruitment.models import Mentor
+from peermentoring.recruitment.tests import builders
+from peermentoring.schools.models import AcademicYear, Term
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Many accounts are made here; the real hasher would be slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def year(school) -> AcademicYear:
+    return builders.this_year(school)
+
+
+@pytest.fixture
+def round_(school, year, coordinator):
+    return services.open_round(
+        school=school,
+        academic_year=year,
+        by=coordinator,
+        opens_on=timezone.localdate() - dt.timedelta(days=3),
+        closes_on=timezone.localdate() + dt.timedelta(days=3),
+        places=2,
+    )
+
+
+@pytest.fixture
+def applicant(school):
+    """Maya, a Year 9 pupil with an account."""
+    return pupil_member(school, Role.PUPIL, given_name="Maya", year_group=9, form_group="9B").user
+
+
+def another_applicant(school, name: str):
+    return pupil_member(school, Role.PUPIL, given_name=name, year_group=9, form_group="9D").user
+
+
+@pytest.fixture
+def experienced(school, year):
+    """Jordan, in Year 11, who mentored last year: may sit on panels."""
+    membership = pupil_member(
+        school, Role.PUPIL, given_name="Jordan", year_group=11, form_group="11A"
+    )
+    earlier = AcademicYear.objects.create(
+        school=school,
+        name="Earlier",
+        starts_on=year.starts_on.replace(year=year.starts_on.year - 1),
+        ends_on=year.starts_on - dt.timedelta(days=1),
+    )
+    Mentor.objects.create(
+        school=school, pupil=membership.pupil, academic_year=earlier, status="trained"
+    )
+    return membership.user
+
+
+@pytest.fixture
+def interview_slot(school, year):
+    """A break-time slot on the first teaching day of the autumn term."""
+    autumn = year.terms.get(name=Term.Name.AUTUMN)
+    day = autumn.starts_on
+    while not autumn.is_teaching_day(day):
+        day += dt.timedelta(days=1)
+
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 52)))
+    return starts, starts + dt.timedelta(minutes=15)
+
+
+def submit(round_, user, **overrides):
+    membership = user.memberships.get()
+    data = {
+        "answers": ["I like helping.", "I helped my cousin.", "They let you finish."],
+        "availability": ["break", "lunch"],
+        "interests": "Football, drawing",
+        "languages": "Polish",
+        "submit": True,
+    } | overrides
+    return services.save_application(round=round_, membership=membership, by=user, **data)
+
+
+def pupil_of(user):
+    return user.memberships.get().pupil
+
+
+def year9_pupil(school, name="Sam"):
+    return PupilFactory(school=school, given_name=name, year_group=9)

@@ -1,0 +1,291 @@
+"""Recruitment pages for the coordinator: rounds, the applications list, reading, deciding, offers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peermentoring.core.access import SchoolRequest, school_role_required
+from peermentoring.core.forms import add_validation_error
+from peermentoring.core.models import User
+from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.recruitment import services
+from peermentoring.recruitment.forms import (
+    ApplicationFilterForm,
+    ConsentForm,
+    DeclineForm,
+    InterviewForm,
+    ReferenceRequestForm,
+    RoundForm,
+)
+from peermentoring.recruitment.models import Application, InterviewScore, RecruitmentRound
+from peermentoring.recruitment.scores import score_table
+from peermentoring.schools.models import AcademicYear, SchoolDayWindow
+
+SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+SHORTLISTED = "{pupil} is shortlisted."
+DECLINED = "{pupil}'s application is declined; the reason is kept."
+REFERENCE_SENT = "A reference request is on its way to {tutor}."
+INTERVIEW_BOOKED = "Interview booked for {pupil}."
+RANKS_SAVED = "Ranks saved."
+OFFERS_MADE = "{offered} offer(s) made; {waiting} on the waiting list."
+CONSENT_SAVED = "Parental consent recorded for {pupil}."
+
+
+def refuse(request: SchoolRequest, error: ValidationError) -> None:
+    """Show a domain function's refusal as a message on the next page."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _round(request: SchoolRequest, round_pk: int) -> RecruitmentRound:
+    return get_object_or_404(
+        RecruitmentRound.objects.for_school(request.school).select_related("academic_year"),
+        pk=round_pk,
+    )
+
+
+def _application(request: SchoolRequest, application_pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.for_school(request.school).select_related(
+            "pupil", "round__school", "round__academic_year", "mentor"
+        ),
+        pk=application_pk,
+    )
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def round_list(request: SchoolRequest) -> HttpResponse:
+    rounds = (
+        RecruitmentRound.objects.for_school(request.school)
+        .select_related("academic_year")
+        .annotate(applied=Count("applications"))
+    )
+    return render(request, "recruitment/round_list.html", {"rounds": rounds})
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def round_edit(request: SchoolRequest, round_pk: int | None = None) -> HttpResponse:
+    round_ = _round(request, round_pk) if round_pk else None
+    year = AcademicYear.objects.for_school(request.school).first()
+    instance = RecruitmentRound.objects.get(pk=round_.pk) if round_ else None
+    initial = {"academic_year": year} if year and not round_ else {}
+    if year and not round_:
+        initial["opens_on"], initial["closes_on"] = services.default_round_dates(year)
+    form = RoundForm(
+        request.POST or None, instance=instance, initial=initial, school=request.school
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if round_ is None:
+                fields = form.domain_fields()
+                round_ = services.open_round(
+                    school=request.school,
+                    academic_year=fields.pop("academic_year"),
+                    by=request.user,
+                    **fields,
+                )
+            else:
+                services.update_round(round=round_, by=request.user, **form.domain_fields())
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"{round_.title} saved.")
+            return redirect("recruitment:round-detail", request.school.slug, round_.pk)
+    return render(request, "recruitment/round_form.html", {"form": form, "round": round_})
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def round_detail(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = _round(request, round_pk)
+    everyone = Application.objects.filter(round=round_).submitted()
+    counts = dict(everyone.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    form = ApplicationFilterForm(request.GET or None)
+    applications = everyone.select_related("pupil", "reference", "interview")
+    if form.is_valid():
+        if form.cleaned_data["form_group"]:
+            applications = applications.filter(
+                pupil__form_group__iexact=form.cleaned_data["form_group"]
+            )
+        if form.cleaned_data["status"]:
+            applications = applications.filter(status=form.cleaned_data["status"])
+        applications = applications.order_by(*form.ORDERINGS[form.cleaned_data["sort"] or "name"])
+    statuses = [(s, counts.get(s.value, 0)) for s in Application.Status if s != "draft"]
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "recruitment/round_detail.html" + ("#application-rows" if partial else "")
+    context = {"round": round_, "form": form, "applications": applications, "statuses": statuses}
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def application_detail(request: SchoolRequest, application_pk: int) -> HttpResponse:
+    application = _application(request, application_pk)
+    interview = getattr(application, "interview", None)
+    context = {
+        "application": application,
+        "reference": getattr(application, "reference", None),
+        "interview": interview,
+        "scores": interview.scores.select_related("scorer") if interview else [],
+        "decline_form": DeclineForm(),
+        "reference_form": ReferenceRequestForm(),
+        "consent_form": ConsentForm(),
+        "history": application.history(),
+    }
+    return render(request, "recruitment/application_detail.html", context)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def application_shortlist(request: SchoolRequest, application_pk: int) -> HttpResponse:
+    application = _application(request, application_pk)
+    try:
+        services.shortlist(application=application, by=request.user)
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, SHORTLISTED.format(pupil=application.pupil))
+    return redirect("recruitment:application-detail", request.school.slug, application.pk)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def application_decline(request: SchoolRequest, application_pk: int) -> HttpResponse:
+    application = _application(request, application_pk)
+    form = DeclineForm(request.POST)
+    try:
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.decline_application(application=application, reason=reason, by=request.user)
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, DECLINED.format(pupil=application.pupil))
+    return redirect("recruitment:application-detail", request.school.slug, application.pk)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def reference_request(request: SchoolRequest, application_pk: int) -> HttpResponse:
+    application = _application(request, application_pk)
+    form = ReferenceRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the tutor's name and a valid e-mail address.")
+    else:
+        try:
+            services.request_reference(
+                application=application, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, REFERENCE_SENT.format(tutor=form.cleaned_data["tutor_name"]))
+    return redirect("recruitment:application-detail", request.school.slug, application.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def interview_book(request: SchoolRequest, application_pk: int) -> HttpResponse:
+    application = _application(request, application_pk)
+    staff = User.objects.filter(
+        memberships__school=request.school,
+        memberships__role__in=STAFF_ROLES,
+        memberships__is_active=True,
+    )
+    experienced = services.experienced_pupils(application.round)
+    form = InterviewForm(request.POST or None, staff=staff, experienced=experienced)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.moments()
+        try:
+            services.book_interview(
+                application=application,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                staff_member=form.cleaned_data["staff_member"],
+                panel_pupils=list(form.cleaned_data["panel_pupils"]),
+                location=form.cleaned_data["location"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, INTERVIEW_BOOKED.format(pupil=application.pupil))
+            return redirect("recruitment:application-detail", request.school.slug, application.pk)
+    context = {
+        "form": form,
+        "application": application,
+        "windows": SchoolDayWindow.objects.for_school(request.school),
+    }
+    return render(request, "recruitment/interview_form.html", context)
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def round_scores(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = _round(request, round_pk)
+    applications = (
+        Application.objects.filter(round=round_, interview__isnull=False)
+        .select_related("pupil", "interview")
+        .prefetch_related(
+            Prefetch("interview__scores", queryset=InterviewScore.objects.select_related("scorer"))
+        )
+    )
+    context = {
+        "round": round_,
+        "rows": score_table(round_, applications),
+        "taken": services.places_taken(round_),
+    }
+    return render(request, "recruitment/round_scores.html", context)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def round_rank(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = _round(request, round_pk)
+    ranks: dict[int, int | None] = {}
+    for key, value in request.POST.items():
+        if key.startswith("rank_") and key[5:].isdigit():
+            ranks[int(key[5:])] = int(value) if value.strip().isdigit() else None
+    try:
+        services.rank_applicants(round=round_, ranks=ranks, by=request.user)
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, RANKS_SAVED)
+    return redirect("recruitment:round-scores", request.school.slug, round_.pk)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def round_offer(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = _round(request, round_pk)
+    offered, waiting = services.make_offers(round=round_, by=request.user)
+    messages.success(request, OFFERS_MADE.format(offered=offered, waiting=waiting))
+    return redirect("recruitment:round-scores", request.school.slug, round_.pk)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def consent_record(request: SchoolRequest, application_pk: int) -> HttpResponse:
+    application = _application(request, application_pk)
+    form = ConsentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Give the date the consent form came back.")
+        services.record_parental_consent(
+            application=application, on=form.cleaned_data["on"], by=request.user
+        )
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, CONSENT_SAVED.format(pupil=application.pupil))
+    return redirect("recruitment:application-detail", request.school.slug, application.pk)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from peermentoring.core.models import User
+from peermentoring.schools.forms import DATE
+from peermentoring.schools.models import AcademicYear
+from peermentoring.training.models import ModuleCompletion, TrainingModule
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = TrainingModule
+        fields = ["order", "title", "description", "is_required"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(max_length=150, initial="Training day 1")
+    held_on = forms.DateField(label="Date", widget=DATE)
+    academic_year = forms.ModelChoiceField(
+        queryset=AcademicYear.objects.none(),
+        label="Cohort",
+        help_text="The trainees: mentors who will serve in this academic year.",
+    )
+    modules = forms.ModelMultipleChoiceField(
+        queryset=TrainingModule.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, school: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].queryset = AcademicYear.objects.for_school(school)
+        self.fields["modules"].queryset = TrainingModule.objects.for_school(school)
+
+
+class CatchUpForm(forms.Form):
+    module = forms.ModelChoiceField(queryset=TrainingModule.objects.none())
+    completed_on = forms.DateField(label="Completed on", widget=DATE)
+    signed_off_by = forms.ModelChoiceField(queryset=User.objects.none(), label="Signed off by")
+
+    def __init__(self, *args: Any, modules: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = modules
+        self.fields["signed_off_by"].queryset = staff
+        self.fields["signed_off_by"].label_from_instance = lambda u: u.display_name
+
+
+REGISTER_CHOICES = [
+    ("", "—"),
+    (ModuleCompletion.Status.PRESENT, "Present"),
+    (ModuleCompletion.Status.ABSENT, "Absent"),
+]
+
+
+def register_marks(data: Any, trainees: list, modules: list) -> dict[tuple[int, int], str]:
+    """The register's cells as {(mentor pk, module pk): status}, blanks left out."""
+    allowed = {c for c, _ in REGISTER_CHOICES if c}
+    marks = {}
+    for mentor in trainees:
+        for module in modules:
+            value = data.get(f"mark_{mentor.pk}_{module.pk}", "")
+            if value in allowed:
+                marks[(mentor.pk, module.pk)] = value
+    return marks

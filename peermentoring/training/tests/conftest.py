@@ -1,0 +1,1 @@
+from peermentoring.recruitment.tests.conftest import *  # noqa: F403

@@ -1,0 +1,181 @@
+"""Training pages: the programme, sessions and their register, the grid, catch-ups, certificates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from peermentoring.core.access import SchoolRequest, school_role_required
+from peermentoring.core.forms import add_validation_error
+from peermentoring.core.models import User
+from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.recruitment.models import Mentor
+from peermentoring.schools.models import AcademicYear
+from peermentoring.training import services
+from peermentoring.training.forms import (
+    REGISTER_CHOICES,
+    CatchUpForm,
+    ModuleForm,
+    SessionForm,
+    register_marks,
+)
+from peermentoring.training.grid import cohort_year, training_grid
+from peermentoring.training.models import TrainingModule, TrainingSession
+
+SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+MODULE_SAVED = "Module {module} saved."
+SESSION_SAVED = "{session} scheduled."
+REGISTER_SAVED = "Register saved: {count} change(s)."
+CATCH_UP_SAVED = "Catch-up of {module} recorded for {mentor}."
+NOT_TRAINED_YET = "{mentor} is not trained yet, so has no certificate."
+
+
+def _staff(request: SchoolRequest) -> object:
+    return User.objects.filter(
+        memberships__school=request.school,
+        memberships__role__in=STAFF_ROLES,
+        memberships__is_active=True,
+    )
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def programme(request: SchoolRequest) -> HttpResponse:
+    modules = TrainingModule.objects.for_school(request.school)
+    sessions = TrainingSession.objects.for_school(request.school).prefetch_related("modules")
+    context = {"modules": modules, "sessions": sessions.select_related("academic_year")}
+    return render(request, "training/programme.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def module_edit(request: SchoolRequest, module_pk: int | None = None) -> HttpResponse:
+    module = None
+    if module_pk is not None:
+        module = get_object_or_404(TrainingModule.objects.for_school(request.school), pk=module_pk)
+    next_order = TrainingModule.objects.for_school(request.school).count() + 1
+    form = ModuleForm(
+        request.POST or None,
+        instance=TrainingModule.objects.get(pk=module.pk) if module else None,
+        initial={"order": next_order},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_module(
+                school=request.school, module=module, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, MODULE_SAVED.format(module=saved))
+            return redirect("training:programme", request.school.slug)
+    return render(request, "training/module_form.html", {"form": form, "module": module})
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def session_create(request: SchoolRequest) -> HttpResponse:
+    initial = {"academic_year": cohort_year(request.school)}
+    form = SessionForm(request.POST or None, school=request.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.schedule_session(
+                school=request.school, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, SESSION_SAVED.format(session=session))
+            return redirect("training:session-register", request.school.slug, session.pk)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def session_register(request: SchoolRequest, session_pk: int) -> HttpResponse:
+    session = get_object_or_404(TrainingSession.objects.for_school(request.school), pk=session_pk)
+    cohort = services.trainees(school=request.school, academic_year=session.academic_year)
+    modules = list(session.modules.all())
+    if request.method == "POST":
+        try:
+            marks = register_marks(request.POST, cohort, modules)
+            count = services.take_register(session=session, marks=marks, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, REGISTER_SAVED.format(count=count))
+        return redirect("training:session-register", request.school.slug, session.pk)
+    rows = training_grid(cohort, modules, request.school)
+    context = {"session": session, "modules": modules, "rows": rows, "choices": REGISTER_CHOICES}
+    return render(request, "training/session_register.html", context)
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def grid(request: SchoolRequest) -> HttpResponse:
+    years = AcademicYear.objects.for_school(request.school)
+    year = years.filter(pk=request.GET.get("year") or 0).first() or cohort_year(request.school)
+    modules = list(TrainingModule.objects.for_school(request.school))
+    cohort = services.trainees(school=request.school, academic_year=year) if year else []
+    context = {"years": years, "year": year, "modules": modules}
+    context["rows"] = training_grid(cohort, modules, request.school)
+    return render(request, "training/grid.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def catch_up(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
+    mentor = get_object_or_404(
+        Mentor.objects.for_school(request.school).select_related("pupil"), pk=mentor_pk
+    )
+    modules = TrainingModule.objects.for_school(request.school)
+    form = CatchUpForm(
+        request.POST or None,
+        modules=modules,
+        staff=_staff(request),
+        initial={"signed_off_by": request.user},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_catch_up(mentor=mentor, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request, CATCH_UP_SAVED.format(module=form.cleaned_data["module"], mentor=mentor)
+            )
+            grid_url = reverse("training:grid", args=[request.school.slug])
+            return redirect(f"{grid_url}?year={mentor.academic_year_id}")
+    return render(request, "training/catch_up_form.html", {"form": form, "mentor": mentor})
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def certificate(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
+    mentor = get_object_or_404(
+        Mentor.objects.for_school(request.school).select_related("pupil", "academic_year"),
+        pk=mentor_pk,
+    )
+    completions = mentor.completions.select_related("module").order_by("module__order")
+    context = {"mentor": mentor, "completions": completions, "trained": mentor.is_trained}
+    return render(request, "training/certificate.html", context)
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def badge_list(request: SchoolRequest) -> HttpResponse:
+    years = AcademicYear.objects.for_school(request.school)
+    year = years.filter(pk=request.GET.get("year") or 0).first() or cohort_year(request.school)
+    mentors = (
+        Mentor.objects.for_school(request.school).for_year(year).trained().select_related("pupil")
+        if year
+        else []
+    )
+    return render(
+        request, "training/badge_list.html", {"years": years, "year": year, "mentors": mentors}
+    )
