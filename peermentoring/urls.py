@@ -38,6 +38,8 @@ urlpatterns = [
         recruitment_pupil_views.tutor_reference,
         name="tutor-reference",
     ),
+    # A feeder primary refers Year 6 children through a signed, expiring link, with no account.
+    path("refer/", include("peermentoring.matching.public_urls")),
     path("t/<slug:trust_slug>/", core_views.trust_dashboard, name="trust-dashboard"),
     path("s/<slug:school_slug>/", include("peermentoring.schools.urls")),
     path("s/<slug:school_slug>/", include("peermentoring.core.urls")),

@@ -19,6 +19,8 @@ SCHOOL_MENU = (
     ("Calendar", "schools:calendar"),
     ("School day", "schools:windows"),
     ("Import pupils", "schools:pupil-import"),
+    ("Referrals", "matching:referral-list"),
+    ("Matching", "matching:home"),
     ("People", "schools:people"),
     ("Audit trail", "core:audit-list"),
     ("E-mails", "core:email-list"),

@@ -1,0 +1,446 @@
+"""Referrals, the matching settings and lists, proposals (match runs) and pairings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from peermentoring.schools.models import ForSchoolQuerySet
+
+
+class ReferralCategory(models.Model):
+    """A reason a pupil might be referred; each school edits its own list."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="referral_categories"
+    )
+    name = models.CharField(max_length=80)
+    is_higher_need = models.BooleanField(
+        "higher need",
+        default=False,
+        help_text="Matching prefers an experienced mentor for referrals in this category.",
+    )
+    is_active = models.BooleanField("offered on new referrals", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "referral categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"], name="matching_referralcategory_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PrimaryReferralLink(models.Model):
+    """A signed link a feeder primary uses to refer Year 6 children, without an account."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="primary_referral_links"
+    )
+    primary = models.ForeignKey(
+        "schools.FeederPrimary", on_delete=models.CASCADE, related_name="referral_links"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="matching_primaryreferrallink_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral link for {self.primary}"
+
+    def is_open(self, at: object = None) -> bool:
+        """Not revoked and not yet expired."""
+        now = at or timezone.now()
+        return self.revoked_at is None and now < self.expires_at
+
+
+class ReferralQuerySet(ForSchoolQuerySet):
+    def waiting_for_review(self) -> ReferralQuerySet:
+        """Referrals the coordinator has not yet accepted or declined."""
+        return self.filter(status__in=[Referral.Status.NEW, Referral.Status.MORE_INFO])
+
+    def in_queue(self) -> ReferralQuerySet:
+        """Accepted referrals waiting for a mentor."""
+        return self.filter(status=Referral.Status.ACCEPTED)
+
+    def by_urgency(self) -> ReferralQuerySet:
+        """Urgent first, then soon, then routine; the longest waiting first within each."""
+        rank = Case(
+            When(priority=Referral.Priority.URGENT, then=Value(0)),
+            When(priority=Referral.Priority.SOON, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return self.annotate(priority_rank=rank).order_by("priority_rank", "referred_at", "pk")
+
+
+class Referral(models.Model):
+    """Someone says a pupil (or a Year 6 child coming to the school) would benefit from a mentor."""
+
+    class Source(models.TextChoices):
+        PRIMARY = "primary", "Feeder primary"
+        STAFF = "staff", "Member of staff"
+        PARENT = "parent", "Parent or carer request"
+        SELF = "self", "The pupil themself"
+
+    class Priority(models.TextChoices):
+        ROUTINE = "routine", "Routine"
+        SOON = "soon", "Soon"
+        URGENT = "urgent", "Urgent"
+
+    class Consent(models.TextChoices):
+        NOT_ASKED = "not_asked", "Not yet asked"
+        GIVEN = "given", "Given"
+        REFUSED = "refused", "Refused"
+
+    class Status(models.TextChoices):
+        NEW = "new", "Waiting for review"
+        MORE_INFO = "more_info", "More information asked for"
+        ACCEPTED = "accepted", "In the matching queue"
+        DECLINED = "declined", "Declined"
+        MATCHED = "matched", "Matched"
+        CLOSED = "closed", "No longer needs a mentor"
+
+    class GenderPreference(models.TextChoices):
+        NONE = "", "No preference"
+        FEMALE = "female", "A female mentor"
+        MALE = "male", "A male mentor"
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="referrals")
+    pupil = models.ForeignKey(
+        "schools.Pupil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text="Empty for a Year 6 child not yet on roll; filled in when the Year 7 list is imported.",
+    )
+    child_given_name = models.CharField("first name", max_length=100, blank=True)
+    child_family_name = models.CharField("last name", max_length=100, blank=True)
+    child_date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    child_upn = models.CharField("UPN", max_length=13, blank=True)
+    feeder_primary = models.ForeignKey(
+        "schools.FeederPrimary",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    referrer_name = models.CharField(
+        "referred by", max_length=150, blank=True, help_text="Name and role, e.g. Year 6 teacher."
+    )
+    link = models.ForeignKey(
+        PrimaryReferralLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    categories = models.ManyToManyField(ReferralCategory, related_name="referrals", blank=True)
+    needs = models.TextField("specific needs", max_length=1000, blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.ROUTINE)
+    consent = models.CharField(
+        "parental consent", max_length=10, choices=Consent.choices, default=Consent.NOT_ASKED
+    )
+    interests = models.CharField(
+        max_length=300, blank=True, help_text="Separate with commas: football, drawing, chess."
+    )
+    languages = models.CharField("languages spoken at home", max_length=200, blank=True)
+    gender_preference = models.CharField(
+        "mentor gender preference",
+        max_length=10,
+        choices=GenderPreference.choices,
+        default=GenderPreference.NONE,
+        blank=True,
+    )
+    free_windows = models.ManyToManyField(
+        "schools.SchoolDayWindow",
+        related_name="+",
+        blank=True,
+        help_text="When they can meet a mentor; none ticked means any free time.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    review_note = models.TextField(
+        "note to the referrer or the file",
+        blank=True,
+        help_text="Reason for declining, or what is needed.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    referred_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pupil__isnull=False)
+                | (~Q(child_given_name="") & ~Q(child_family_name="")),
+                name="matching_referral_names_a_child",
+                violation_error_message="Give the child's first and last name.",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "status"], name="matching_referral_status")]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.child_name}"
+
+    @property
+    def child_name(self) -> str:
+        if self.pupil_id:
+            return self.pupil.full_name
+        return f"{self.child_given_name} {self.child_family_name}"
+
+    @property
+    def is_on_roll(self) -> bool:
+        return self.pupil_id is not None and self.pupil.is_on_roll
+
+
+class MatchingSettings(models.Model):
+    """How a school weighs each factor (0–5) and which rules it applies."""
+
+    class FormHouseRule(models.TextChoices):
+        NONE = "", "No preference"
+        SAME_HOUSE = "same_house", "Same house"
+        DIFFERENT_HOUSE = "different_house", "Different house"
+        SAME_FORM = "same_form", "Same form group (vertical tutoring)"
+        DIFFERENT_FORM = "different_form", "Different form group"
+
+    weight = {"validators": [MinValueValidator(0), MaxValueValidator(5)]}
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, related_name="matching_settings"
+    )
+    interests_weight = models.PositiveSmallIntegerField("shared interests", default=3, **weight)
+    primary_weight = models.PositiveSmallIntegerField("same feeder primary", default=2, **weight)
+    language_weight = models.PositiveSmallIntegerField("shared home language", default=2, **weight)
+    gender_weight = models.PositiveSmallIntegerField("gender preference", default=4, **weight)
+    windows_weight = models.PositiveSmallIntegerField("free at the same times", default=3, **weight)
+    experience_weight = models.PositiveSmallIntegerField(
+        "experienced mentor for urgent or higher-need referrals", default=3, **weight
+    )
+    form_house_weight = models.PositiveSmallIntegerField("form group or house", default=1, **weight)
+    form_house_rule = models.CharField(
+        "form group or house rule",
+        max_length=20,
+        choices=FormHouseRule.choices,
+        default=FormHouseRule.NONE,
+        blank=True,
+    )
+    requires_consent = models.BooleanField(
+        "mentees need parental consent before matching", default=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "matching settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    interests_weight__lte=5,
+                    primary_weight__lte=5,
+                    language_weight__lte=5,
+                    gender_weight__lte=5,
+                    windows_weight__lte=5,
+                    experience_weight__lte=5,
+                    form_house_weight__lte=5,
+                ),
+                name="matching_matchingsettings_weights_0_to_5",
+                violation_error_message="Weights run from 0 to 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matching settings for {self.school}"
+
+    @classmethod
+    def for_school(cls, school: object) -> MatchingSettings:
+        """The school's settings, or the defaults (unsaved) if it has never changed them."""
+        return cls.objects.filter(school=school).first() or cls(school=school)
+
+
+class MentorFreeWindow(models.Model):
+    """A window of the school week when a mentor is free to meet a mentee."""
+
+    mentor = models.ForeignKey(
+        "recruitment.Mentor", on_delete=models.CASCADE, related_name="free_windows"
+    )
+    window = models.ForeignKey(
+        "schools.SchoolDayWindow", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "window"], name="matching_mentorfreewindow_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor}: {self.window}"
+
+
+class DoNotPair(models.Model):
+    """Two pupils who must never be paired (a known conflict or relatives), either way round."""
+
+    class Kind(models.TextChoices):
+        CONFLICT = "conflict", "Known conflict"
+        RELATIVE = "relative", "Sibling or relative"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CONFLICT)
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "other"], name="matching_donotpair_unique"),
+            models.CheckConstraint(
+                condition=~Q(pupil=models.F("other")),
+                name="matching_donotpair_two_pupils",
+                violation_error_message="Choose two different pupils.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} / {self.other}"
+
+
+class MatchRun(models.Model):
+    """One proposal: computed, adjusted (locks and forbids) and then confirmed or left."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        CONFIRMED = "confirmed", "Confirmed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    locked = models.JSONField(default=list, blank=True)  # [[referral_pk, mentor_pk], ...]
+    forbidden = models.JSONField(default=list, blank=True)
+    proposal = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Matching proposal of {self.created_at:%d %b %Y %H:%M}"
+
+
+class PairingQuerySet(ForSchoolQuerySet):
+    def active(self) -> PairingQuerySet:
+        """Pairings still running."""
+        return self.filter(status=Pairing.Status.ACTIVE)
+
+
+class Pairing(models.Model):
+    """A mentor and a mentee buddied up; ended pairings stay as history."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", "Completed at the end of the year"
+        NO_LONGER_NEEDED = "no_longer_needed", "Mentee no longer needs it"
+        MOVED_SCHOOL = "moved_school", "Moved school"
+        MENTOR_STEPPED_DOWN = "mentor_stepped_down", "Mentor stepped down"
+        OTHER = "other", "Other"
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="pairings")
+    mentor = models.ForeignKey(
+        "recruitment.Mentor", on_delete=models.PROTECT, related_name="pairings"
+    )
+    mentee = models.ForeignKey("schools.Pupil", on_delete=models.PROTECT, related_name="pairings")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="pairings")
+    match_run = models.ForeignKey(
+        MatchRun, on_delete=models.PROTECT, null=True, blank=True, related_name="pairings"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    end_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=Q(status="active"),
+                name="matching_pairing_one_active_per_mentee",
+                violation_error_message="This mentee already has an active mentor.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_on__isnull=True, end_reason="")
+                | (Q(status="ended", ended_on__isnull=False) & ~Q(end_reason="")),
+                name="matching_pairing_ended_has_date_and_reason",
+                violation_error_message="An ended pairing needs its end date and reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} with {self.mentee}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE

@@ -271,6 +271,12 @@ class Pupil(models.Model):
         FeederPrimary, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils"
     )
     is_on_roll = models.BooleanField(default=True)
+    family_key = models.CharField(
+        "family / contact reference",
+        max_length=50,
+        blank=True,
+        help_text="Pupils sharing this reference (the MIS contact or family ID) are relatives.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PupilQuerySet.as_manager()

@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from peermentoring.matching.models import (
+    DoNotPair,
+    MatchingSettings,
+    Pairing,
+    Referral,
+    ReferralCategory,
+)
+from peermentoring.matching.services import LINK_DAYS, LINK_MAX_DAYS, ChildDetails
+from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReferralDetailsForm(forms.Form):
+    """Why and how urgently: the part of a referral every referrer fills in."""
+
+    categories = forms.ModelMultipleChoiceField(
+        label="Why",
+        queryset=ReferralCategory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    needs = forms.CharField(
+        label="Specific needs",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+    priority = forms.ChoiceField(
+        choices=Referral.Priority.choices, initial=Referral.Priority.ROUTINE
+    )
+    consent = forms.ChoiceField(
+        label="Parental consent",
+        choices=Referral.Consent.choices,
+        initial=Referral.Consent.NOT_ASKED,
+    )
+    interests = forms.CharField(
+        max_length=300, required=False, help_text="Separate with commas: football, drawing, chess."
+    )
+    languages = forms.CharField(label="Languages spoken at home", max_length=200, required=False)
+    gender_preference = forms.ChoiceField(
+        label="Mentor gender preference", choices=Referral.GenderPreference.choices, required=False
+    )
+    free_windows = forms.ModelMultipleChoiceField(
+        label="Free to meet",
+        queryset=SchoolDayWindow.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="None ticked means any break, lunch or registration.",
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = ReferralCategory.objects.for_school(school).filter(
+            is_active=True
+        )
+        self.fields["free_windows"].queryset = SchoolDayWindow.objects.for_school(school)
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {
+            "categories": list(referral.categories.all()),
+            "needs": referral.needs,
+            "priority": referral.priority,
+            "consent": referral.consent,
+            "interests": referral.interests,
+            "languages": referral.languages,
+            "gender_preference": referral.gender_preference,
+            "free_windows": list(referral.free_windows.all()),
+        }
+
+    def child(self) -> ChildDetails:
+        data = self.cleaned_data
+        return ChildDetails(
+            categories=list(data["categories"]),
+            needs=data["needs"],
+            priority=data["priority"],
+            consent=data["consent"],
+            interests=data["interests"],
+            languages=data["languages"],
+            gender_preference=data["gender_preference"],
+        )
+
+
+class PrimaryChildForm(forms.Form):
+    """One Year 6 child on the primary teacher's list."""
+
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = forms.DateField(widget=DATE, required=False)
+    categories = forms.ModelMultipleChoiceField(
+        label="Why",
+        queryset=ReferralCategory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    needs = forms.CharField(
+        label="Anything we should know",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+    priority = forms.ChoiceField(
+        choices=Referral.Priority.choices, initial=Referral.Priority.ROUTINE
+    )
+    consent = forms.ChoiceField(
+        label="Parental consent",
+        choices=Referral.Consent.choices,
+        initial=Referral.Consent.NOT_ASKED,
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = ReferralCategory.objects.for_school(school).filter(
+            is_active=True
+        )
+
+    def child(self) -> ChildDetails:
+        data = self.cleaned_data
+        return ChildDetails(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            categories=list(data["categories"]),
+            needs=data["needs"],
+            priority=data["priority"],
+            consent=data["consent"],
+        )
+
+
+class BasePrimaryChildFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        self.school = school
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"school": self.school}
+
+    def children(self) -> list[ChildDetails]:
+        return [f.child() for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+PrimaryChildFormSet = forms.formset_factory(
+    PrimaryChildForm,
+    formset=BasePrimaryChildFormSet,
+    extra=3,
+    max_num=30,
+    min_num=1,
+    validate_min=True,
+)
+
+
+class ReferrerForm(forms.Form):
+    referrer_name = forms.CharField(
+        label="Your name and role",
+        max_length=120,
+        help_text="For example: Mrs Patel, Year 6 teacher.",
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("accept", "Accept into the matching queue"),
+            ("more_info", "Ask for more information"),
+            ("decline", "Decline"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Reason or what is needed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class LinkForm(forms.Form):
+    primary = forms.ModelChoiceField(label="Primary school", queryset=FeederPrimary.objects.none())
+    days = forms.IntegerField(
+        label="Days the link works", min_value=1, max_value=LINK_MAX_DAYS, initial=LINK_DAYS
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary"].queryset = FeederPrimary.objects.for_school(school)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = ReferralCategory
+        fields = ["name", "is_higher_need", "is_active", "order"]
+
+
+class MatchingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MatchingSettings
+        fields = [
+            "interests_weight",
+            "primary_weight",
+            "language_weight",
+            "gender_weight",
+            "windows_weight",
+            "experience_weight",
+            "form_house_weight",
+            "form_house_rule",
+            "requires_consent",
+        ]
+        widgets = {
+            name: forms.NumberInput(attrs={"min": 0, "max": 5})
+            for name in fields
+            if name.endswith("_weight")
+        }
+
+
+class MentorMatchingForm(forms.Form):
+    capacity = forms.TypedChoiceField(
+        label="Mentees at once", choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int
+    )
+    free_windows = forms.ModelMultipleChoiceField(
+        label="Free to meet",
+        queryset=SchoolDayWindow.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="None ticked means any break, lunch or registration.",
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["free_windows"].queryset = SchoolDayWindow.objects.for_school(school)
+
+
+class DoNotPairForm(forms.Form):
+    pupil = forms.ModelChoiceField(queryset=Pupil.objects.none())
+    other = forms.ModelChoiceField(label="Must never be paired with", queryset=Pupil.objects.none())
+    kind = forms.ChoiceField(choices=DoNotPair.Kind.choices)
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pupils = (
+            Pupil.objects.for_school(school)
+            .on_roll()
+            .only("pk", "given_name", "preferred_name", "family_name")
+        )
+        self.fields["pupil"].queryset = pupils
+        self.fields["other"].queryset = pupils
+
+
+class AdjustForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("lock", "Lock"), ("forbid", "Forbid"), ("unlock", "Unlock"), ("allow", "Allow")]
+    )
+    referral = forms.IntegerField()
+    mentor = forms.IntegerField()
+
+
+class EndPairingForm(forms.Form):
+    reason = forms.ChoiceField(choices=Pairing.EndReason.choices)
+    note = forms.CharField(max_length=300, required=False)
+    still_needs_mentor = forms.BooleanField(
+        label="The mentee still needs a mentor: put them back in the matching queue", required=False
+    )

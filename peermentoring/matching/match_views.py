@@ -1,0 +1,242 @@
+"""Matching pages: weights, mentors, the do-not-pair list, proposals, pairings and "My mentee"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from peermentoring.core.access import SchoolRequest, school_role_required
+from peermentoring.core.forms import add_validation_error
+from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.matching import services
+from peermentoring.matching.forms import (
+    AdjustForm,
+    DoNotPairForm,
+    EndPairingForm,
+    MatchingSettingsForm,
+    MentorMatchingForm,
+)
+from peermentoring.matching.models import (
+    DoNotPair,
+    MatchingSettings,
+    MatchRun,
+    MentorFreeWindow,
+    Pairing,
+    Referral,
+)
+from peermentoring.matching.run import current_year, forbidden_labels, window_label
+from peermentoring.recruitment.models import Mentor
+from peermentoring.schools.models import SchoolDayWindow
+
+SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def matching_home(request: SchoolRequest) -> HttpResponse:
+    school = request.school
+    context = {
+        "queue_count": Referral.objects.for_school(school).in_queue().count(),
+        "review_count": Referral.objects.for_school(school).waiting_for_review().count(),
+        "latest": MatchRun.objects.for_school(school)
+        .filter(status=MatchRun.Status.PROPOSED)
+        .first(),
+        "active_count": Pairing.objects.for_school(school).active().count(),
+    }
+    return render(request, "matching/matching_home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def matching_settings(request: SchoolRequest) -> HttpResponse:
+    form = MatchingSettingsForm(
+        request.POST or None, instance=MatchingSettings.for_school(request.school)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_matching_settings(
+                school=request.school, values=form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Matching weights saved.")
+            return redirect("matching:settings", request.school.slug)
+    return render(request, "matching/settings.html", {"form": form})
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def mentor_list(request: SchoolRequest) -> HttpResponse:
+    mentors = (
+        Mentor.objects.for_school(request.school)
+        .filter(academic_year=current_year(request.school))
+        .select_related("pupil")
+        .annotate(active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE)))
+    )
+    return render(request, "matching/mentor_list.html", {"mentors": mentors})
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def mentor_edit(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
+    mentor = get_object_or_404(
+        Mentor.objects.for_school(request.school).select_related("pupil"), pk=mentor_pk
+    )
+    chosen = SchoolDayWindow.objects.filter(
+        pk__in=MentorFreeWindow.objects.filter(mentor=mentor).values("window")
+    )
+    initial = {"capacity": mentor.capacity, "free_windows": list(chosen)}
+    form = MentorMatchingForm(request.POST or None, school=request.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_mentor_matching(
+                mentor=mentor,
+                capacity=form.cleaned_data["capacity"],
+                windows=form.cleaned_data["free_windows"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"{mentor} saved.")
+            return redirect("matching:mentor-list", request.school.slug)
+    return render(request, "matching/mentor_form.html", {"form": form, "mentor": mentor})
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def do_not_pair_list(request: SchoolRequest) -> HttpResponse:
+    form = DoNotPairForm(request.POST or None, school=request.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_do_not_pair(school=request.school, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Added to the do-not-pair list.")
+            return redirect("matching:do-not-pair", request.school.slug)
+    entries = DoNotPair.objects.for_school(request.school).select_related("pupil", "other")
+    return render(request, "matching/do_not_pair.html", {"form": form, "entries": entries})
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def do_not_pair_remove(request: SchoolRequest, entry_pk: int) -> HttpResponse:
+    entry = get_object_or_404(DoNotPair.objects.for_school(request.school), pk=entry_pk)
+    services.remove_do_not_pair(entry=entry, by=request.user)
+    messages.success(request, "Removed from the do-not-pair list.")
+    return redirect("matching:do-not-pair", request.school.slug)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def run_start(request: SchoolRequest) -> HttpResponse:
+    run = services.run_matching(school=request.school, by=request.user)
+    return redirect("matching:run-detail", request.school.slug, run.pk)
+
+
+@require_GET
+@school_role_required(*SETUP_ROLES)
+def run_detail(request: SchoolRequest, run_pk: int) -> HttpResponse:
+    run = get_object_or_404(MatchRun.objects.for_school(request.school), pk=run_pk)
+    forbidden = forbidden_labels(run)
+    template = "matching/run_detail.html" + ("#proposal" if request.htmx else "")
+    return render(request, template, {"run": run, "proposal": run.proposal, "forbidden": forbidden})
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def run_adjust(request: SchoolRequest, run_pk: int) -> HttpResponse:
+    run = get_object_or_404(MatchRun.objects.for_school(request.school), pk=run_pk)
+    form = AdjustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a pair to lock or forbid.")
+        return redirect("matching:run-detail", request.school.slug, run.pk)
+    try:
+        services.adjust_run(
+            run=run,
+            action=form.cleaned_data["action"],
+            referral_pk=form.cleaned_data["referral"],
+            mentor_pk=form.cleaned_data["mentor"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("matching:run-detail", request.school.slug, run.pk)
+
+
+@require_POST
+@school_role_required(*SETUP_ROLES)
+def run_confirm(request: SchoolRequest, run_pk: int) -> HttpResponse:
+    run = get_object_or_404(MatchRun.objects.for_school(request.school), pk=run_pk)
+    try:
+        made = services.confirm_run(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matching:run-detail", request.school.slug, run.pk)
+    messages.success(
+        request, f"{len(made)} pairing{'s' if len(made) != 1 else ''} confirmed; mentors told."
+    )
+    return redirect("matching:pairing-list", request.school.slug)
+
+
+@require_GET
+@school_role_required(*STAFF_ROLES)
+def pairing_list(request: SchoolRequest) -> HttpResponse:
+    pairings = Pairing.objects.for_school(request.school).select_related("mentor__pupil", "mentee")
+    context = {
+        "active": pairings.active(),
+        "ended": pairings.filter(status=Pairing.Status.ENDED)[:50],
+        "can_end": request.membership.role in SETUP_ROLES,
+    }
+    return render(request, "matching/pairing_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def pairing_end(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
+    pairing = get_object_or_404(
+        Pairing.objects.for_school(request.school)
+        .active()
+        .select_related("mentor__pupil", "mentee"),
+        pk=pairing_pk,
+    )
+    form = EndPairingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_pairing(pairing=pairing, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"{pairing} ended.")
+            return redirect("matching:pairing-list", request.school.slug)
+    return render(request, "matching/pairing_end.html", {"form": form, "pairing": pairing})
+
+
+@require_GET
+@school_role_required(Role.MENTOR, Role.SCHOOL_ADMIN)
+def my_mentee(request: SchoolRequest) -> HttpResponse:
+    """What a mentor sees of their mentees: first name, form and free windows, nothing else."""
+    pairings = (
+        Pairing.objects.for_school(request.school)
+        .active()
+        .filter(mentor__pupil=request.membership.pupil_id or 0)
+        .select_related("mentee", "referral")
+        .prefetch_related("referral__free_windows")
+    )
+    every = [window_label(w) for w in SchoolDayWindow.objects.for_school(request.school)]
+    mentees = [
+        {
+            "first_name": p.mentee.first_name,
+            "form_group": p.mentee.form_group,
+            "started_on": p.started_on,
+            "windows": [window_label(w) for w in p.referral.free_windows.all()] or every,
+        }
+        for p in pairings
+    ]
+    return render(request, "matching/my_mentee.html", {"mentees": mentees})
