@@ -18,6 +18,8 @@ from django.utils import timezone
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.core.roles import Role
+from peermentoring.matching.demo import load_matching_demo
+from peermentoring.recruitment.demo import load_recruitment_demo
 from peermentoring.schools import services
 from peermentoring.schools.calendar import (
     academic_year_name,
@@ -319,4 +321,6 @@ def load_demo() -> list[Login]:
         title="Welcome to Oakbrook's peer mentoring",
         body="Pupils, the calendar and the school day are set up. Recruitment of Year 9 mentors opens in the spring term.",
     )
+    logins += [Login(who, name, oak.slug) for who, name in load_recruitment_demo(oak)]
+    load_matching_demo(school=oak, coordinator=coordinator)
     return logins
