@@ -20,7 +20,7 @@ from django.utils import timezone
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify, queue_email
-from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES
+from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 from peermentoring.recruitment.models import (
     SCORE_RANGE,
     Application,
@@ -65,7 +65,7 @@ ALREADY_SCORED = "You have already scored this interview."
 NOT_INTERVIEWED = "Only an interviewed applicant can be ranked."
 NO_PLACES_LEFT = "Every place in this round is already taken."
 NOT_OFFERED = "There is no open offer to answer."
-OFFER_NOT_YOURS = "Only the applicant can answer their offer."
+OFFER_NOT_YOURS = "Only the applicant (or the coordinator, from their written reply) can answer."
 REFERENCE_NOT_ASKED = "This round does not ask tutors for references."
 REFERENCE_LINK_EXPIRED = "This link has expired. Please ask the coordinator for a new one."
 REFERENCE_LINK_INVALID = "This link is not valid."
@@ -129,7 +129,7 @@ def _tell_applicant(application: Application, title: str) -> None:
 
 
 def default_round_dates(year: AcademicYear) -> tuple[dt.date, dt.date]:
-    """Spring term: open on its first day, close the day before February half-term."""
+    """Spring term: open on its first day, close on the last school day before half-term."""
     spring = year.terms.filter(name=Term.Name.SPRING).first()
     if spring is None:
         start = dt.date(year.starts_on.year + 1, 1, 6)
@@ -137,6 +137,8 @@ def default_round_dates(year: AcademicYear) -> tuple[dt.date, dt.date]:
     closes = spring.ends_on
     if spring.half_term_starts_on:
         closes = spring.half_term_starts_on - dt.timedelta(days=1)
+    while closes.weekday() >= 5:  # the last school day, not a weekend
+        closes -= dt.timedelta(days=1)
     return spring.starts_on, closes
 
 
@@ -188,17 +190,11 @@ def year_group_on(pupil: Pupil, day: dt.date) -> int:
     return pupil.year_group - years_back
 
 
-def why_cannot_apply(
-    *, round: RecruitmentRound, membership: Membership, now: dt.datetime | None = None
-) -> str | None:
-    """The reason this person cannot apply (or edit their draft) now, or None if they can."""
-    today = timezone.localtime(now).date() if now else timezone.localdate()
-    if membership.role not in PUPIL_ROLES or membership.pupil is None:
-        return NOT_A_PUPIL
-    existing = Application.objects.filter(round=round, pupil=membership.pupil).first()
+def _why_pupil_cannot_apply(round: RecruitmentRound, pupil: Pupil, today: dt.date) -> str | None:
+    existing = Application.objects.filter(round=round, pupil=pupil).first()
     if existing is not None and existing.status != Application.Status.DRAFT:
         return ALREADY_APPLIED
-    actual = year_group_on(membership.pupil, today)
+    actual = year_group_on(pupil, today)
     if actual != round.year_group:
         return WRONG_YEAR_GROUP.format(wanted=round.year_group, actual=actual)
     if today < round.opens_on:
@@ -208,33 +204,36 @@ def why_cannot_apply(
     return None
 
 
-def _check_can_apply(
-    round: RecruitmentRound, membership: Membership, now: dt.datetime | None
-) -> None:
-    reason = why_cannot_apply(round=round, membership=membership, now=now)
-    if reason:
-        raise ValidationError(reason)
+def why_cannot_apply(
+    *, round: RecruitmentRound, membership: Membership, now: dt.datetime | None = None
+) -> str | None:
+    """The reason this person cannot apply (or edit their draft) now, or None if they can."""
+    today = timezone.localtime(now).date() if now else timezone.localdate()
+    if membership.role not in PUPIL_ROLES or membership.pupil is None:
+        return NOT_A_PUPIL
+    return _why_pupil_cannot_apply(round, membership.pupil, today)
 
 
-@transaction.atomic
-def save_application(
+def _save(
     *,
     round: RecruitmentRound,
-    membership: Membership,
+    pupil: Pupil,
     answers: Sequence[str],
     availability: Iterable[str],
     interests: str,
     languages: str,
     submit: bool,
     by: User,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None,
 ) -> Application:
-    """Save the pupil's application as a draft, or submit it (once, before the deadline)."""
     # Lock the round so two tabs submitting at once cannot both pass the "applied" check.
     round = RecruitmentRound.objects.select_for_update().get(pk=round.pk)
-    _check_can_apply(round, membership, now)
+    today = timezone.localtime(now).date() if now else timezone.localdate()
+    reason = _why_pupil_cannot_apply(round, pupil, today)
+    if reason:
+        raise ValidationError(reason)
     application, created = Application.objects.get_or_create(
-        round=round, pupil=membership.pupil, defaults={"created_at": now or timezone.now()}
+        round=round, pupil=pupil, defaults={"created_at": now or timezone.now()}
     )
     application.answers = [
         {"question": q, "answer": (a or "").strip()}
@@ -260,6 +259,63 @@ def save_application(
     if created:
         record(action="application.draft_started", target=application, by=by)
     return application
+
+
+@transaction.atomic
+def save_application(
+    *,
+    round: RecruitmentRound,
+    membership: Membership,
+    answers: Sequence[str],
+    availability: Iterable[str],
+    interests: str,
+    languages: str,
+    submit: bool,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Save the pupil's application as a draft, or submit it (once, before the deadline)."""
+    if membership.role not in PUPIL_ROLES or membership.pupil is None:
+        raise ValidationError(NOT_A_PUPIL)
+    return _save(
+        round=round,
+        pupil=membership.pupil,
+        answers=answers,
+        availability=availability,
+        interests=interests,
+        languages=languages,
+        submit=submit,
+        by=by,
+        now=now,
+    )
+
+
+@transaction.atomic
+def enter_paper_application(
+    *,
+    round: RecruitmentRound,
+    pupil: Pupil,
+    answers: Sequence[str],
+    availability: Iterable[str],
+    interests: str,
+    languages: str,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Type in a pupil's paper application form; the same rules as applying online."""
+    if pupil.school_id != round.school_id:
+        raise ValidationError("That pupil is not at this school.")
+    return _save(
+        round=round,
+        pupil=pupil,
+        answers=answers,
+        availability=availability,
+        interests=interests,
+        languages=languages,
+        submit=True,
+        by=by,
+        now=now,
+    )
 
 
 # --- Reading applications --------------------------------------------------------------
@@ -620,6 +676,19 @@ def next_academic_year(year: AcademicYear, *, by: User | None) -> AcademicYear:
     )
 
 
+def _check_may_answer(application: Application, by: User) -> None:
+    """The applicant answers their own offer; a coordinator may record a written reply."""
+    is_applicant = Membership.objects.filter(pupil=application.pupil, user=by).exists()
+    is_coordinator = (
+        Membership.objects.for_school(application.round.school)
+        .active()
+        .filter(user=by, role__in=[Role.COORDINATOR, Role.SCHOOL_ADMIN])
+        .exists()
+    )
+    if not (is_applicant or is_coordinator):
+        raise ValidationError(OFFER_NOT_YOURS)
+
+
 @transaction.atomic
 def accept_offer(*, application: Application, by: User, now: dt.datetime | None = None) -> Mentor:
     """The applicant accepts: they become a Mentor (in training) for the next academic year.
@@ -629,8 +698,7 @@ def accept_offer(*, application: Application, by: User, now: dt.datetime | None 
     """
     round_ = RecruitmentRound.objects.select_for_update().get(pk=application.round_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not Membership.objects.filter(pupil=application.pupil, user=by).exists():
-        raise ValidationError(OFFER_NOT_YOURS)
+    _check_may_answer(application, by)
     if application.status != Application.Status.OFFERED:
         raise ValidationError(NOT_OFFERED)
     accepted = Application.objects.filter(round=round_, status=Application.Status.ACCEPTED).count()
@@ -667,8 +735,7 @@ def decline_offer(*, application: Application, reason: str = "", by: User) -> Ap
     """The applicant turns the place down; the next on the waiting list is offered it."""
     round_ = RecruitmentRound.objects.select_for_update().get(pk=application.round_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not Membership.objects.filter(pupil=application.pupil, user=by).exists():
-        raise ValidationError(OFFER_NOT_YOURS)
+    _check_may_answer(application, by)
     if application.status != Application.Status.OFFERED:
         raise ValidationError(NOT_OFFERED)
     _set_status(
@@ -697,3 +764,30 @@ def record_parental_consent(*, application: Application, on: dt.date, by: User) 
         changes={"parental_consent_on": on.isoformat()},
     )
     return application
+
+
+@transaction.atomic
+def record_existing_mentor(
+    *,
+    school: School,
+    pupil: Pupil,
+    academic_year: AcademicYear,
+    by: User | None,
+    status: str = Mentor.Status.TRAINED,
+) -> Mentor:
+    """Record a mentor recruited before the school used this site (say, last year's cohort).
+
+    Their record makes them experienced: they may sit on interview panels.
+    """
+    if pupil.school_id != school.pk or academic_year.school_id != school.pk:
+        raise ValidationError("That pupil or year is not at this school.")
+    mentor = Mentor(school=school, pupil=pupil, academic_year=academic_year, status=status)
+    mentor.full_clean()
+    mentor.save()
+    record(
+        action="mentor.recorded",
+        target=mentor,
+        by=by,
+        changes={"academic_year": academic_year.name, "status": status},
+    )
+    return mentor

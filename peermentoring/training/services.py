@@ -77,7 +77,10 @@ def refresh_mentor_status(*, mentor: Mentor, by: User | None) -> Mentor:
 
 
 def _refresh_school(school: School, by: User | None) -> None:
-    for mentor in Mentor.objects.for_school(school).serving().select_related("pupil"):
+    # Past years' records are history: only mentors serving now or later follow the programme.
+    current = Mentor.objects.for_school(school).serving()
+    current = current.filter(academic_year__ends_on__gte=timezone.localdate())
+    for mentor in current.select_related("pupil"):
         refresh_mentor_status(mentor=mentor, by=by)
 
 

@@ -520,3 +520,48 @@ def test_a_school_user_not_linked_to_a_pupil_cannot_accept(round_, coordinator, 
     with pytest.raises(ValidationError):
         services.accept_offer(application=application, by=stranger)
     assert not Membership.objects.filter(user=stranger).exists()
+
+
+def test_the_coordinator_types_in_a_paper_application_under_the_same_rules(
+    school, round_, coordinator
+):
+    from peermentoring.core.factories import PupilFactory
+
+    pupil = PupilFactory(school=school, given_name="Ola", year_group=9)
+    year8 = PupilFactory(school=school, given_name="Kit", year_group=8)
+    data = {
+        "answers": ["a", "b", "c"],
+        "availability": ["lunch"],
+        "interests": "",
+        "languages": "",
+        "by": coordinator,
+    }
+
+    application = services.enter_paper_application(round=round_, pupil=pupil, **data)
+
+    assert application.status == Application.Status.SUBMITTED
+    with pytest.raises(ValidationError, match="already applied"):
+        services.enter_paper_application(round=round_, pupil=pupil, **data)
+    with pytest.raises(ValidationError, match="Year 9 pupils"):
+        services.enter_paper_application(round=round_, pupil=year8, **data)
+
+
+def test_the_coordinator_may_record_a_written_acceptance(round_, coordinator, interviewed):
+    services.make_offers(round=round_, by=coordinator)
+    _, application = interviewed["Ana"]
+
+    mentor = services.accept_offer(application=application, by=coordinator)
+
+    assert mentor.pupil == application.pupil
+
+
+def test_a_past_mentor_recorded_for_last_year_may_sit_on_a_panel(school, round_, year, coordinator):
+    from peermentoring.core.factories import pupil_member
+    from peermentoring.core.roles import Role
+
+    pupil = pupil_member(school, Role.PUPIL, given_name="Eve", year_group=11).pupil
+    assert pupil not in services.experienced_pupils(round_)
+
+    services.record_existing_mentor(school=school, pupil=pupil, academic_year=year, by=coordinator)
+
+    assert pupil in services.experienced_pupils(round_)

@@ -1,0 +1,243 @@
+"""Last year's recruitment and training at Oakbrook, built through the domain functions.
+
+Called at the end of `schools.demo.load_demo`. Last spring's round for Year 9
+(now Year 10): about forty applicants, interviews at break and lunch scored by
+the coordinator and two experienced mentors (now Year 11), fifteen places
+accepted, and the two training days of activities week, where one trainee
+missed module 5 and caught up at the end of the week. This year's round is
+opened too, for the spring term ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from peermentoring.core.models import User
+from peermentoring.core.roles import Role
+from peermentoring.recruitment import services
+from peermentoring.recruitment.models import Application, RecruitmentRound
+from peermentoring.schools import services as school_services
+from peermentoring.schools.models import AcademicYear, Membership, Pupil, School, Term
+from peermentoring.training import services as training
+from peermentoring.training.models import ModuleCompletion, TrainingModule
+
+APPLICANTS = 40
+SHORTLIST = 24
+REASONS = [
+    "Another strong applicant from the same form; please apply to be a sports leader.",
+    "Could not commit to lunchtimes because of music lessons.",
+    "The application was very short; we would love to see more next year.",
+    "Already a reading buddy at break; we did not want to overload them.",
+]
+ANSWERS = [
+    (
+        "I remember being nervous in Year 7 and an older pupil helped me.",
+        "I want younger pupils to have someone to talk to.",
+        "I'd like to be a nurse one day and helping people matters to me.",
+    ),
+    (
+        "I helped my cousin with her reading all summer.",
+        "I showed a new pupil around when he joined in Year 8.",
+        "I stayed with a friend who was upset after a football match.",
+    ),
+    (
+        "Someone who lets you finish and doesn't judge.",
+        "They listen more than they talk and remember what you said.",
+        "They are patient and keep things private unless someone is at risk.",
+    ),
+]
+
+
+def _teaching_days(term: Term, start: dt.date, count: int) -> list[dt.date]:
+    days, day = [], start
+    while len(days) < count and day <= term.ends_on:
+        if term.is_teaching_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _experienced_mentors(
+    school: School, last_year: AcademicYear, admin: User, rng: random.Random
+) -> list[User]:
+    """Two of last year's mentors (now Year 11) with accounts, and four more on record."""
+    from peermentoring.schools.demo import DEMO_PASSWORD
+
+    pupils = list(Pupil.objects.for_school(school).in_year(11).filter(membership__isnull=True)[:60])
+    chosen = rng.sample(pupils, 6)
+    users = []
+    for index, pupil in enumerate(chosen):
+        services.record_existing_mentor(
+            school=school, pupil=pupil, academic_year=last_year, by=admin
+        )
+        if index < 2:
+            membership, _ = school_services.create_pupil_account(
+                school=school, pupil=pupil, role=Role.PUPIL, by=admin, password=DEMO_PASSWORD
+            )
+            users.append(membership.user)
+    return users
+
+
+def load_recruitment_demo(school: School) -> list[tuple[str, str]]:
+    """Build last year's round and training; return (who, username) of the new log-ins."""
+    rng = random.Random(2016)  # the year of the other school's 527 meetings
+    admin = Membership.objects.get(school=school, role=Role.SCHOOL_ADMIN).user
+    coordinator = Membership.objects.get(school=school, role=Role.COORDINATOR).user
+    dsl = Membership.objects.get(school=school, role=Role.SAFEGUARDING_LEAD).user
+    this_year, last_year = AcademicYear.objects.for_school(school)[:2]
+    panel_users = _experienced_mentors(school, last_year, admin, rng)
+    panel_pupils = [u.memberships.get().pupil for u in panel_users]
+
+    # Last spring: the round, the applications.
+    round_ = services.open_round(school=school, academic_year=last_year, by=coordinator)
+    demo_mentors = list(
+        Membership.objects.for_school(school)
+        .filter(role=Role.MENTOR)
+        .select_related("user", "pupil")
+    )
+    others = list(
+        Pupil.objects.for_school(school)
+        .in_year(10)
+        .filter(membership__isnull=True)
+        .order_by("admission_number")[: APPLICANTS * 2]
+    )
+    applicants = [m.pupil for m in demo_mentors] + rng.sample(others, APPLICANTS - 2)
+    opened = _at(round_.opens_on, 12, 0)
+    applications = []
+    for index, pupil in enumerate(applicants):
+        data = {
+            "round": round_,
+            "answers": [rng.choice(options) for options in ANSWERS],
+            "availability": rng.sample(["am_registration", "break", "lunch"], rng.randint(1, 3)),
+            "interests": rng.choice(["Football", "Art, drawing", "Gaming", "Netball", "Music"]),
+            "languages": rng.choice(["", "", "", "Polish", "Urdu", "Portuguese", "Twi"]),
+            "now": opened + dt.timedelta(days=index % 20),
+        }
+        if index < len(demo_mentors):
+            membership = demo_mentors[index]
+            application = services.save_application(
+                membership=membership, submit=True, by=membership.user, **data
+            )
+        else:
+            application = services.enter_paper_application(pupil=pupil, by=coordinator, **data)
+        applications.append(application)
+
+    # Shortlist; decline the rest with reasons; a few tutor references.
+    for index, application in enumerate(applications):
+        if index < SHORTLIST:
+            services.shortlist(application=application, by=coordinator)
+        else:
+            services.decline_application(
+                application=application, reason=rng.choice(REASONS), by=coordinator
+            )
+    for application in applications[:6]:
+        reference = services.request_reference(
+            application=application,
+            tutor_name="Mr Hewitt",
+            tutor_email="tutors@oakbrook.example",
+            by=coordinator,
+        )
+        services.give_reference(
+            reference=reference, text="Reliable, kind and well liked by the form."
+        )
+
+    # Interviews after February half-term, at break and lunch, scored by the panel.
+    spring = last_year.terms.get(name=Term.Name.SPRING)
+    start = (spring.half_term_ends_on or round_.closes_on) + dt.timedelta(days=1)
+    slots = [
+        (_at(day, hour, minute), _at(day, hour, minute) + dt.timedelta(minutes=10))
+        for day in _teaching_days(spring, start, SHORTLIST // 4 + 1)
+        for hour, minute in ((10, 52), (12, 55), (13, 7), (13, 19))
+    ]
+    criteria = round_.criteria
+    for index, application in enumerate(applications[:SHORTLIST]):
+        pupil_panel = [panel_pupils[index % 2]]
+        interview = services.book_interview(
+            application=application,
+            starts_at=slots[index][0],
+            ends_at=slots[index][1],
+            staff_member=coordinator,
+            panel_pupils=pupil_panel,
+            by=coordinator,
+        )
+        strength = 4.0 if index < len(demo_mentors) else rng.uniform(1.8, 3.4)
+        for scorer in (coordinator, panel_users[index % 2]):
+            marks = {c: max(1, min(4, round(strength + rng.uniform(-0.9, 0.9)))) for c in criteria}
+            services.submit_scores(
+                interview=interview,
+                scores=marks,
+                comment=rng.choice(["", "Calm and warm.", "Good eye contact.", "A bit shy."]),
+                by=scorer,
+            )
+
+    # Rank by average score, offer fifteen places; one declines and the next accepts.
+    averages = {}
+    for application in Application.objects.filter(round=round_, interview__isnull=False):
+        scores = list(application.interview.scores.all())
+        averages[application.pk] = sum(s.total for s in scores) / len(scores)
+    ranked = sorted(averages, key=lambda pk: (-averages[pk], pk))
+    services.rank_applicants(
+        round=round_, ranks={pk: rank for rank, pk in enumerate(ranked, start=1)}, by=coordinator
+    )
+    services.make_offers(round=round_, by=coordinator)
+    offered = list(Application.objects.filter(round=round_, status="offered").order_by("rank"))
+    decliner = offered[-1]
+    services.decline_offer(
+        application=decliner, reason="Wants to focus on the school play.", by=coordinator
+    )
+    accepted = []
+    answered = _at(spring.ends_on - dt.timedelta(days=10), 9, 0)
+    for application in Application.objects.filter(round=round_, status="offered"):
+        pupil_user = next(
+            (m.user for m in demo_mentors if m.pupil_id == application.pupil_id), None
+        )
+        services.accept_offer(application=application, by=pupil_user or coordinator, now=answered)
+        application.refresh_from_db()
+        services.record_parental_consent(
+            application=application, on=spring.ends_on - dt.timedelta(days=3), by=coordinator
+        )
+        accepted.append(application.mentor)
+
+    # Activities week: two days in the last week of the summer term.
+    summer = last_year.terms.get(name=Term.Name.SUMMER)
+    monday = summer.ends_on - dt.timedelta(days=summer.ends_on.weekday())
+    modules = list(TrainingModule.objects.for_school(school).order_by("order"))
+    missed = next(m for m in accepted if m.pupil_id not in {d.pupil_id for d in demo_mentors})
+    for offset, title, covered in ((0, "Day 1", modules[:3]), (1, "Day 2", modules[3:])):
+        session = training.schedule_session(
+            school=school,
+            academic_year=this_year,
+            title=f"Peer mentor training: {title}",
+            held_on=monday + dt.timedelta(days=offset),
+            modules=covered,
+            by=coordinator,
+        )
+        marks = {
+            (mentor.pk, module.pk): (
+                ModuleCompletion.Status.ABSENT
+                if mentor == missed and module.order == 5
+                else ModuleCompletion.Status.PRESENT
+            )
+            for mentor in accepted
+            for module in covered
+        }
+        training.take_register(session=session, marks=marks, by=coordinator)
+    training.record_catch_up(
+        mentor=missed,
+        module=modules[4],
+        completed_on=monday + dt.timedelta(days=3),
+        signed_off_by=dsl,
+        by=coordinator,
+    )
+
+    # This year's round for today's Year 9, with the usual spring-term dates.
+    if not RecruitmentRound.objects.for_school(school).filter(academic_year=this_year).exists():
+        services.open_round(school=school, academic_year=this_year, by=coordinator)
+    return [("Experienced mentor (Year 11)", u.username) for u in panel_users]
