@@ -65,6 +65,9 @@ def main() -> None:
         print(
             f"{label}: {count / elapsed:,.0f} requests/s in one process ({elapsed / count * 1000:.1f} ms each)"
         )
+    from peermentoring.matching.bench import main as matching_bench
+
+    matching_bench()
 
 
 if __name__ == "__main__":

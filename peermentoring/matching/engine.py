@@ -18,6 +18,7 @@ Three routes, cheapest first:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,12 +69,12 @@ def assign(
 
     # Expand capacity into columns, once, as float64 in C order (SciPy copies otherwise).
     column_mentor = np.repeat(np.arange(n_mentors), caps)
-    expanded = np.ascontiguousarray(matrix[:, column_mentor], dtype=np.float64)
+    expanded = np.ascontiguousarray(np.take(matrix, column_mentor, axis=1), dtype=np.float64)
     if mask is None:
         rows, cols = linear_sum_assignment(expanded, maximize=True)
         return _pairs(rows, column_mentor[cols])
 
-    expanded_mask = np.ascontiguousarray(mask[:, column_mentor])
+    expanded_mask = np.ascontiguousarray(np.take(mask, column_mentor, axis=1))
     # Only mentees with some allowed mentor can be matched; the others stay out.
     live_rows = np.flatnonzero(expanded_mask.any(axis=1))
     if live_rows.size == 0:
@@ -108,9 +109,9 @@ def _pairs(rows: np.ndarray, mentors: np.ndarray) -> list[tuple[int, int]]:
 
 
 def total_score(scores: ArrayLike, pairs: Sequence[tuple[int, int]]) -> float:
-    """The sum of the scores of the chosen pairs."""
+    """The sum of the scores of the chosen pairs, correctly rounded whatever their order."""
     matrix = np.asarray(scores, dtype=np.float64)
-    return float(sum(matrix[i, j] for i, j in pairs))
+    return math.fsum(float(matrix[i, j]) for i, j in pairs)
 
 
 def greedy(

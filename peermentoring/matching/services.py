@@ -583,7 +583,7 @@ def confirm_run(*, run: MatchRun, by: User) -> list[Pairing]:
     }
     referrals = {
         r.pk: r
-        for r in Referral.objects.select_for_update()
+        for r in Referral.objects.select_for_update(of=("self",))
         .filter(school=school, pk__in={p["referral"] for p in pairs})
         .select_related("pupil")
         .order_by("pk")
