@@ -71,6 +71,9 @@ REFERENCE_LINK_EXPIRED = "This link has expired. Please ask the coordinator for 
 REFERENCE_LINK_INVALID = "This link is not valid."
 REFERENCE_ALREADY_GIVEN = "Thank you: this reference has already been given."
 REFERENCE_EMPTY = "Please write the reference before sending it."
+FEWER_PLACES_THAN_ACCEPTED = (
+    "{accepted} places are already accepted; the round needs at least that many."
+)
 CONSENT_NOT_ACCEPTED = "Parental consent is recorded once the applicant has accepted their place."
 
 REFERENCE_SALT = "recruitment.tutor-reference"
@@ -171,6 +174,10 @@ def open_round(
 def update_round(*, round: RecruitmentRound, by: User, **fields: object) -> RecruitmentRound:
     """Change a round's dates, places, questions or criteria."""
     before = snapshot(round, ROUND_FIELDS)
+    places = int(fields.get("places", round.places))  # type: ignore[call-overload]
+    accepted = Application.objects.filter(round=round, status=Application.Status.ACCEPTED).count()
+    if places < accepted:
+        raise ValidationError({"places": FEWER_PLACES_THAN_ACCEPTED.format(accepted=accepted)})
     for name, value in fields.items():
         setattr(round, name, value)
     round.full_clean()

@@ -565,3 +565,16 @@ def test_a_past_mentor_recorded_for_last_year_may_sit_on_a_panel(school, round_,
     services.record_existing_mentor(school=school, pupil=pupil, academic_year=year, by=coordinator)
 
     assert pupil in services.experienced_pupils(round_)
+
+
+def test_a_round_cannot_shrink_below_the_places_already_accepted(round_, coordinator, interviewed):
+    services.make_offers(round=round_, by=coordinator)
+    for name in ("Ana", "Ben"):
+        user, application = interviewed[name]
+        services.accept_offer(application=application, by=user)
+
+    with pytest.raises(ValidationError) as refused:
+        services.update_round(round=round_, places=1, by=coordinator)
+    assert refused.value.messages == [services.FEWER_PLACES_THAN_ACCEPTED.format(accepted=2)]
+    round_.refresh_from_db()
+    assert round_.places == 2
