@@ -88,6 +88,17 @@ class ReferralDetailsForm(forms.Form):
         )
 
 
+class StaffReferralForm(ReferralDetailsForm):
+    """A referral made in school: by staff, at a parent's request or by the pupil themself."""
+
+    source = forms.ChoiceField(
+        label="Who asked",
+        choices=[c for c in Referral.Source.choices if c[0] != Referral.Source.PRIMARY],
+        initial=Referral.Source.STAFF,
+    )
+    field_order = ["source"]
+
+
 class PrimaryChildForm(forms.Form):
     """One Year 6 child on the primary teacher's list."""
 

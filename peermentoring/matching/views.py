@@ -19,6 +19,7 @@ from peermentoring.matching.forms import (
     LinkForm,
     ReferralDetailsForm,
     ReviewForm,
+    StaffReferralForm,
 )
 from peermentoring.matching.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.schools.models import Pupil
@@ -55,13 +56,14 @@ def referral_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
     """Refer or "highlight" a pupil on roll from their page."""
     pupil = get_object_or_404(Pupil.objects.for_school(request.school).on_roll(), pk=pupil_pk)
     services.categories_for(request.school)
-    form = ReferralDetailsForm(request.POST or None, school=request.school)
+    form = StaffReferralForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.refer_pupil(
                 school=request.school,
                 pupil=pupil,
                 child=form.child(),
+                source=form.cleaned_data["source"],
                 windows=form.cleaned_data["free_windows"],
                 by=request.user,
             )

@@ -201,11 +201,14 @@ def test_a_member_of_staff_highlights_a_year_7_pupil_from_their_page(client_for,
     url = reverse("matching:referral-create", args=[school.slug, pupil.pk])
     assert url in page.text
 
-    response = client.post(url, {"priority": "urgent", "consent": "given", "needs": "Isolated"})
+    response = client.post(
+        url, {"source": "parent", "priority": "urgent", "consent": "given", "needs": "Isolated"}
+    )
 
     assert response.status_code == 302
     referral = Referral.objects.get()
-    assert (referral.pupil, referral.source, referral.referred_by) == (pupil, "staff", dsl)
+    assert (referral.pupil, referral.source, referral.referred_by) == (pupil, "parent", dsl)
+    assert referral.priority == Referral.Priority.URGENT
 
 
 def test_the_review_queue_puts_urgent_first_then_the_longest_waiting(
