@@ -360,3 +360,20 @@ def test_a_closing_day_is_still_open_for_applications(school, round_, applicant)
     response = signed_in(applicant).get(url("recruitment:apply", school, round_.pk))
 
     assert "Submit my application" in text(response)
+
+
+def test_the_coordinator_edits_a_rounds_places_and_questions(school, round_, coordinator):
+    client = signed_in(coordinator)
+    form = client.get(url("recruitment:round-edit", school, round_.pk)).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data |= {"places": 12, "questions_text": "Why you?\nWhy now?", "asks_tutor_reference": ""}
+
+    response = client.post(url("recruitment:round-edit", school, round_.pk), data)
+
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert (round_.places, round_.questions, round_.asks_tutor_reference) == (
+        12,
+        ["Why you?", "Why now?"],
+        False,
+    )
