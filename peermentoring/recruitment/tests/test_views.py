@@ -377,3 +377,38 @@ def test_the_coordinator_edits_a_rounds_places_and_questions(school, round_, coo
         ["Why you?", "Why now?"],
         False,
     )
+
+
+def test_filtering_with_htmx_returns_only_the_rows(school, round_, applicant, coordinator):
+    submit(round_, applicant)
+
+    response = signed_in(coordinator).get(
+        url("recruitment:round-detail", school, round_.pk),
+        {"status": "submitted"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    page = text(response)
+    assert 'id="application-rows"' in page and pupil_of(applicant).full_name in page
+    assert "<html" not in page and "Not successful" not in page
+
+
+def test_a_panel_pupil_finds_their_interviews_from_the_home_page(
+    school, round_, applicant, coordinator, experienced, interview_slot
+):
+    application = services.shortlist(application=submit(round_, applicant), by=coordinator)
+    services.book_interview(
+        application=application,
+        starts_at=interview_slot[0],
+        ends_at=interview_slot[1],
+        staff_member=coordinator,
+        panel_pupils=[pupil_of(experienced)],
+        by=coordinator,
+    )
+
+    home = text(signed_in(experienced).get(url("schools:home", school)))
+    applicant_home = text(signed_in(applicant).get(url("schools:home", school)))
+
+    assert url("recruitment:panel-list", school) in home
+    assert Application.KIND_WORDS[Application.Status.INTERVIEW_BOOKED] in applicant_home
+    assert url("recruitment:panel-list", school) not in applicant_home
