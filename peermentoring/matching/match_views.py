@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peermentoring.core.access import SchoolRequest, school_role_required
@@ -145,8 +146,12 @@ def run_start(request: SchoolRequest) -> HttpResponse:
 def run_detail(request: SchoolRequest, run_pk: int) -> HttpResponse:
     run = get_object_or_404(MatchRun.objects.for_school(request.school), pk=run_pk)
     forbidden = forbidden_labels(run)
-    template = "matching/run_detail.html" + ("#proposal" if request.htmx else "")
-    return render(request, template, {"run": run, "proposal": run.proposal, "forbidden": forbidden})
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "matching/run_detail.html" + ("#proposal" if partial else "")
+    context = {"run": run, "proposal": run.proposal, "forbidden": forbidden}
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST

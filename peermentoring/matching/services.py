@@ -63,7 +63,8 @@ NOTHING_TO_CONFIRM = "The proposal has no pairs to confirm."
 PAIRING_ALREADY_ENDED = "This pairing has already ended."
 CAPACITY_BELOW_MENTEES = "{mentor} already has {count} mentees; capacity cannot be lower."
 DO_NOT_PAIR_EXISTS = "These two are already on the do-not-pair list."
-LOCK_EXCLUDED = "That pair is excluded by a rule and cannot be locked."
+LOCK_EXCLUDED = "That pair cannot be locked: a rule excludes it, or the mentor has no place left."
+RUN_SUPERSEDED = "A newer proposal has replaced this one: open the latest from the matching page."
 MENTEE_NOTICE_TITLE = "You have a new mentee"
 MENTEE_NOTICE_BODY = (
     "Your mentee is {first_name}{form}. Your coordinator will tell you when you first meet."
@@ -514,8 +515,7 @@ def adjust_run(
 ) -> MatchRun:
     """Lock or forbid one pair (or undo that) and solve again around the coordinator's choices."""
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != MatchRun.Status.PROPOSED:
-        raise ValidationError(ALREADY_CONFIRMED)
+    _check_still_proposed(run)
     locked, forbidden = _pair_set(run.locked), _pair_set(run.forbidden)
     pair = (int(referral_pk), int(mentor_pk))
     if action == "lock":
@@ -539,6 +539,13 @@ def adjust_run(
     run.save(update_fields=["locked", "forbidden", "proposal"])
     record(action=f"match_run.{action}", target=run, by=by, changes={"pair": list(pair)})
     return run
+
+
+def _check_still_proposed(run: MatchRun) -> None:
+    if run.status == MatchRun.Status.SUPERSEDED:
+        raise ValidationError(RUN_SUPERSEDED)
+    if run.status != MatchRun.Status.PROPOSED:
+        raise ValidationError(ALREADY_CONFIRMED)
 
 
 def _check_pair(
@@ -567,8 +574,7 @@ def _check_pair(
 def confirm_run(*, run: MatchRun, by: User) -> list[Pairing]:
     """Create every proposed pairing or none, and tell each mentor who their mentee is."""
     run = MatchRun.objects.select_for_update().select_related("school").get(pk=run.pk)
-    if run.status != MatchRun.Status.PROPOSED:
-        raise ValidationError(ALREADY_CONFIRMED)
+    _check_still_proposed(run)
     pairs = run.proposal.get("pairs", [])
     if not pairs:
         raise ValidationError(NOTHING_TO_CONFIRM)

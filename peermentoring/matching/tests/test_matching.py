@@ -522,3 +522,30 @@ def test_a_pupil_cannot_be_referred_twice_while_a_referral_is_open(school, coord
         )
 
     assert error.value.messages == [services.ALREADY_QUEUED.format(pupil=pupil)]
+
+
+def test_a_proposal_replaced_by_a_newer_run_cannot_be_confirmed(school, coordinator, dsl):
+    accepted_referral(school)
+    make_mentor(school)
+    older = services.run_matching(school=school, by=coordinator)
+    services.run_matching(school=school, by=coordinator)
+
+    with pytest.raises(ValidationError) as error:
+        services.confirm_run(run=older, by=coordinator)
+
+    assert error.value.messages == [services.RUN_SUPERSEDED]
+    assert not Pairing.objects.exists()
+
+
+def test_the_proposal_page_answers_htmx_with_only_the_proposal(client_for, school, coordinator):
+    accepted_referral(school, given_name="Lily")
+    make_mentor(school)
+    run = services.run_matching(school=school, by=coordinator)
+    url = f"/s/{school.slug}/matching/runs/{run.pk}/"
+
+    partial = client_for(coordinator).get(url, headers={"HX-Request": "true"})
+    whole = client_for(coordinator).get(url)
+
+    assert partial.text.lstrip().startswith('<div id="proposal">')
+    assert "<html" not in partial.text
+    assert "<html" in whole.text and "Lily" in whole.text
