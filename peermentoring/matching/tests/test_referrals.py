@@ -408,3 +408,27 @@ def test_ending_a_pairing_from_its_page_requeues_the_mentee(client_for, school, 
     referral.refresh_from_db()
     assert (pairing.status, pairing.end_reason) == ("ended", "moved_school")
     assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_the_staff_home_page_counts_referrals_waiting_and_mentees_with_a_mentor(
+    client_for, school, coordinator
+):
+    Referral.objects.create(school=school, pupil=PupilFactory(school=school), source="staff")
+    paired = accepted_referral(school)
+    paired.status = Referral.Status.MATCHED
+    paired.save()
+    accepted_referral(school)
+    Pairing.objects.create(
+        school=school, mentor=make_mentor(school), mentee=paired.pupil, referral=paired
+    )
+
+    page = client_for(coordinator).get(reverse("schools:home", args=[school.slug]))
+
+    assert (
+        '<span class="stat-value">1</span><span class="stat-label">Mentees with a mentor'
+        in page.text
+    )
+    # One waiting for review and one accepted without a mentor; the matched one is not waiting.
+    assert (
+        '<span class="stat-value">2</span><span class="stat-label">Referrals waiting' in page.text
+    )
