@@ -9,11 +9,13 @@ the resulting rectangular assignment problem exactly.
 Three routes, cheapest first:
 - every pair allowed: any full assignment is maximum-size, so the scores are
   solved as they are (the result is exactly SciPy's optimum);
-- some pairs forbidden but a maximum-size allocation still fills every row (or
-  every column): forbidden cells are -inf, which SciPy never chooses;
-- otherwise each allowed cell gets a bonus larger than any possible difference in
-  total score, so a bigger allocation always beats a better-scoring smaller one;
-  forbidden cells are worth 0 (the same as "not matched") and are dropped.
+- some pairs forbidden: mentees with no allowed mentor are set aside and the
+  forbidden cells become -inf, which SciPy never chooses; this is exact and works
+  whenever every remaining mentee (or every place) can still be filled;
+- otherwise (SciPy reports the -inf problem infeasible) each allowed cell gets a
+  bonus larger than any possible difference in total score, so a bigger
+  allocation always beats a better-scoring smaller one; forbidden cells are worth
+  0, the same as "not matched", and are dropped from the result.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
 
 ArrayLike = Sequence[Sequence[Any]] | np.ndarray
 
@@ -79,29 +79,31 @@ def assign(
     live_rows = np.flatnonzero(expanded_mask.any(axis=1))
     if live_rows.size == 0:
         return []
-    expanded = expanded[live_rows]
-    expanded_mask = expanded_mask[live_rows]
-    size = _maximum_size(expanded_mask)
-    if size == min(expanded.shape):
-        expanded[~expanded_mask] = -np.inf
-        rows, cols = linear_sum_assignment(expanded, maximize=True)
-    else:
-        low = expanded[expanded_mask].min()
-        spread = expanded[expanded_mask].max() - low
-        # Bigger than the whole score range of any allocation: one more pair always wins.
-        bonus = spread * size + 1.0
-        values = np.zeros_like(expanded)
-        np.add(expanded - low, bonus, out=values, where=expanded_mask)
-        rows, cols = linear_sum_assignment(values, maximize=True)
+    if live_rows.size < n_mentees:
+        expanded, expanded_mask = expanded[live_rows], expanded_mask[live_rows]
+    try:
+        # Usually every remaining mentee (or every place) can be filled: forbidden cells
+        # are then simply never chosen and the scores are solved exactly as they are.
+        forbidding = np.where(expanded_mask, expanded, -np.inf)
+        rows, cols = linear_sum_assignment(forbidding, maximize=True)
+    except ValueError as error:
+        if "infeasible" not in str(error):
+            raise
+        rows, cols = _largest_then_best(expanded, expanded_mask)
     keep = expanded_mask[rows, cols]
     return _pairs(live_rows[rows[keep]], column_mentor[cols[keep]])
 
 
-def _maximum_size(mask: np.ndarray) -> int:
-    """The largest number of pairs the allowed cells admit (Hopcroft–Karp)."""
-    graph = csr_matrix(mask)
-    matched = maximum_bipartite_matching(graph, perm_type="column")
-    return int((matched >= 0).sum())
+def _largest_then_best(expanded: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Most pairs first, then the best total: a bonus per allowed pair outweighs any score gap."""
+    size = min(mask.shape)  # no allocation has more pairs than this
+    low = expanded[mask].min()
+    spread = expanded[mask].max() - low
+    # Bigger than the whole score range of any allocation: one more pair always wins.
+    bonus = spread * size + 1.0
+    values = np.zeros_like(expanded)
+    np.add(expanded - low, bonus, out=values, where=mask)
+    return linear_sum_assignment(values, maximize=True)
 
 
 def _pairs(rows: np.ndarray, mentors: np.ndarray) -> list[tuple[int, int]]:

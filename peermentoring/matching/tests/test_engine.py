@@ -157,3 +157,21 @@ def test_every_pair_forbidden_matches_no_one():
 def test_assign_refuses_bad_input(scores, capacity, message):
     with pytest.raises(ValueError, match=message):
         assign(scores, capacity)
+
+
+def test_when_not_every_mentee_or_place_can_be_filled_the_bonus_route_still_finds_the_best(
+    monkeypatch,
+):
+    from peermentoring.matching import engine
+
+    calls = []
+    real = engine._largest_then_best
+    monkeypatch.setattr(engine, "_largest_then_best", lambda *a: calls.append(1) or real(*a))
+    # Mentees 0 and 1 may only have mentor 0; nobody may have mentor 1; mentee 2 anyone but 0.
+    scores = [[1.0, 9.0, 0.0], [5.0, 9.0, 0.0], [9.0, 9.0, 2.0]]
+    allowed = [[True, False, False], [True, False, False], [False, False, True]]
+
+    pairs = assign(scores, [1, 1, 1], allowed)
+
+    assert calls, "the -inf route should have been infeasible here"
+    assert pairs == [(1, 0), (2, 2)]
