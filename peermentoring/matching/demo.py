@@ -7,6 +7,7 @@ makes them), so it works with or without them.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.db.models import Q
@@ -80,6 +81,12 @@ def load_matching_demo(*, school: School, coordinator: User) -> None:
             )
         elif referral.pupil_id or index % 2:
             services.accept_referral(referral=referral, by=coordinator)
+    # Referrals arrive over the summer and autumn: spread them so waiting times differ.
+    for referral in Referral.objects.for_school(school):
+        days = rng.randint(1, 90)
+        Referral.objects.filter(pk=referral.pk).update(
+            referred_at=referral.referred_at - dt.timedelta(days=days)
+        )
     year = current_year(school)
     mentors = list(Mentor.objects.for_school(school).filter(academic_year=year))
     trained = [m for m in mentors if m.pk in trained_mentor_ids(mentors, school)]
