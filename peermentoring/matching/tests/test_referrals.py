@@ -432,3 +432,20 @@ def test_the_staff_home_page_counts_referrals_waiting_and_mentees_with_a_mentor(
     assert (
         '<span class="stat-value">2</span><span class="stat-label">Referrals waiting' in page.text
     )
+
+
+def test_the_coordinator_makes_a_link_that_works_once_copied(
+    client_for, client, school, meadowside, coordinator
+):
+    import re
+
+    response = client_for(coordinator).post(
+        reverse("matching:link-list", args=[school.slug]), {"primary": meadowside.pk, "days": 14}
+    )
+
+    url = re.search(r'id="new-link" value="http://testserver(/refer/[^"]+)"', response.text)
+    assert url is not None
+    client.logout()
+    page = client.get(url.group(1))
+    assert page.status_code == 200
+    assert "For Meadowside Primary" in page.text
