@@ -67,6 +67,7 @@ class PupilRow:
     admission_number: str = ""
     source_id: str = ""
     feeder_primary: str = ""
+    family_key: str = ""
 
 
 @dataclass
@@ -98,6 +99,7 @@ MIS_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("upn", "uniquepupilnumber"),
     "admission_number": ("adno", "admissionnumber", "admissionno", "admno"),
     "feeder_primary": ("feederprimary", "feederprimaryschool", "previousschool", "primaryschool"),
+    "family_key": ("familyid", "familyreference", "familykey", "contactid", "primarycontactid"),
 }
 MIS_REQUIRED = ("given_name", "family_name", "year_group", "form_group", "admission_number")
 COLUMN_LABELS = {
@@ -112,6 +114,7 @@ COLUMN_LABELS = {
     "upn": "UPN",
     "admission_number": "admission number (Adno)",
     "feeder_primary": "Feeder primary",
+    "family_key": "Family ID",
 }
 FIELD_LIMITS = {
     "given_name": 100,
@@ -122,6 +125,7 @@ FIELD_LIMITS = {
     "admission_number": 20,
     "source_id": 100,
     "feeder_primary": 150,
+    "family_key": 50,
 }
 
 # OneRoster grades are US grades (CEDS codes): grade 6 is roughly Year 7.
@@ -364,6 +368,7 @@ def _parse_mis(rows: list[list[str]], today: dt.date, file_format: str) -> Parse
             upn=values.get("upn", "").upper(),
             admission_number=values.get("admission_number", ""),
             feeder_primary=values.get("feeder_primary", ""),
+            family_key=values.get("family_key", ""),
         )
         candidates.append((row, values.get("year_group", ""), dob_text))
     return _finish(parsed, candidates, today)
@@ -415,6 +420,7 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
     }
     if "demographics.csv" not in files:
         absent |= {"date_of_birth", "gender"}
+    absent.add("family_key")  # OneRoster carries no family reference: keep the school's
     parsed = ParsedFile(file_format="OneRoster", absent=frozenset(absent))
     candidates = []
     for line, record in records:

@@ -507,6 +507,7 @@ PUPIL_IMPORT_FIELDS = (
     "upn",
     "admission_number",
     "source_id",
+    "family_key",
 )
 IDENTIFIER_CLASH = "{label} {value} already belongs to {pupil}, a different pupil at this school."
 MATCHED_TWICE = "This row and line {line} are both {pupil}; a pupil may be on one line only."

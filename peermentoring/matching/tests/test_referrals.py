@@ -449,3 +449,34 @@ def test_the_coordinator_makes_a_link_that_works_once_copied(
     page = client.get(url.group(1))
     assert page.status_code == 200
     assert "For Meadowside Primary" in page.text
+
+
+def test_a_family_id_column_in_the_pupil_file_keeps_siblings_apart(school, school_admin):
+    from peermentoring.matching.run import build_proposal
+    from peermentoring.schools.models import Pupil
+    from peermentoring.schools.services import import_pupils
+
+    csv = (
+        b"Adno,UPN,Legal Forename,Legal Surname,Year,Reg Group,DOB,Family ID\n"
+        b"6001,A123456789012,Maya,Shah,7,7A,03/02/2015,FAM-88\n"
+        b"6002,B123456789012,Rohan,Shah,10,10B,09/09/2011,FAM-88\n"
+    )
+    import_pupils(school=school, data=csv, filename="sims.csv", by=school_admin)
+    maya, rohan = (
+        Pupil.objects.get(admission_number="6001"),
+        Pupil.objects.get(admission_number="6002"),
+    )
+    assert maya.family_key == rohan.family_key == "FAM-88"
+    accepted_referral(school, maya)
+    make_mentor(school, rohan)
+
+    # A later file without the column keeps the reference.
+    import_pupils(
+        school=school,
+        data=b"Adno,Legal Forename,Legal Surname,Year,Reg Group\n6001,Maya,Shah,7,7A\n",
+        filename="sims2.csv",
+        by=school_admin,
+    )
+    maya.refresh_from_db()
+    assert maya.family_key == "FAM-88"
+    assert build_proposal(school)["pairs"] == []
