@@ -101,3 +101,24 @@ def load_matching_demo(*, school: School, coordinator: User) -> None:
         run = services.run_matching(school=school, by=coordinator)
         if run.proposal["pairs"]:
             services.confirm_run(run=run, by=coordinator)
+    # Leave work for the coordinator: a few more highlighted Year 7s accepted, and three
+    # mentors able to take a second mentee, so "Run matching" proposes real pairs.
+    for mentor in trained[:3]:
+        services.set_mentor_matching(
+            mentor=mentor,
+            capacity=2,
+            windows=[free.window for free in mentor.free_windows.select_related("window")],
+            by=coordinator,
+        )
+    others = Pupil.objects.for_school(school).in_year(7).filter(referrals__isnull=True)[:60]
+    for pupil in rng.sample(list(others), k=min(3, len(others))):
+        child = _child(rng, pupil, categories)
+        child.consent = "given"
+        referral = services.refer_pupil(
+            school=school,
+            pupil=pupil,
+            child=child,
+            windows=rng.sample(windows, k=min(4, len(windows))),
+            by=coordinator,
+        )
+        services.accept_referral(referral=referral, by=coordinator)
