@@ -162,6 +162,8 @@ PrimaryChildFormSet = forms.formset_factory(
     formset=BasePrimaryChildFormSet,
     extra=3,
     max_num=30,
+    absolute_max=30,
+    validate_max=True,
     min_num=1,
     validate_min=True,
 )

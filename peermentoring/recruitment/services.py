@@ -357,7 +357,9 @@ def decline_application(*, application: Application, reason: str, by: User) -> A
 
 def reference_link(reference: TutorReference) -> str:
     """The signed, expiring link a tutor follows to write the reference."""
-    token = signing.TimestampSigner(salt=REFERENCE_SALT).sign(str(reference.pk))
+    # The request time is signed too, so asking again makes every earlier link useless.
+    value = f"{reference.pk}:{reference.requested_at.timestamp()}"
+    token = signing.TimestampSigner(salt=REFERENCE_SALT).sign(value)
     return f"{settings.SITE_URL}{reverse('tutor-reference', kwargs={'token': token})}"
 
 
@@ -365,7 +367,7 @@ def reference_from_token(token: str) -> TutorReference:
     """The one reference a link reaches; refuses expired or altered links."""
     signer = signing.TimestampSigner(salt=REFERENCE_SALT)
     try:
-        pk = signer.unsign(token, max_age=REFERENCE_MAX_AGE)
+        pk, _, requested = signer.unsign(token, max_age=REFERENCE_MAX_AGE).partition(":")
     except signing.SignatureExpired as error:
         raise ValidationError(REFERENCE_LINK_EXPIRED) from error
     except signing.BadSignature as error:
@@ -375,7 +377,7 @@ def reference_from_token(token: str) -> TutorReference:
         .filter(pk=pk)
         .first()
     )
-    if reference is None:
+    if reference is None or requested != str(reference.requested_at.timestamp()):
         raise ValidationError(REFERENCE_LINK_INVALID)
     return reference
 
@@ -387,6 +389,9 @@ def request_reference(
     """E-mail a tutor a link to write a reference; no account needed, the link expires."""
     if not application.round.asks_tutor_reference:
         raise ValidationError(REFERENCE_NOT_ASKED)
+    existing = TutorReference.objects.filter(application=application).first()
+    if existing is not None and existing.answered_at is not None:
+        raise ValidationError(REFERENCE_ALREADY_GIVEN)
     reference, _ = TutorReference.objects.update_or_create(
         application=application,
         defaults={

@@ -52,9 +52,10 @@ def _round(request: SchoolRequest, round_pk: int) -> RecruitmentRound:
 
 def _application(request: SchoolRequest, application_pk: int) -> Application:
     return get_object_or_404(
-        Application.objects.for_school(request.school).select_related(
-            "pupil", "round__school", "round__academic_year", "mentor"
-        ),
+        # A draft is the pupil's own until they submit it.
+        Application.objects.for_school(request.school)
+        .submitted()
+        .select_related("pupil", "round__school", "round__academic_year", "mentor"),
         pk=application_pk,
     )
 
@@ -253,8 +254,10 @@ def round_rank(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = _round(request, round_pk)
     ranks: dict[int, int | None] = {}
     for key, value in request.POST.items():
-        if key.startswith("rank_") and key[5:].isdigit():
-            ranks[int(key[5:])] = int(value) if value.strip().isdigit() else None
+        # isdecimal on ASCII: "²" passes isdigit() but int() refuses it.
+        if key.startswith("rank_") and key[5:].isascii() and key[5:].isdecimal():
+            text = value.strip()
+            ranks[int(key[5:])] = int(text) if text.isascii() and text.isdecimal() else None
     try:
         services.rank_applicants(round=round_, ranks=ranks, by=request.user)
     except ValidationError as error:

@@ -147,7 +147,7 @@ def trainees(*, school: School, academic_year: AcademicYear) -> list[Mentor]:
         Mentor.objects.for_school(school)
         .for_year(academic_year)
         .serving()
-        .select_related("pupil", "application")
+        .select_related("pupil", "application", "academic_year")
     )
 
 

@@ -115,11 +115,17 @@ def session_register(request: SchoolRequest, session_pk: int) -> HttpResponse:
     return render(request, "training/session_register.html", context)
 
 
+def _year_param(request: SchoolRequest) -> int:
+    """The ?year= cohort asked for; anything but a plain number means "this cohort"."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isascii() and value.isdecimal() else 0
+
+
 @require_GET
 @school_role_required(*SETUP_ROLES)
 def grid(request: SchoolRequest) -> HttpResponse:
     years = AcademicYear.objects.for_school(request.school)
-    year = years.filter(pk=request.GET.get("year") or 0).first() or cohort_year(request.school)
+    year = years.filter(pk=_year_param(request)).first() or cohort_year(request.school)
     modules = list(TrainingModule.objects.for_school(request.school))
     cohort = services.trainees(school=request.school, academic_year=year) if year else []
     context = {"years": years, "year": year, "modules": modules}
@@ -170,7 +176,7 @@ def certificate(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
 @school_role_required(*SETUP_ROLES)
 def badge_list(request: SchoolRequest) -> HttpResponse:
     years = AcademicYear.objects.for_school(request.school)
-    year = years.filter(pk=request.GET.get("year") or 0).first() or cohort_year(request.school)
+    year = years.filter(pk=_year_param(request)).first() or cohort_year(request.school)
     mentors = (
         Mentor.objects.for_school(request.school).for_year(year).trained().select_related("pupil")
         if year

@@ -480,3 +480,33 @@ def test_a_family_id_column_in_the_pupil_file_keeps_siblings_apart(school, schoo
     maya.refresh_from_db()
     assert maya.family_key == "FAM-88"
     assert build_proposal(school)["pairs"] == []
+
+
+def test_a_primary_link_takes_at_most_thirty_children_in_one_go(school, coordinator, client):
+    from django.urls import reverse
+
+    from peermentoring.core.factories import FeederPrimaryFactory
+    from peermentoring.matching import services as matching_services
+    from peermentoring.matching.models import Referral
+
+    primary = FeederPrimaryFactory(school=school)
+    _, token = matching_services.create_referral_link(
+        school=school, primary=primary, by=coordinator
+    )
+    data = {
+        "referrer-referrer_name": "Mrs Patel",
+        "child-TOTAL_FORMS": "60",
+        "child-INITIAL_FORMS": "0",
+        "child-MIN_NUM_FORMS": "1",
+        "child-MAX_NUM_FORMS": "30",
+    }
+    for i in range(60):
+        data |= {
+            f"child-{i}-given_name": f"Child{i}",
+            f"child-{i}-family_name": "Jones",
+            f"child-{i}-priority": "routine",
+            f"child-{i}-consent": "not_asked",
+        }
+    response = client.post(reverse("refer:form", args=[token]), data)
+    assert response.status_code == 200
+    assert not Referral.objects.filter(school=school).exists()
