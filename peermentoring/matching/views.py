@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -177,6 +178,9 @@ def category_edit(request: SchoolRequest, category_pk: int) -> HttpResponse:
     return render(request, "matching/category_form.html", {"form": form, "category": category})
 
 
+NEW_LINK_KEY = "new_referral_link"
+
+
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def link_list(request: SchoolRequest) -> HttpResponse:
@@ -194,11 +198,14 @@ def link_list(request: SchoolRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            url = request.build_absolute_uri(reverse("refer:form", args=[token]))
-            context = {"form": LinkForm(school=request.school), "links": links, "new_url": url}
+            # Shown once, on the page after the redirect, so a refresh never makes a second link.
+            path = reverse("refer:form", args=[token])
+            request.session[NEW_LINK_KEY] = f"{settings.SITE_URL}{path}"
             messages.success(request, LINK_MADE.format(primary=link.primary))
-            return render(request, "matching/link_list.html", context)
-    return render(request, "matching/link_list.html", {"form": form, "links": links})
+            return redirect("matching:link-list", request.school.slug)
+    new_url = request.session.pop(NEW_LINK_KEY, None) if request.method == "GET" else None
+    context = {"form": form, "links": links, "new_url": new_url}
+    return render(request, "matching/link_list.html", context)
 
 
 @require_POST

@@ -439,12 +439,17 @@ def test_the_coordinator_makes_a_link_that_works_once_copied(
 ):
     import re
 
-    response = client_for(coordinator).post(
-        reverse("matching:link-list", args=[school.slug]), {"primary": meadowside.pk, "days": 14}
-    )
+    from django.conf import settings
 
-    url = re.search(r'id="new-link" value="http://testserver(/refer/[^"]+)"', response.text)
+    staff = client_for(coordinator)
+    list_url = reverse("matching:link-list", args=[school.slug])
+    response = staff.post(list_url, {"primary": meadowside.pk, "days": 14}, follow=True)
+
+    pattern = rf'id="new-link" value="{re.escape(settings.SITE_URL)}(/refer/[^"]+)"'
+    url = re.search(pattern, response.text)
     assert url is not None
+    # Shown once: a refresh shows the list without it and makes no second link.
+    assert 'id="new-link"' not in staff.get(list_url).text
     client.logout()
     page = client.get(url.group(1))
     assert page.status_code == 200
