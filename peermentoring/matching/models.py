@@ -220,6 +220,11 @@ class Referral(models.Model):
         return f"Referral of {self.child_name}"
 
     @property
+    def is_reviewable(self) -> bool:
+        """New, or waiting for more information: it can still be accepted or declined."""
+        return self.status in (self.Status.NEW, self.Status.MORE_INFO)
+
+    @property
     def child_name(self) -> str:
         if self.pupil_id:
             return self.pupil.full_name

@@ -272,7 +272,7 @@ def reconcile_referrals(*, school: School, by: User | None) -> int:
 
 
 def _review(referral: Referral, status: str, note: str, by: User, action: str) -> Referral:
-    if referral.status not in (Referral.Status.NEW, Referral.Status.MORE_INFO):
+    if not referral.is_reviewable:
         raise ValidationError(ALREADY_REVIEWED.format(status=referral.get_status_display().lower()))
     referral.status, referral.review_note = status, note.strip()
     referral.reviewed_by, referral.reviewed_at = by, timezone.now()

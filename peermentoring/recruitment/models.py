@@ -234,6 +234,9 @@ class Application(models.Model):
         OFFER_DECLINED = "offer_declined", "Turned the offer down"
         NOT_SUCCESSFUL = "not_successful", "Not successful"
 
+    # Interviewed, or waiting for a place: the applications that may be ranked for an offer.
+    RANKABLE = (Status.INTERVIEW_BOOKED, Status.WAITING_LIST)
+
     # What the applicant reads: kind words, never a bare status.
     KIND_WORDS = {
         Status.DRAFT: "Your application is saved as a draft. Submit it before the closing date.",
@@ -309,6 +312,21 @@ class Application(models.Model):
             .select_related("actor")
             .order_by("created_at", "pk")
         )
+
+    @property
+    def can_be_declined(self) -> bool:
+        """Still before an offer: the coordinator may decline it, with a reason."""
+        return self.status in (
+            self.Status.SUBMITTED,
+            self.Status.SHORTLISTED,
+            self.Status.INTERVIEW_BOOKED,
+            self.Status.WAITING_LIST,
+        )
+
+    @property
+    def is_rankable(self) -> bool:
+        """Interviewed (or on the waiting list): it can be ranked for an offer."""
+        return self.status in self.RANKABLE
 
     @property
     def kind_words(self) -> str:

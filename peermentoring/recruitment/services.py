@@ -91,7 +91,7 @@ ROUND_FIELDS = (
     "criteria",
 )
 # Statuses still in the running for an offer after interview.
-RANKABLE = (Application.Status.INTERVIEW_BOOKED, Application.Status.WAITING_LIST)
+RANKABLE = Application.RANKABLE
 
 
 def _set_status(
@@ -343,12 +343,7 @@ def decline_application(*, application: Application, reason: str, by: User) -> A
     """Decline an application before an offer, keeping the reason."""
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    if application.status not in (
-        Application.Status.SUBMITTED,
-        Application.Status.SHORTLISTED,
-        Application.Status.INTERVIEW_BOOKED,
-        Application.Status.WAITING_LIST,
-    ):
+    if not application.can_be_declined:
         raise ValidationError(CANNOT_DECLINE)
     _set_status(application, Application.Status.NOT_SUCCESSFUL, by=by, reason=reason.strip())
     _tell_applicant(application, "About your peer mentor application")
@@ -596,7 +591,7 @@ def rank_applicants(
         application = applications.get(pk)
         if application is None:
             continue
-        if application.status not in RANKABLE:
+        if not application.is_rankable:
             raise ValidationError(NOT_INTERVIEWED)
         if application.rank != rank:
             before = application.rank
