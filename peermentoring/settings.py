@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -180,6 +181,29 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# --- Cache and rate limits ------------------------------------------------------
+# Rate limits (public links, password-reset requests) count in the cache. One
+# process needs nothing extra; several app servers must share a cache, so a trust
+# sets REDIS_URL (Django's own Redis backend, atomic increments).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = [
+    # LocMemCache is right for one process; several app servers set REDIS_URL.
+    "django_ratelimit.E003",
+    # Django's own RedisCache is atomic but not on django-ratelimit's list.
+    "django_ratelimit.W001",
+]
+RATELIMIT_VIEW = "peermentoring.core.views.rate_limited"
+# Password-reset requests: per address and per e-mail asked about.
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
+# A feeder primary's referral form and a tutor's reference: posts per link.
+PUBLIC_FORM_RATE = env_str("PUBLIC_FORM_RATE", "10/h")
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day
 SESSION_COOKIE_HTTPONLY = True

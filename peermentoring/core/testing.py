@@ -94,3 +94,35 @@ def assert_anonymous_sent_to_login(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 302, f"GET {url} gave {response.status_code}, not a redirect"
     assert response["Location"].startswith("/accounts/login/"), response["Location"]
+
+
+class ForeignPost(NamedTuple):
+    """A POST to one of this school's URLs whose body names another school's rows.
+
+    Each app's `tests/access.py` may hold `FOREIGN_POSTS = {"app:url-name": builder}`
+    where `builder(school, other_school, viewer)` returns one of these; and
+    `NO_ROW_FIELDS = {"app:url-name", ...}` for POST URLs whose body names no row.
+    `schools/tests/test_access.py` posts `data` to the URL (rows from `url_kwargs`
+    are in `school`), expects no server error, then calls `unchanged()`, which
+    asserts that nothing of the other school was changed, linked or revealed.
+    """
+
+    url_kwargs: dict[str, int]
+    data: dict[str, Any]
+    unchanged: Callable[[Any], None]  # receives the response
+
+
+def app_foreign_posts() -> tuple[dict[str, Callable[[Any, Any, Any], ForeignPost]], set[str]]:
+    """Every app's FOREIGN_POSTS and NO_ROW_FIELDS (core and schools excluded)."""
+    builders: dict[str, Callable[[Any, Any, Any], ForeignPost]] = {}
+    plain: set[str] = set()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("peermentoring.") or config.label in {"core", "schools"}:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.access")
+        except ModuleNotFoundError:
+            continue
+        builders.update(getattr(module, "FOREIGN_POSTS", {}))
+        plain |= set(getattr(module, "NO_ROW_FIELDS", set()))
+    return builders, plain

@@ -155,3 +155,8 @@ def trust_dashboard(request: HttpRequest, trust_slug: str) -> HttpResponse:
         primary_count=Count("feeder_primaries", distinct=True),
     )
     return render(request, "core/trust_dashboard.html", {"trust": trust, "schools": schools})
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Too many tries from one place or on one link: say so plainly, with status 429."""
+    return render(request, "core/rate_limited.html", status=429)
