@@ -173,6 +173,14 @@ class SchoolDayWindow(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     start_time = models.TimeField()
     end_time = models.TimeField()
+    is_active = models.BooleanField(
+        "on",
+        default=True,
+        help_text=(
+            "Switched off when the school day no longer has this time. The window is kept, "
+            "with everyone's choices, and comes back if it is switched on again."
+        ),
+    )
 
     objects = SchoolDayWindowQuerySet.as_manager()
 
