@@ -13,9 +13,83 @@ from peermentoring.schools.models import AcademicYear, Pupil, SchoolDayWindow
 
 AVAILABILITY_CHOICES = SchoolDayWindow.Kind.choices
 
+# Free text is bounded everywhere (issue #7): long enough for anything a school writes,
+# short enough that nobody can post megabytes.
+ANSWER_MAX = 3000
+REFERENCE_MAX = 5000
+REASON_MAX = 1000
+COMMENT_MAX = 1000
+INTERESTS_MAX = 1000
+ADVERT_MAX = 2000
+REFERENCE_QUESTION_MAX = 1000
+QUESTION_MAX = 300
+MAX_QUESTIONS = 10
+CRITERION_MAX = 60
+MAX_CRITERIA = 8
+MAX_PLACES = 300
+TOO_MANY_LINES = "At most {most} lines, please: one per line."
+LINE_TOO_LONG = "Line {line} is too long: keep each to at most {most} characters."
+
+
+# The largest id a database row can have; anything beyond is refused before any query.
+MAX_ID = 2**63 - 1
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id outside 1..2**63-1 as an invalid choice, before the query that checks them.
+
+    A 30-digit id reaches the database in an IN (...) list and crashes SQLite with an
+    OverflowError; a single ModelChoiceField is safe, as Django bounds exact lookups itself.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk).strip()
+            if text.isascii() and text.lstrip("-").isdecimal() and not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def up_to(limit: int) -> str:
+    """The help text that shows a field's limit before anyone types."""
+    return f"Up to {limit:,} characters."
+
+
+def bounded_text(
+    limit: int, *, label: str | None = None, required: bool = True, rows: int = 3, **kwargs: Any
+) -> forms.CharField:
+    """A free-text box that refuses more than `limit` characters, saying so in plain words."""
+    help_text = kwargs.pop("help_text", "")
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=f"{help_text} {up_to(limit)}".strip(),
+        error_messages={
+            "max_length": f"Please keep this to at most {limit:,} characters "
+            "(it has %(show_value)s)."
+        },
+        **kwargs,
+    )
+
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _bounded_lines(text: str, *, most: int, longest: int) -> str:
+    lines = _lines(text)
+    if len(lines) > most:
+        raise forms.ValidationError(TOO_MANY_LINES.format(most=most))
+    for number, line in enumerate(lines, start=1):
+        if len(line) > longest:
+            raise forms.ValidationError(LINE_TOO_LONG.format(line=number, most=longest))
+    return text
 
 
 class RoundForm(forms.ModelForm):
@@ -24,13 +98,22 @@ class RoundForm(forms.ModelForm):
     questions_text = forms.CharField(
         label="Application questions",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One question per line. Availability, interests and languages are always asked.",
+        max_length=MAX_QUESTIONS * (QUESTION_MAX + 2),
+        help_text=f"One question per line (at most {MAX_QUESTIONS}, each up to {QUESTION_MAX} "
+        "characters). Availability, interests and languages are always asked.",
     )
     criteria_text = forms.CharField(
         label="Interview criteria",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line; each panel member scores every criterion from 1 to 4.",
+        max_length=MAX_CRITERIA * (CRITERION_MAX + 2),
+        help_text=f"One per line (at most {MAX_CRITERIA}, each up to {CRITERION_MAX} characters); "
+        "each panel member scores every criterion from 1 to 4.",
     )
+    advert = bounded_text(ADVERT_MAX, required=False, rows=4)
+    reference_question = bounded_text(
+        REFERENCE_QUESTION_MAX, label="Reference question", required=False
+    )
+    places = forms.IntegerField(min_value=1, max_value=MAX_PLACES, initial=15)
 
     class Meta:
         model = RecruitmentRound
@@ -45,7 +128,7 @@ class RoundForm(forms.ModelForm):
             "asks_tutor_reference",
             "reference_question",
         ]
-        widgets = {"opens_on": DATE, "closes_on": DATE, "advert": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"opens_on": DATE, "closes_on": DATE}
 
     def __init__(self, *args: Any, school: object, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,6 +138,16 @@ class RoundForm(forms.ModelForm):
         self.fields["criteria_text"].initial = "\n".join(instance.criteria)
         if instance.pk:
             del self.fields["academic_year"]
+
+    def clean_questions_text(self) -> str:
+        return _bounded_lines(
+            self.cleaned_data["questions_text"], most=MAX_QUESTIONS, longest=QUESTION_MAX
+        )
+
+    def clean_criteria_text(self) -> str:
+        return _bounded_lines(
+            self.cleaned_data["criteria_text"], most=MAX_CRITERIA, longest=CRITERION_MAX
+        )
 
     def domain_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -73,9 +166,10 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text="Mentoring never takes you out of lessons.",
     )
-    interests = forms.CharField(
+    interests = bounded_text(
+        INTERESTS_MAX,
         label="Your interests and hobbies",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         required=False,
         help_text="Helps us match you with a mentee who likes similar things.",
     )
@@ -90,9 +184,10 @@ class ApplicationForm(forms.Form):
         saved = {a["question"]: a["answer"] for a in (application.answers if application else [])}
         questions = {}
         for index, question in enumerate(round.questions):
-            questions[f"answer_{index}"] = forms.CharField(
+            questions[f"answer_{index}"] = bounded_text(
+                ANSWER_MAX,
                 label=question,
-                widget=forms.Textarea(attrs={"rows": 4}),
+                rows=4,
                 required=False,
                 initial=saved.get(question, ""),
             )
@@ -108,7 +203,7 @@ class ApplicationForm(forms.Form):
 
 
 class ApplicationFilterForm(forms.Form):
-    form_group = forms.CharField(label="Form group", required=False)
+    form_group = forms.CharField(label="Form group", required=False, max_length=20)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Application.Status.choices], required=False
     )
@@ -131,18 +226,19 @@ class ApplicationFilterForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept with the application."
+    # Required by decline_application, which says why in the school's words.
+    reason = bounded_text(
+        REASON_MAX, rows=3, required=False, help_text="Kept with the application."
     )
 
 
 class ReferenceRequestForm(forms.Form):
     tutor_name = forms.CharField(label="Tutor's name", max_length=150)
-    tutor_email = forms.EmailField(label="Tutor's e-mail")
+    tutor_email = forms.EmailField(label="Tutor's e-mail", max_length=254)
 
 
 class ReferenceForm(forms.Form):
-    text = forms.CharField(label="Your reference", widget=forms.Textarea(attrs={"rows": 8}))
+    text = bounded_text(REFERENCE_MAX, label="Your reference", rows=8)
 
 
 class InterviewForm(forms.Form):
@@ -151,7 +247,7 @@ class InterviewForm(forms.Form):
     ends = forms.TimeField(label="Ends", widget=TIME)
     location = forms.CharField(max_length=100, initial="Peer mentoring room")
     staff_member = forms.ModelChoiceField(queryset=User.objects.none(), label="Staff member")
-    panel_pupils = forms.ModelMultipleChoiceField(
+    panel_pupils = BoundedModelMultipleChoiceField(
         queryset=Pupil.objects.none(),
         label="Experienced peer mentors",
         widget=forms.CheckboxSelectMultiple,
@@ -180,7 +276,7 @@ class InterviewForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = bounded_text(COMMENT_MAX, required=False)
 
     def __init__(self, *args: Any, criteria: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,4 +304,40 @@ class ConsentForm(forms.Form):
 
 class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
-    reason = forms.CharField(required=False, max_length=500)
+    reason = bounded_text(
+        500,
+        label="Would you like to tell us why?",
+        required=False,
+        rows=2,
+    )
+
+
+MAX_RANK = 999
+
+
+class RankForm(forms.Form):
+    """The coordinator's ranks, one box per rankable application of the round.
+
+    Only this round's rankable applications become fields, so a key naming any other
+    id (another round's, another school's, or a 30-digit number) is simply ignored.
+    """
+
+    def __init__(self, *args: Any, applications: Any, message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for application in applications:
+            refused = message.format(pupil=application.pupil)
+            self.fields[f"rank_{application.pk}"] = forms.IntegerField(
+                label=application.pupil.full_name,
+                required=False,
+                min_value=1,
+                max_value=MAX_RANK,
+                error_messages={"invalid": refused, "min_value": refused, "max_value": refused},
+            )
+
+    def ranks(self) -> dict[int, int | None]:
+        """{application pk: rank or None} for the boxes that were sent; a blank box clears."""
+        return {
+            int(name.removeprefix("rank_")): value
+            for name, value in self.cleaned_data.items()
+            if name in self.data
+        }

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from peermentoring.schools.models import ForSchoolQuerySet
@@ -211,6 +211,10 @@ class RecruitmentRound(models.Model):
     def is_open_on(self, day: object) -> bool:
         return self.opens_on <= day <= self.closes_on  # type: ignore[operator]
 
+    def offers_made(self) -> bool:
+        """The round is decided: someone has been offered a place or put on the waiting list."""
+        return self.applications.filter(status__in=Application.OFFERS_MADE).exists()
+
 
 class ApplicationQuerySet(ForSchoolQuerySet):
     school_path = "round__school"
@@ -236,6 +240,8 @@ class Application(models.Model):
 
     # Interviewed, or waiting for a place: the applications that may be ranked for an offer.
     RANKABLE = (Status.INTERVIEW_BOOKED, Status.WAITING_LIST)
+    # Any application of a round in one of these means the round's offers have been made.
+    OFFERS_MADE = (Status.OFFERED, Status.WAITING_LIST, Status.ACCEPTED, Status.OFFER_DECLINED)
 
     # What the applicant reads: kind words, never a bare status.
     KIND_WORDS = {
@@ -360,6 +366,15 @@ class InterviewQuerySet(ForSchoolQuerySet):
         """Interviews the person sits on, as the staff member or as a pupil interviewer."""
         return self.filter(Q(staff_member=user) | Q(panel_pupils__membership__user=user)).distinct()
 
+    def open_to_pupils(self) -> InterviewQuerySet:
+        """Interviews a pupil interviewer may still read: see `Interview.answers_visible_to_pupils`."""
+        offers = Application.objects.filter(
+            round=OuterRef("application__round"), status__in=Application.OFFERS_MADE
+        )
+        return self.filter(application__status=Application.Status.INTERVIEW_BOOKED).exclude(
+            Exists(offers)
+        )
+
 
 class Interview(models.Model):
     """A shortlisted applicant's interview: a slot in a free window and its panel."""
@@ -390,6 +405,22 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"Interview: {self.application.pupil.full_name}"
+
+    def answers_visible_to_pupils(self) -> bool:
+        """Pupil interviewers may read the application only while the round is undecided.
+
+        Undecided means the applicant is still waiting after their interview (not declined,
+        offered or on the waiting list) and the round has made no offers yet. After that a
+        pupil on the panel sees nothing of the application; staff still see everything.
+        """
+        return (
+            self.application.status == Application.Status.INTERVIEW_BOOKED
+            and not self.application.round.offers_made()
+        )
+
+    def is_pupil_interviewer(self, user: object) -> bool:
+        """On the panel as one of the pupils, not as its member of staff."""
+        return self.staff_member_id != getattr(user, "pk", None)
 
     @property
     def school(self) -> object:

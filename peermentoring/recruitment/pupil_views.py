@@ -3,15 +3,17 @@ and the tutor's reference page (a signed link, no account)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
-from peermentoring.core.roles import Role
+from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.recruitment import services
 from peermentoring.recruitment.forms import ApplicationForm, ReferenceForm, RespondForm, ScoreForm
 from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
@@ -31,6 +33,13 @@ SUBMITTED = "Your application is sent. Good luck!"
 ACCEPTED = "You have accepted your place. Welcome to the peer mentoring team!"
 DECLINED = "You have turned down your place. Thank you for applying."
 SCORES_SAVED = "Your scores are saved. You can now see the rest of the panel's."
+SCORES_SAVED_PUPIL = (
+    "Your scores are saved. Thank you: the coordinator will read the panel's scores."
+)
+INTERVIEW_FINISHED = (
+    "This interview is finished and the decisions have been made, so the application is no "
+    "longer shown here. Thank you for being on the panel: your part really helped."
+)
 REFERENCE_THANKS = "Thank you: your reference has been sent to the coordinator."
 
 
@@ -62,15 +71,22 @@ def apply(request: SchoolRequest, round_pk: int) -> HttpResponse:
     return render(request, "recruitment/apply.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @school_role_required(*ANY_ROLE)
 def offer_respond(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = get_object_or_404(RecruitmentRound.objects.for_school(request.school), pk=round_pk)
     application = Application.objects.filter(round=round_, pupil=request.membership.pupil).first()
+    if request.method == "GET":
+        # Turning a place down cannot be undone: the page asks once before it is done.
+        is_offered = application is not None and application.status == Application.Status.OFFERED
+        context = {"round": round_, "form": RespondForm(), "is_offered": is_offered}
+        return render(request, "recruitment/offer_decline.html", context)
     form = RespondForm(request.POST)
     try:
-        if application is None or not form.is_valid():
+        if application is None:
             raise ValidationError(services.NOT_OFFERED)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
         if form.cleaned_data["answer"] == "accept":
             services.accept_offer(application=application, by=request.user)
             messages.success(request, ACCEPTED)
@@ -86,11 +102,11 @@ def offer_respond(request: SchoolRequest, round_pk: int) -> HttpResponse:
 @require_GET
 @school_role_required(*PANEL_ROLES)
 def panel_list(request: SchoolRequest) -> HttpResponse:
-    interviews = (
-        Interview.objects.for_school(request.school)
-        .on_panel(request.user)
-        .select_related("application__pupil")
-    )
+    interviews = Interview.objects.for_school(request.school).on_panel(request.user)
+    if request.membership.role not in STAFF_ROLES:
+        # A finished interview, and any declined application, is no longer a pupil's to see.
+        interviews = interviews.open_to_pupils()
+    interviews = interviews.select_related("application__pupil")
     scored = set(interviews.filter(scores__scorer=request.user).values_list("pk", flat=True))
     return render(
         request, "recruitment/panel_list.html", {"interviews": interviews, "scored": scored}
@@ -107,6 +123,11 @@ def interview_score(request: SchoolRequest, interview_pk: int) -> HttpResponse:
         .select_related("application__pupil", "application__round", "staff_member"),
         pk=interview_pk,
     )
+    is_pupil = interview.is_pupil_interviewer(request.user)
+    if is_pupil and not interview.answers_visible_to_pupils():
+        return render(
+            request, "recruitment/interview_finished.html", {"message": INTERVIEW_FINISHED}
+        )
     mine = interview.scores.filter(scorer=request.user).first()
     criteria = interview.application.round.criteria
     form = ScoreForm(request.POST or None, criteria=criteria)
@@ -121,15 +142,44 @@ def interview_score(request: SchoolRequest, interview_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, SCORES_SAVED)
+            messages.success(request, SCORES_SAVED_PUPIL if is_pupil else SCORES_SAVED)
             return redirect("recruitment:interview-score", request.school.slug, interview.pk)
-    # Nobody sees the panel's scores before submitting their own.
-    others = interview.scores.select_related("scorer") if mine else []
-    context = {"interview": interview, "form": form, "mine": mine, "others": others}
+    # Nobody sees the panel's scores before submitting their own; pupils only ever see theirs.
+    others = (
+        [] if mine is None else [mine] if is_pupil else interview.scores.select_related("scorer")
+    )
+    context = {
+        "interview": interview,
+        "form": form,
+        "mine": mine,
+        "others": others,
+        "is_pupil": is_pupil,
+    }
     return render(request, "recruitment/interview_score.html", context)
 
 
+def public_form_rate(group: str, request: HttpRequest) -> str:
+    """Read at request time, so the rate can be changed in settings (and in tests)."""
+    return settings.PUBLIC_FORM_RATE
+
+
+def reference_token(group: str, request: HttpRequest) -> str:
+    """The link itself: each tutor's link gets its own allowance of posts."""
+    match = request.resolver_match
+    return str(match.kwargs.get("token", "")) if match else ""
+
+
 @require_http_methods(["GET", "POST"])
+@ratelimit(
+    group="recruitment.reference.ip", key="ip", rate=public_form_rate, method="POST", block=True
+)
+@ratelimit(
+    group="recruitment.reference.link",
+    key=reference_token,
+    rate=public_form_rate,
+    method="POST",
+    block=True,
+)
 def tutor_reference(request: HttpRequest, token: str) -> HttpResponse:
     # No account: the signed link is the key, and it reaches only its own reference.
     try:

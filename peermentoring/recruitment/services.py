@@ -62,6 +62,9 @@ PANEL_PUPIL_IS_APPLICANT = "An applicant cannot sit on their own interview panel
 NOT_ON_PANEL = "You are not on this interview panel."
 SCORE_EVERY_CRITERION = "Score every criterion from 1 to 4."
 ALREADY_SCORED = "You have already scored this interview."
+INTERVIEW_FINISHED = (
+    "This interview is finished: the decisions have been made. Thank you for being on the panel."
+)
 NOT_INTERVIEWED = "Only an interviewed applicant can be ranked."
 NO_PLACES_LEFT = "Every place in this round is already taken."
 NOT_OFFERED = "There is no open offer to answer."
@@ -75,6 +78,14 @@ FEWER_PLACES_THAN_ACCEPTED = (
     "{accepted} places are already accepted; the round needs at least that many."
 )
 CONSENT_NOT_ACCEPTED = "Parental consent is recorded once the applicant has accepted their place."
+CONSENT_IN_FUTURE = "The consent date cannot be in the future."
+CONSENT_BEFORE_ROUND = "The consent date cannot be before the round opened ({day:%-d %B %Y})."
+ROUND_OUTSIDE_YEAR = (
+    "Applications must open and close within {year}: between {start:%-d %B %Y} and {end:%-d %B %Y}."
+)
+INTERVIEW_OUTSIDE_YEAR = (
+    "Interviews for this round happen during {year}; choose a day in that year."
+)
 
 REFERENCE_SALT = "recruitment.tutor-reference"
 REFERENCE_MAX_AGE = dt.timedelta(days=14)
@@ -145,6 +156,21 @@ def default_round_dates(year: AcademicYear) -> tuple[dt.date, dt.date]:
     return spring.starts_on, closes
 
 
+def _check_round_dates(round: RecruitmentRound) -> None:
+    """A round takes applications inside its own academic year."""
+    year = round.academic_year
+    for name in ("opens_on", "closes_on"):
+        day = getattr(round, name)
+        if not year.starts_on <= day <= year.ends_on:
+            raise ValidationError(
+                {
+                    name: ROUND_OUTSIDE_YEAR.format(
+                        year=year.name, start=year.starts_on, end=year.ends_on
+                    )
+                }
+            )
+
+
 @transaction.atomic
 def open_round(
     *,
@@ -164,6 +190,7 @@ def open_round(
         closes_on=closes_on or default_close,
         **fields,
     )
+    _check_round_dates(round_)
     round_.full_clean()
     round_.save()
     record(action="round.opened", target=round_, by=by, changes=snapshot(round_, ROUND_FIELDS))
@@ -180,6 +207,7 @@ def update_round(*, round: RecruitmentRound, by: User, **fields: object) -> Recr
         raise ValidationError({"places": FEWER_PLACES_THAN_ACCEPTED.format(accepted=accepted)})
     for name, value in fields.items():
         setattr(round, name, value)
+    _check_round_dates(round)
     round.full_clean()
     round.save()
     changes = diff(before, snapshot(round, ROUND_FIELDS))
@@ -481,6 +509,9 @@ def book_interview(
         Application.Status.INTERVIEW_BOOKED,
     ):
         raise ValidationError(NOT_SHORTLISTED)
+    year = round_.academic_year
+    if not year.starts_on <= timezone.localtime(starts_at).date() <= year.ends_on:
+        raise ValidationError({"starts_at": INTERVIEW_OUTSIDE_YEAR.format(year=year.name)})
     if not is_free_time(round_.school, starts_at, ends_at):
         raise ValidationError({"starts_at": INTERVIEW_OUTSIDE_WINDOWS})
     if (
@@ -557,6 +588,8 @@ def submit_scores(
         raise ValidationError(NOT_ON_PANEL)
     if InterviewScore.objects.filter(interview=interview, scorer=by).exists():
         raise ValidationError(ALREADY_SCORED)
+    if interview.is_pupil_interviewer(by) and not interview.answers_visible_to_pupils():
+        raise ValidationError(INTERVIEW_FINISHED)
     criteria = interview.application.round.criteria
     if set(scores) != set(criteria) or any(int(v) not in SCORE_RANGE for v in scores.values()):
         raise ValidationError(SCORE_EVERY_CRITERION)
@@ -613,6 +646,14 @@ def places_taken(round: RecruitmentRound) -> int:
     return Application.objects.filter(
         round=round, status__in=[Application.Status.ACCEPTED, Application.Status.OFFERED]
     ).count()
+
+
+def plan_offers(round: RecruitmentRound) -> tuple[int, int]:
+    """What `make_offers` would do now, changing nothing: (offers, on the waiting list)."""
+    free = max(round.places - places_taken(round), 0)
+    ranked = Application.objects.filter(round=round, status__in=RANKABLE, rank__isnull=False)
+    count = ranked.count()
+    return min(free, count), count - min(free, count)
 
 
 @transaction.atomic
@@ -761,6 +802,10 @@ def record_parental_consent(*, application: Application, on: dt.date, by: User) 
     """Record that a parent or carer agreed to their child taking part (needed before training)."""
     if application.status != Application.Status.ACCEPTED:
         raise ValidationError(CONSENT_NOT_ACCEPTED)
+    if on > timezone.localdate():
+        raise ValidationError({"on": CONSENT_IN_FUTURE})
+    if on < application.round.opens_on:
+        raise ValidationError({"on": CONSENT_BEFORE_ROUND.format(day=application.round.opens_on)})
     application.parental_consent_on, application.consent_recorded_by = on, by
     application.full_clean()
     application.save(update_fields=["parental_consent_on", "consent_recorded_by"])

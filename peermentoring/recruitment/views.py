@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +22,7 @@ from peermentoring.recruitment.forms import (
     ConsentForm,
     DeclineForm,
     InterviewForm,
+    RankForm,
     ReferenceRequestForm,
     RoundForm,
 )
@@ -33,6 +36,9 @@ DECLINED = "{pupil}'s application is declined; the reason is kept."
 REFERENCE_SENT = "A reference request is on its way to {tutor}."
 INTERVIEW_BOOKED = "Interview booked for {pupil}."
 RANKS_SAVED = "Ranks saved."
+RANK_OUT_OF_RANGE = "{pupil}'s rank must be a whole number from 1 to 999; no ranks were saved."
+NOT_DECLINABLE = "This application has already been decided, so it cannot be declined."
+APPLICATIONS_PER_PAGE = 50
 OFFERS_MADE = "{offered} offer(s) made; {waiting} on the waiting list."
 CONSENT_SAVED = "Parental consent recorded for {pupil}."
 
@@ -120,9 +126,18 @@ def round_detail(request: SchoolRequest, round_pk: int) -> HttpResponse:
             applications = applications.filter(status=form.cleaned_data["status"])
         applications = applications.order_by(*form.ORDERINGS[form.cleaned_data["sort"] or "name"])
     statuses = [(s, counts.get(s.value, 0)) for s in Application.Status if s != "draft"]
+    page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     partial = request.htmx and not request.htmx.history_restore_request
     template = "recruitment/round_detail.html" + ("#application-rows" if partial else "")
-    context = {"round": round_, "form": form, "applications": applications, "statuses": statuses}
+    context = {
+        "round": round_,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "statuses": statuses,
+    }
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -138,7 +153,6 @@ def application_detail(request: SchoolRequest, application_pk: int) -> HttpRespo
         "reference": getattr(application, "reference", None),
         "interview": interview,
         "scores": interview.scores.select_related("scorer") if interview else [],
-        "decline_form": DeclineForm(),
         "reference_form": ReferenceRequestForm(),
         "consent_form": ConsentForm(),
         "history": application.history(),
@@ -159,19 +173,25 @@ def application_shortlist(request: SchoolRequest, application_pk: int) -> HttpRe
     return redirect("recruitment:application-detail", request.school.slug, application.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def application_decline(request: SchoolRequest, application_pk: int) -> HttpResponse:
     application = _application(request, application_pk)
-    form = DeclineForm(request.POST)
-    try:
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.decline_application(application=application, reason=reason, by=request.user)
-    except ValidationError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, DECLINED.format(pupil=application.pupil))
-    return redirect("recruitment:application-detail", request.school.slug, application.pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_application(
+                application=application, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, DECLINED.format(pupil=application.pupil))
+            return redirect("recruitment:application-detail", request.school.slug, application.pk)
+    context = {"application": application, "form": form, "problem": None}
+    if not application.can_be_declined:
+        context["problem"] = NOT_DECLINABLE
+    return render(request, "recruitment/application_decline.html", context)
 
 
 @require_POST
@@ -224,7 +244,7 @@ def interview_book(request: SchoolRequest, application_pk: int) -> HttpResponse:
     context = {
         "form": form,
         "application": application,
-        "windows": SchoolDayWindow.objects.for_school(request.school),
+        "windows": SchoolDayWindow.objects.for_school(request.school).active(),
     }
     return render(request, "recruitment/interview_form.html", context)
 
@@ -252,14 +272,14 @@ def round_scores(request: SchoolRequest, round_pk: int) -> HttpResponse:
 @school_role_required(*SETUP_ROLES)
 def round_rank(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = _round(request, round_pk)
-    ranks: dict[int, int | None] = {}
-    for key, value in request.POST.items():
-        # isdecimal on ASCII: "²" passes isdigit() but int() refuses it.
-        if key.startswith("rank_") and key[5:].isascii() and key[5:].isdecimal():
-            text = value.strip()
-            ranks[int(key[5:])] = int(text) if text.isascii() and text.isdecimal() else None
+    rankable = Application.objects.filter(round=round_, status__in=Application.RANKABLE)
+    form = RankForm(
+        request.POST, applications=rankable.select_related("pupil"), message=RANK_OUT_OF_RANGE
+    )
     try:
-        services.rank_applicants(round=round_, ranks=ranks, by=request.user)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.rank_applicants(round=round_, ranks=form.ranks(), by=request.user)
     except ValidationError as error:
         refuse(request, error)
     else:
@@ -267,13 +287,34 @@ def round_rank(request: SchoolRequest, round_pk: int) -> HttpResponse:
     return redirect("recruitment:round-scores", request.school.slug, round_.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def round_offer(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = _round(request, round_pk)
-    offered, waiting = services.make_offers(round=round_, by=request.user)
-    messages.success(request, OFFERS_MADE.format(offered=offered, waiting=waiting))
-    return redirect("recruitment:round-scores", request.school.slug, round_.pk)
+    if request.method == "POST":
+        offered, waiting = services.make_offers(round=round_, by=request.user)
+        messages.success(request, OFFERS_MADE.format(offered=offered, waiting=waiting))
+        return redirect("recruitment:round-scores", request.school.slug, round_.pk)
+    offered, waiting = services.plan_offers(round_)
+    scores_url = reverse("recruitment:round-scores", args=[request.school.slug, round_.pk])
+    if offered + waiting == 0:
+        message = "Nobody is ranked yet, so no offers would be made. Rank the applicants first."
+    else:
+        message = f"Offer places to the top {offered} in rank order?"
+    context = {
+        "title": "Offer places in rank order",
+        "message": message,
+        "consequences": [
+            f"{offered} ranked applicant(s) will be offered a place, highest rank first.",
+            f"The other {waiting} ranked applicant(s) go on the waiting list.",
+            "Every one of them is told straight away; offers cannot be taken back here.",
+            "Pupils on interview panels stop seeing the applications of this round.",
+        ],
+        "button": "Make the offers",
+        "cancel_url": scores_url,
+        "danger": False,
+    }
+    return render(request, "core/confirm.html", context)
 
 
 @require_POST

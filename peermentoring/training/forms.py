@@ -5,16 +5,22 @@ from typing import Any
 from django import forms
 
 from peermentoring.core.models import User
+from peermentoring.recruitment.forms import MAX_ID, BoundedModelMultipleChoiceField, bounded_text
 from peermentoring.schools.forms import DATE
 from peermentoring.schools.models import AcademicYear
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 
+DESCRIPTION_MAX = 2000
+MAX_MODULES = 99
+
 
 class ModuleForm(forms.ModelForm):
+    order = forms.IntegerField(min_value=1, max_value=MAX_MODULES, help_text="1 is taught first.")
+    description = bounded_text(DESCRIPTION_MAX, required=False)
+
     class Meta:
         model = TrainingModule
         fields = ["order", "title", "description", "is_required"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class SessionForm(forms.Form):
@@ -25,7 +31,7 @@ class SessionForm(forms.Form):
         label="Cohort",
         help_text="The trainees: mentors who will serve in this academic year.",
     )
-    modules = forms.ModelMultipleChoiceField(
+    modules = BoundedModelMultipleChoiceField(
         queryset=TrainingModule.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -45,6 +51,15 @@ class CatchUpForm(forms.Form):
         self.fields["module"].queryset = modules
         self.fields["signed_off_by"].queryset = staff
         self.fields["signed_off_by"].label_from_instance = lambda u: u.display_name
+
+
+class CohortForm(forms.Form):
+    """The ?year= of the grid and badge list: an academic year's id, or nothing."""
+
+    year = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+    def year_pk(self) -> int | None:
+        return self.cleaned_data["year"] if self.is_valid() else None
 
 
 REGISTER_CHOICES = [

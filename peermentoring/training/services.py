@@ -29,6 +29,36 @@ MODULE_NOT_IN_SESSION = "{module} is not covered by this session."
 SIGN_OFF_BY_STAFF = "A catch-up must be signed off by a member of staff at this school."
 SESSION_NEEDS_MODULES = "Choose at least one module for the session."
 CATCH_UP_DATE_FUTURE = "A catch-up cannot be signed off for a date in the future."
+OUTSIDE_TRAINING_YEARS = (
+    "Training for the {year} cohort happens between {start:%-d %B %Y} and {end:%-d %B %Y}: "
+    "in the year before they start mentoring, or during it."
+)
+
+
+def training_dates(academic_year: AcademicYear) -> tuple[dt.date, dt.date]:
+    """When a cohort may train: from a year before the year they serve in, to its end.
+
+    Mentors recruited in one year usually train in its summer term (activities week)
+    and serve the next; catch-ups happen during the year they serve.
+    """
+    start = academic_year.starts_on
+    try:
+        earliest = start.replace(year=start.year - 1)
+    except ValueError:  # 29 February
+        earliest = start.replace(year=start.year - 1, day=28)
+    return earliest, academic_year.ends_on
+
+
+def _check_training_date(academic_year: AcademicYear, day: dt.date, field: str) -> None:
+    earliest, latest = training_dates(academic_year)
+    if not earliest <= day <= latest:
+        raise ValidationError(
+            {
+                field: OUTSIDE_TRAINING_YEARS.format(
+                    year=academic_year.name, start=earliest, end=latest
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -126,6 +156,9 @@ def schedule_session(
     modules = list(modules)
     if not modules:
         raise ValidationError({"modules": SESSION_NEEDS_MODULES})
+    if academic_year.school_id != school.pk or any(m.school_id != school.pk for m in modules):
+        raise ValidationError("That cohort or module is not at this school.")
+    _check_training_date(academic_year, held_on, "held_on")
     session = TrainingSession(
         school=school, academic_year=academic_year, title=title, held_on=held_on
     )
@@ -232,6 +265,7 @@ def record_catch_up(
         raise ValidationError({"signed_off_by": SIGN_OFF_BY_STAFF})
     if completed_on > (today or timezone.localdate()):
         raise ValidationError({"completed_on": CATCH_UP_DATE_FUTURE})
+    _check_training_date(mentor.academic_year, completed_on, "completed_on")
     _check_consent(mentor)
     completion = ModuleCompletion.objects.filter(mentor=mentor, module=module).first()
     completion = completion or ModuleCompletion(mentor=mentor, module=module)

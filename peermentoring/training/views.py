@@ -19,6 +19,7 @@ from peermentoring.training import services
 from peermentoring.training.forms import (
     REGISTER_CHOICES,
     CatchUpForm,
+    CohortForm,
     ModuleForm,
     SessionForm,
     register_marks,
@@ -115,10 +116,9 @@ def session_register(request: SchoolRequest, session_pk: int) -> HttpResponse:
     return render(request, "training/session_register.html", context)
 
 
-def _year_param(request: SchoolRequest) -> int:
-    """The ?year= cohort asked for; anything but a plain number means "this cohort"."""
-    value = request.GET.get("year", "")
-    return int(value) if value.isascii() and value.isdecimal() else 0
+def _year_param(request: SchoolRequest) -> int | None:
+    """The ?year= cohort asked for; anything but an id in range means "this cohort"."""
+    return CohortForm(request.GET).year_pk()
 
 
 @require_GET

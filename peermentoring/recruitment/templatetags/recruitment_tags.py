@@ -32,7 +32,10 @@ def pupil_recruitment(context: dict[str, Any]) -> dict[str, Any]:
         )
         if r.pk not in applied
     ]
-    panels = Interview.objects.for_school(school).on_panel(context["user"]).exists()
+    # A pupil's panels: only interviews still undecided (see Interview.answers_visible_to_pupils).
+    panels = (
+        Interview.objects.for_school(school).on_panel(context["user"]).open_to_pupils().exists()
+    )
     return {
         "current_school": school,
         "current_membership": membership,

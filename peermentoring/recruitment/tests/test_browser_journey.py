@@ -79,7 +79,9 @@ def test_an_applicant_becomes_a_trained_mentor_through_the_pages(
     helen.goto(f"{base}/s/{school.slug}/recruitment/{round_.pk}/scores/")
     helen.get_by_label("Rank").fill("1")
     helen.get_by_role("button", name="Save ranks").click()
-    helen.get_by_role("button", name="Offer places in rank order").click()
+    helen.get_by_role("link", name="Offer places in rank order…").click()
+    assert helen.get_by_text("Offer places to the top 1 in rank order?").is_visible()
+    helen.get_by_role("button", name="Make the offers").click()
     assert helen.get_by_text("1 offer(s) made").is_visible()
 
     # Maya accepts from her home page.

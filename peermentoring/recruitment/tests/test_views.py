@@ -238,7 +238,7 @@ def interview(round_, applicant, coordinator, experienced, interview_slot):
 SCORES = {"score_0": "4", "score_1": "3", "score_2": "4", "score_3": "3", "comment": "Calm"}
 
 
-def test_a_pupil_interviewer_sees_the_answers_but_no_scores_until_submitting_their_own(
+def test_a_pupil_interviewer_sees_the_answers_and_only_ever_their_own_scores(
     school, interview, coordinator, experienced
 ):
     services.submit_scores(
@@ -255,7 +255,8 @@ def test_a_pupil_interviewer_sees_the_answers_but_no_scores_until_submitting_the
 
     assert "I like helping." in before
     assert "Staff comment nobody else sees yet" not in before
-    assert "Staff comment nobody else sees yet" in after and "Calm" in after
+    # Issue #7: a pupil never sees the staff member's scores, even after scoring.
+    assert "Staff comment nobody else sees yet" not in after and "Calm" in after
 
 
 def test_a_pupil_interviewer_never_sees_the_reference_or_decision_notes(
