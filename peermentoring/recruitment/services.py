@@ -291,8 +291,9 @@ def _save(
         return application
     application.full_clean()
     application.save()
-    if created:
-        record(action="application.draft_started", target=application, by=by)
+    # The answers themselves stay out of the trail: it says only that the draft changed.
+    action = "application.draft_started" if created else "application.draft_saved"
+    record(action=action, target=application, by=by)
     return application
 
 
