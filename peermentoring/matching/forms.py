@@ -17,6 +17,27 @@ from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDay
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _switched_off(form: forms.Form) -> list[SchoolDayWindow]:
+    """Windows chosen before (the form's initial) that the school day has since switched off."""
+    chosen = form.initial.get("free_windows") or []
+    return [w for w in chosen if isinstance(w, SchoolDayWindow) and not w.is_active]
+
+
+def _offer_windows(form: forms.Form, school: School) -> None:
+    """Offer the windows that are on; say which switched-off ones are kept (they cannot be ticked)."""
+    field = form.fields["free_windows"]
+    field.queryset = SchoolDayWindow.objects.for_school(school).active()
+    kept = _switched_off(form)
+    if kept:
+        names = ", ".join(w.label for w in kept)
+        field.help_text = f"Kept while switched off: {names}. Tick the times they are free now."
+
+
+def _keep_switched_off(form: forms.Form) -> list[SchoolDayWindow]:
+    """The ticked windows plus the switched-off ones chosen before, which saving never drops."""
+    return [*form.cleaned_data["free_windows"], *_switched_off(form)]
+
+
 class ReferralDetailsForm(forms.Form):
     """Why and how urgently: the part of a referral every referrer fills in."""
 
@@ -60,7 +81,10 @@ class ReferralDetailsForm(forms.Form):
         self.fields["categories"].queryset = ReferralCategory.objects.for_school(school).filter(
             is_active=True
         )
-        self.fields["free_windows"].queryset = SchoolDayWindow.objects.for_school(school)
+        _offer_windows(self, school)
+
+    def clean_free_windows(self) -> list[SchoolDayWindow]:
+        return _keep_switched_off(self)
 
     @classmethod
     def initial_for(cls, referral: Referral) -> dict[str, Any]:
@@ -246,7 +270,10 @@ class MentorMatchingForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["free_windows"].queryset = SchoolDayWindow.objects.for_school(school)
+        _offer_windows(self, school)
+
+    def clean_free_windows(self) -> list[SchoolDayWindow]:
+        return _keep_switched_off(self)
 
 
 class DoNotPairForm(forms.Form):

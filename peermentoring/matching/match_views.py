@@ -34,6 +34,7 @@ from peermentoring.recruitment.models import Mentor
 from peermentoring.schools.models import SchoolDayWindow
 
 SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+NO_FREE_WINDOW = "None at the moment: ask your coordinator when you can meet"
 
 
 @require_GET
@@ -223,6 +224,13 @@ def pairing_end(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
     return render(request, "matching/pairing_end.html", {"form": form, "pairing": pairing})
 
 
+def _free_to_meet(chosen: list[SchoolDayWindow], every: list[str]) -> list[str]:
+    """Ticked windows that are on; every window if none was ticked (a switched-off one is no time)."""
+    if not chosen:
+        return every
+    return [window_label(w) for w in chosen if w.is_active] or [NO_FREE_WINDOW]
+
+
 @require_GET
 @school_role_required(Role.MENTOR, Role.SCHOOL_ADMIN)
 def my_mentee(request: SchoolRequest) -> HttpResponse:
@@ -234,13 +242,13 @@ def my_mentee(request: SchoolRequest) -> HttpResponse:
         .select_related("mentee", "referral")
         .prefetch_related("referral__free_windows")
     )
-    every = [window_label(w) for w in SchoolDayWindow.objects.for_school(request.school)]
+    every = [window_label(w) for w in SchoolDayWindow.objects.for_school(request.school).active()]
     mentees = [
         {
             "first_name": p.mentee.first_name,
             "form_group": p.mentee.form_group,
             "started_on": p.started_on,
-            "windows": [window_label(w) for w in p.referral.free_windows.all()] or every,
+            "windows": _free_to_meet(list(p.referral.free_windows.all()), every),
         }
         for p in pairings
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
@@ -97,10 +98,20 @@ def queue(school: School) -> list[Referral]:
     )
 
 
-def mentee_facts(referral: Referral) -> MenteeFacts:
+def free_windows(chosen: Iterable[int], active: Collection[int]) -> frozenset[int] | None:
+    """The windows someone is free at; None (any window that is on) only when they ticked none.
+
+    A ticked window that is switched off is kept but is no one's free time, so a
+    person whose only ticked window is off is free at none, not at every one.
+    """
+    ticked = frozenset(chosen)
+    return ticked & frozenset(active) if ticked else None
+
+
+def mentee_facts(referral: Referral, active: Collection[int]) -> MenteeFacts:
     pupil = referral.pupil
     primary = (pupil.feeder_primary if pupil else None) or referral.feeder_primary
-    windows = frozenset(w.pk for w in referral.free_windows.all()) or None
+    windows = free_windows((w.pk for w in referral.free_windows.all()), active)
     return MenteeFacts(
         key=referral.pk,
         name=referral.child_name,
@@ -138,6 +149,7 @@ def load_problem(
         .annotate(active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE)))
     )
     trained = trained_mentor_ids(mentors, school)
+    labels = {w.pk: window_label(w) for w in SchoolDayWindow.objects.for_school(school).active()}
     windows: dict[int, set[int]] = defaultdict(set)
     for mentor_id, window_id in MentorFreeWindow.objects.filter(
         mentor__in=[m.pk for m in mentors]
@@ -173,17 +185,16 @@ def load_problem(
                 languages=words(m.languages),
                 primary_id=m.pupil.feeder_primary_id,
                 gender=m.pupil.gender if m.pupil.gender in ("female", "male") else "",
-                windows=frozenset(windows[m.pk]) or None,
+                windows=free_windows(windows[m.pk], labels),
                 is_experienced=m.is_experienced,
                 form_group=m.pupil.form_group,
                 house=m.pupil.house,
                 places=places,
             )
         )
-    labels = {w.pk: window_label(w) for w in SchoolDayWindow.objects.for_school(school)}
     pairs = DoNotPair.objects.for_school(school).values_list("pupil_id", "other_id")
     problem = Problem(
-        mentees=[mentee_facts(r) for r in queue(school)],
+        mentees=[mentee_facts(r, labels) for r in queue(school)],
         mentors=facts,
         weights=weights_for(school),
         window_labels=labels,

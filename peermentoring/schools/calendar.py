@@ -85,12 +85,16 @@ def term_on(school: School, day: dt.date) -> Term | None:
 
 
 def window_at(school: School, when: dt.datetime) -> SchoolDayWindow | None:
-    """The free window (AM registration, break, lunch) a moment falls in, on a teaching day."""
+    """The free window (AM registration, break, lunch) a moment falls in, on a teaching day.
+
+    A switched-off window is not free time.
+    """
     moment = local(when)
     term = term_on(school, moment.date())
     if term is None or not term.is_teaching_day(moment.date()):
         return None
-    for window in SchoolDayWindow.objects.for_school(school).on_weekday(moment.weekday()):
+    windows = SchoolDayWindow.objects.for_school(school).active().on_weekday(moment.weekday())
+    for window in windows:
         if window.contains(moment.time()):
             return window
     return None

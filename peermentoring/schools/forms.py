@@ -87,11 +87,11 @@ class TermForm(forms.ModelForm):
 
 
 class WindowsForm(forms.Form):
-    """Start and end times for every weekday and kind of window; blank both for none."""
+    """Start and end times for every weekday and kind of window; blank both to switch it off."""
 
     def __init__(self, *args: Any, windows: list[SchoolDayWindow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        existing = {(w.weekday, w.kind): w for w in windows}
+        existing = {(w.weekday, w.kind): w for w in windows if w.is_active}
         self.cells: list[tuple[str, list[tuple[str, str, str]]]] = []
         for weekday in SchoolDayWindow.Weekday:
             row = []
@@ -141,6 +141,15 @@ class WindowsForm(forms.Form):
                 end = self.cleaned_data.get(f"{prefix}_end")
                 result[(weekday.value, kind.value)] = (start, end) if start and end else None
         return result
+
+    def hidden_data(self) -> dict[str, str]:
+        """The cleaned times as form data, to post again once a change is confirmed."""
+        data = {}
+        for (weekday, kind), times in self.chosen().items():
+            start, end = times or (None, None)
+            data[f"{weekday}_{kind}_start"] = f"{start:%H:%M}" if start else ""
+            data[f"{weekday}_{kind}_end"] = f"{end:%H:%M}" if end else ""
+        return data
 
 
 class FeederPrimaryForm(forms.ModelForm):

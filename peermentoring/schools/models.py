@@ -152,6 +152,10 @@ class SchoolDayWindowQuerySet(ForSchoolQuerySet):
         """The free windows of one weekday (Monday is 0)."""
         return self.filter(weekday=weekday)
 
+    def active(self) -> SchoolDayWindowQuerySet:
+        """The windows switched on: the only free times (a switched-off one is kept for its choices)."""
+        return self.filter(is_active=True)
+
 
 class SchoolDayWindow(models.Model):
     """A time on a weekday when pupils are free: the only times mentoring may happen."""
@@ -201,10 +205,19 @@ class SchoolDayWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.get_kind_display().lower()}"
+        off = "" if self.is_active else " (switched off)"
+        return f"{self.label}{off}"
+
+    @property
+    def label(self) -> str:
+        """ "Tuesday lunch", "Monday AM registration": the school's own words."""
+        kind = self.get_kind_display()
+        if self.kind != self.Kind.AM_REGISTRATION:
+            kind = kind.lower()
+        return f"{self.get_weekday_display()} {kind}"
 
     def contains(self, moment: dt.time) -> bool:
-        return self.start_time <= moment < self.end_time
+        return self.is_active and self.start_time <= moment < self.end_time
 
 
 class FeederPrimary(models.Model):

@@ -10,12 +10,14 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -58,6 +60,25 @@ PUPIL_HAS_ACCOUNT = "{pupil} already has an account."
 USERNAME_TAKEN = "The username {username} is already taken."
 ALREADY_A_MEMBER = "{email} already has an account at this school."
 USERNAME_INVALID = "Use letters, numbers, full stops, hyphens or underscores only."
+
+WINDOW_SWITCHED_OFF_AFFECTS = (
+    "Switching off {window} affects {people} free times. "
+    "Their choices are kept and come back if you switch it on again."
+)
+WINDOW_MOVED_AFFECTS = (
+    "Moving {window} to {span} affects {people} free times. Their choices move with it."
+)
+SITE_ADMIN_ADDRESS = (
+    "That address belongs to a site administrator and cannot be given a school role."
+)
+NOT_OWNER = (
+    "This account was made by another school, so only that school can reset its password. "
+    "The person can also use “Forgotten your password?” on the sign-in page."
+)
+TRUST_LEAD_NOT_BY_SCHOOL = (
+    "Trust leads work across the trust, so only the site administrator can add or change them."
+)
+NOT_YOUR_INVITATION = "This invitation is not waiting for you."
 
 SCHOOL_FIELDS = ("name", "urn")
 TERM_FIELDS = ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")
@@ -222,6 +243,72 @@ def update_term(
     return term
 
 
+def window_choices(windows: Iterable[SchoolDayWindow]) -> dict[int, list[tuple[str, int]]]:
+    """How many people chose each window as a free time: {window id: [("mentors", 5), ...]}.
+
+    Later apps record choices in tables pointing at a window (a many-to-many's
+    through table or a model of their own); each is found through the window's
+    reverse relations, so this app need not know them. People are named by the
+    table's other foreign key (mentor, referral), counted once each.
+    """
+    pks = [w.pk for w in windows]
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for relation in SchoolDayWindow._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and relation.one_to_many):
+            continue
+        model, to_window = relation.related_model, relation.field.name
+        others = [
+            f
+            for f in model._meta.concrete_fields
+            if f.many_to_one and f is not relation.field and f.related_model is not School
+        ]
+        who = others[0] if len(others) == 1 else None
+        named = who.related_model._meta if who else model._meta
+        counts = (
+            model._default_manager.filter(**{f"{to_window}__in": pks})
+            .values_list(to_window)
+            .annotate(people=Count(who.attname if who else "pk", distinct=True))
+        )
+        for pk, people in counts:
+            name = named.verbose_name if people == 1 else named.verbose_name_plural
+            found[pk].append((str(name), people))
+    return {pk: sorted(counts) for pk, counts in found.items()}
+
+
+def _people(counts: list[tuple[str, int]]) -> str:
+    """ "5 mentors' and 7 referrals'": who a change to a window touches."""
+    parts = [f"{people} {name}'" + ("" if name.endswith("s") else "s") for name, people in counts]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def window_changes_to_confirm(
+    *, school: School, chosen: dict[tuple[int, str], tuple[dt.time, dt.time] | None]
+) -> list[str]:
+    """What a new school week does to windows people chose, in words; empty when it touches none.
+
+    Switching a chosen window off, or moving its times, changes when those people
+    are free, so the school admin confirms it first.
+    """
+    current = {(w.weekday, w.kind): w for w in SchoolDayWindow.objects.for_school(school).active()}
+    touched = {}
+    for key, times in chosen.items():
+        window = current.get(key)
+        if window is not None and times != (window.start_time, window.end_time):
+            touched[window.pk] = (window, times)
+    counts = window_choices(w for w, _ in touched.values())
+    lines = []
+    for pk, (window, times) in touched.items():
+        if pk not in counts:
+            continue
+        people = _people(counts[pk])
+        if times is None:
+            lines.append(WINDOW_SWITCHED_OFF_AFFECTS.format(window=window.label, people=people))
+        else:
+            span = f"{times[0]:%H:%M}–{times[1]:%H:%M}"
+            lines.append(WINDOW_MOVED_AFFECTS.format(window=window.label, span=span, people=people))
+    return lines
+
+
 @transaction.atomic
 def set_window(
     *,
@@ -232,16 +319,23 @@ def set_window(
     end_time: dt.time,
     by: User | None,
 ) -> SchoolDayWindow:
-    """Set when pupils are free for one kind of window on one weekday."""
+    """Set when pupils are free for one kind of window on one weekday, switching it on if off.
+
+    A window switched off earlier comes back as the same row, so everyone's choice
+    of it comes back too.
+    """
     window = SchoolDayWindow.objects.for_school(school).filter(weekday=weekday, kind=kind).first()
     if window is None:
         window = SchoolDayWindow(school=school, weekday=weekday, kind=kind)
     before = snapshot(window, WINDOW_FIELDS) if window.pk else {}
-    window.start_time, window.end_time = start_time, end_time
+    was_off = window.pk is not None and not window.is_active
+    window.start_time, window.end_time, window.is_active = start_time, end_time, True
     window.full_clean()
     window.save()
     changes = diff(before, snapshot(window, WINDOW_FIELDS))
-    if changes:
+    if was_off:
+        record(action="window.switched_on", target=window, by=by, changes=changes)
+    elif changes:
         record(action="window.set", target=window, by=by, changes=changes)
     return window
 
@@ -253,12 +347,13 @@ def set_windows(
     chosen: dict[tuple[int, str], tuple[dt.time, dt.time] | None],
     by: User,
 ) -> None:
-    """Set the whole school week at once; an empty cell removes that window."""
+    """Set the whole school week at once; an empty cell switches that window off (never deletes)."""
     existing = {(w.weekday, w.kind): w for w in SchoolDayWindow.objects.for_school(school)}
     for (weekday, kind), times in chosen.items():
         if times is None:
-            if (weekday, kind) in existing:
-                remove_window(window=existing[(weekday, kind)], by=by)
+            window = existing.get((weekday, kind))
+            if window is not None and window.is_active:
+                switch_off_window(window=window, by=by)
             continue
         set_window(
             school=school, weekday=weekday, kind=kind, start_time=times[0], end_time=times[1], by=by
@@ -266,10 +361,15 @@ def set_windows(
 
 
 @transaction.atomic
-def remove_window(*, window: SchoolDayWindow, by: User) -> None:
-    """Stop a window being free time (a day with no break, say)."""
-    record(action="window.removed", target=window, by=by, changes=snapshot(window, WINDOW_FIELDS))
-    window.delete()
+def switch_off_window(*, window: SchoolDayWindow, by: User) -> SchoolDayWindow:
+    """Stop a window being free time (a day with no break, say), keeping it and everyone's choice."""
+    if not window.is_active:
+        return window
+    window.is_active = False
+    window.save(update_fields=["is_active"])
+    changes = {"is_active": [True, False], **snapshot(window, WINDOW_FIELDS)}
+    record(action="window.switched_off", target=window, by=by, changes=changes)
+    return window
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -184,7 +185,22 @@ def windows_edit(request: SchoolRequest) -> HttpResponse:
     current = list(SchoolDayWindow.objects.for_school(request.school))
     form = WindowsForm(request.POST or None, windows=current)
     if request.method == "POST" and form.is_valid():
-        services.set_windows(school=request.school, chosen=form.chosen(), by=request.user)
+        chosen = form.chosen()
+        affected = services.window_changes_to_confirm(school=request.school, chosen=chosen)
+        if affected and request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "core/confirm.html",
+                {
+                    "title": "Change times people have chosen?",
+                    "message": "Mentors and referrals chose these times as when they are free.",
+                    "consequences": affected,
+                    "button": "Confirm and save the school day",
+                    "cancel_url": reverse("schools:windows-edit", args=[request.school.slug]),
+                    "hidden": {**form.hidden_data(), "confirm": "yes"},
+                },
+            )
+        services.set_windows(school=request.school, chosen=chosen, by=request.user)
         messages.success(request, "School day saved.")
         return redirect("schools:windows", school_slug=request.school.slug)
     return render(request, "schools/windows_form.html", {"form": form})

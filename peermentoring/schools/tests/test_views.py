@@ -296,7 +296,7 @@ def test_a_school_admin_changes_monday_lunch_in_the_school_day_grid(
     assert "Lunch 12:30–13:15" in text(client.get(url("schools:windows", school)))
 
 
-def test_blanking_a_cell_of_the_school_day_grid_removes_that_window(
+def test_blanking_a_cell_of_the_school_day_grid_switches_that_window_off(
     client_for, school, school_admin
 ):
     client = client_for(school_admin)
@@ -307,10 +307,10 @@ def test_blanking_a_cell_of_the_school_day_grid_removes_that_window(
     )
 
     assert response.status_code == 302
-    assert window(school, 1, SchoolDayWindow.Kind.BREAK) is None
-    assert window(school, 0, SchoolDayWindow.Kind.BREAK) is not None
-    assert SchoolDayWindow.objects.for_school(school).count() == 14
-    assert AuditEntry.objects.filter(action="window.removed").count() == 1
+    assert not window(school, 1, SchoolDayWindow.Kind.BREAK).is_active
+    assert window(school, 0, SchoolDayWindow.Kind.BREAK).is_active
+    assert SchoolDayWindow.objects.for_school(school).active().count() == 14
+    assert AuditEntry.objects.filter(action="window.switched_off").count() == 1
 
 
 def test_a_window_ending_before_it_starts_shows_an_error_and_changes_nothing(
