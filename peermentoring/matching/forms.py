@@ -5,13 +5,22 @@ from typing import Any
 from django import forms
 
 from peermentoring.matching.models import (
+    LINK_DEFAULT_CHILDREN,
+    LINK_MAX_CHILDREN,
     DoNotPair,
     MatchingSettings,
     Pairing,
     Referral,
     ReferralCategory,
 )
-from peermentoring.matching.services import LINK_DAYS, LINK_MAX_DAYS, ChildDetails
+from peermentoring.matching.services import (
+    LINK_DAYS,
+    LINK_MAX_DAYS,
+    MAX_ID,
+    ChildDetails,
+    check_year_7_birthday,
+    september_starting_year_7,
+)
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -156,6 +165,11 @@ class PrimaryChildForm(forms.Form):
             is_active=True
         )
 
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        check_year_7_birthday(born, september=september_starting_year_7())
+        return born
+
     def child(self) -> ChildDetails:
         data = self.cleaned_data
         return ChildDetails(
@@ -196,7 +210,7 @@ PrimaryChildFormSet = forms.formset_factory(
 class ReferrerForm(forms.Form):
     referrer_name = forms.CharField(
         label="Your name and role",
-        max_length=120,
+        max_length=100,
         help_text="For example: Mrs Patel, Year 6 teacher.",
     )
 
@@ -223,6 +237,22 @@ class LinkForm(forms.Form):
     days = forms.IntegerField(
         label="Days the link works", min_value=1, max_value=LINK_MAX_DAYS, initial=LINK_DAYS
     )
+    max_children = forms.IntegerField(
+        label="Children it can refer",
+        min_value=1,
+        max_value=LINK_MAX_CHILDREN,
+        initial=LINK_DEFAULT_CHILDREN,
+        required=False,
+        help_text=(
+            f"In all, over the link's life ({LINK_DEFAULT_CHILDREN} if left empty). "
+            "It stops taking referrals once full."
+        ),
+    )
+    # One-time value: the same form sent twice (a refresh) makes one link, not two.
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
+
+    def clean_max_children(self) -> int:
+        return self.cleaned_data["max_children"] or LINK_DEFAULT_CHILDREN
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -297,8 +327,9 @@ class AdjustForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("lock", "Lock"), ("forbid", "Forbid"), ("unlock", "Unlock"), ("allow", "Allow")]
     )
-    referral = forms.IntegerField()
-    mentor = forms.IntegerField()
+    # Bounded: an id no database column can hold is refused here, never stored on the run.
+    referral = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    mentor = forms.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class EndPairingForm(forms.Form):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +36,8 @@ from peermentoring.recruitment.models import Mentor
 from peermentoring.schools.models import SchoolDayWindow
 
 SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+PER_PAGE = 50
+PAIRING_LISTS = {"active": "Active", "ended": "Ended"}
 NO_FREE_WINDOW = "None at the moment: ask your coordinator when you can meet"
 
 
@@ -79,8 +83,10 @@ def mentor_list(request: SchoolRequest) -> HttpResponse:
         .filter(academic_year=current_year(request.school))
         .select_related("pupil")
         .annotate(active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE)))
+        .order_by("pupil__family_name", "pupil__given_name", "pk")
     )
-    return render(request, "matching/mentor_list.html", {"mentors": mentors})
+    page = Paginator(mentors, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "matching/mentor_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,7 +129,8 @@ def do_not_pair_list(request: SchoolRequest) -> HttpResponse:
             messages.success(request, "Added to the do-not-pair list.")
             return redirect("matching:do-not-pair", request.school.slug)
     entries = DoNotPair.objects.for_school(request.school).select_related("pupil", "other")
-    return render(request, "matching/do_not_pair.html", {"form": form, "entries": entries})
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "matching/do_not_pair.html", {"form": form, "page": page})
 
 
 @require_POST
@@ -176,10 +183,36 @@ def run_adjust(request: SchoolRequest, run_pk: int) -> HttpResponse:
     return redirect("matching:run-detail", request.school.slug, run.pk)
 
 
-@require_POST
+def _confirm_page(request: SchoolRequest, run: MatchRun) -> HttpResponse:
+    """What confirming does, asked once before it is done."""
+    count = len(run.proposal.get("pairs", []))
+    mentees = f"{count} mentee{'s' if count != 1 else ''}"
+    mentors = "mentors; each mentor is" if count != 1 else "a mentor; the mentor is"
+    context = {
+        "title": f"Confirm {count} pairing{'s' if count != 1 else ''}?",
+        "message": f"This pairs {mentees} with {mentors} told their mentee's first name and form.",
+        "consequences": [
+            "Each mentee leaves the matching queue.",
+            "Referral reasons and needs are never shown to mentors.",
+            "A pairing can be ended later from the pairings page; it stays in the history.",
+        ],
+        "button": f"Confirm {count} pairing{'s' if count != 1 else ''}",
+        "cancel_url": reverse("matching:run-detail", args=[request.school.slug, run.pk]),
+        "danger": False,
+    }
+    return render(request, "core/confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def run_confirm(request: SchoolRequest, run_pk: int) -> HttpResponse:
+    """GET asks, saying how many are paired and what mentors are told; POST confirms."""
     run = get_object_or_404(MatchRun.objects.for_school(request.school), pk=run_pk)
+    if request.method == "GET":
+        if run.status != MatchRun.Status.PROPOSED or not run.proposal.get("pairs"):
+            messages.info(request, "There is nothing to confirm on this proposal.")
+            return redirect("matching:run-detail", request.school.slug, run.pk)
+        return _confirm_page(request, run)
     try:
         made = services.confirm_run(run=run, by=request.user)
     except ValidationError as error:
@@ -194,10 +227,22 @@ def run_confirm(request: SchoolRequest, run_pk: int) -> HttpResponse:
 @require_GET
 @school_role_required(*STAFF_ROLES)
 def pairing_list(request: SchoolRequest) -> HttpResponse:
-    pairings = Pairing.objects.for_school(request.school).select_related("mentor__pupil", "mentee")
+    show = request.GET.get("show", "active")
+    show = show if show in PAIRING_LISTS else "active"
+    pairings = (
+        Pairing.objects.for_school(request.school)
+        .filter(status=show)
+        .select_related("mentor__pupil", "mentee")
+    )
+    page = Paginator(pairings, PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "active": pairings.active(),
-        "ended": pairings.filter(status=Pairing.Status.ENDED)[:50],
+        "show": show,
+        "tabs": [
+            (key, title, Pairing.objects.for_school(request.school).filter(status=key).count())
+            for key, title in PAIRING_LISTS.items()
+        ],
+        "page": page,
+        "query": f"show={show}",
         "can_end": request.membership.role in SETUP_ROLES,
     }
     return render(request, "matching/pairing_list.html", context)

@@ -41,6 +41,10 @@ class ReferralCategory(models.Model):
         return self.name
 
 
+LINK_MAX_CHILDREN = 200
+LINK_DEFAULT_CHILDREN = 60
+
+
 class PrimaryReferralLink(models.Model):
     """A signed link a feeder primary uses to refer Year 6 children, without an account."""
 
@@ -56,6 +60,15 @@ class PrimaryReferralLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    max_children = models.PositiveSmallIntegerField(
+        "children the link can refer",
+        default=LINK_DEFAULT_CHILDREN,
+        validators=[MinValueValidator(1), MaxValueValidator(LINK_MAX_CHILDREN)],
+        help_text="In all, over the link's life; a flood of referrals stops here.",
+    )
+    # The one-time value of the form that made the link: sending that form again (a
+    # refresh) finds this link instead of making a second one.
+    form_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = ForSchoolQuerySet.as_manager()
 
@@ -66,6 +79,16 @@ class PrimaryReferralLink(models.Model):
                 condition=Q(expires_at__gt=models.F("created_at")),
                 name="matching_primaryreferrallink_expires_after_creation",
             ),
+            models.CheckConstraint(
+                condition=Q(max_children__gte=1, max_children__lte=LINK_MAX_CHILDREN),
+                name="matching_primaryreferrallink_max_children_1_to_200",
+                violation_error_message="A link can refer between 1 and 200 children.",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "form_nonce"],
+                condition=~Q(form_nonce=""),
+                name="matching_primaryreferrallink_unique_form_nonce",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +98,10 @@ class PrimaryReferralLink(models.Model):
         """Not revoked and not yet expired."""
         now = at or timezone.now()
         return self.revoked_at is None and now < self.expires_at
+
+    def places_left(self) -> int:
+        """How many more children the link may refer before it is full."""
+        return max(self.max_children - self.referrals.count(), 0)
 
 
 class ReferralQuerySet(ForSchoolQuerySet):

@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from peermentoring.matching import services
 from peermentoring.matching.forms import PrimaryChildFormSet, ReferrerForm
+from peermentoring.matching.models import PrimaryReferralLink
+
+
+def public_form_rate(group: str, request: HttpRequest) -> str:
+    """Read at request time, so the rate can be changed in settings (and in tests)."""
+    return settings.PUBLIC_FORM_RATE
+
+
+def link_key(group: str, request: HttpRequest) -> str:
+    """The link the token names: every token made for one link shares one allowance."""
+    match = request.resolver_match
+    return services.link_rate_key(str(match.kwargs.get("token", ""))) if match else ""
+
+
+def _closed(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "matching/primary_link_closed.html", {"message": message}, status=410)
+
+
+def _full(request: HttpRequest, link: PrimaryReferralLink) -> HttpResponse:
+    message = services.LINK_FULL.format(max=link.max_children, school=link.school.name)
+    return render(request, "matching/primary_link_closed.html", {"message": message, "full": True})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(group="matching.refer.ip", key="ip", rate=public_form_rate, method="POST", block=True)
+@ratelimit(
+    group="matching.refer.link", key=link_key, rate=public_form_rate, method="POST", block=True
+)
 def primary_referral(request: HttpRequest, token: str) -> HttpResponse:
+    """Up to 30 children a post, within the link's cap; posts are rate-limited per link and address."""
     try:
         link = services.open_referral_link(token)
     except ValidationError as error:
-        return render(
-            request, "matching/primary_link_closed.html", {"message": error.messages[0]}, status=410
-        )
+        return _closed(request, error.messages[0])
+    places_left = link.places_left()
+    if places_left == 0:
+        return _full(request, link)
     services.categories_for(link.school)
     referrer = ReferrerForm(request.POST or None, prefix="referrer")
     children = PrimaryChildFormSet(request.POST or None, school=link.school, prefix="child")
@@ -36,7 +65,12 @@ def primary_referral(request: HttpRequest, token: str) -> HttpResponse:
         else:
             request.session["primary_referrals_sent"] = len(made)
             return redirect("refer:thanks", token)
-    context = {"link": link, "referrer": referrer, "children": children}
+    context = {
+        "link": link,
+        "referrer": referrer,
+        "children": children,
+        "places_left": places_left,
+    }
     return render(request, "matching/primary_referral.html", context)
 
 
@@ -47,9 +81,7 @@ def primary_referral_thanks(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = services.open_referral_link(token)
     except ValidationError as error:
-        return render(
-            request, "matching/primary_link_closed.html", {"message": error.messages[0]}, status=410
-        )
+        return _closed(request, error.messages[0])
     sent = request.session.pop("primary_referrals_sent", 0)
     return render(
         request,

@@ -247,7 +247,13 @@ def build_proposal(
 
 def forbidden_labels(run: Any) -> list[dict[str, Any]]:
     """The pairs a coordinator forbade on a proposal, with the two names."""
-    pairs = [(int(a), int(b)) for a, b in run.forbidden]
+    # Ids past a database integer's range (stored before adjust bounded them) name no row.
+    biggest = 2**63 - 1
+    pairs = [
+        (int(a), int(b))
+        for a, b in run.forbidden
+        if 0 < int(a) <= biggest and 0 < int(b) <= biggest
+    ]
     referrals = {
         r.pk: r.child_name
         for r in Referral.objects.for_school(run.school_id)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,8 @@ from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.matching.models import (
+    LINK_DEFAULT_CHILDREN,
+    LINK_MAX_CHILDREN,
     DoNotPair,
     MatchingSettings,
     MatchRun,
@@ -47,6 +49,27 @@ LINK_MAX_DAYS = 90
 LINK_INVALID = "This referral link is not valid. Ask the secondary school for a new one."
 LINK_EXPIRED = "This referral link has expired. Ask the secondary school for a new one."
 LINK_DAYS_RANGE = "A link lasts between 1 and {max} days."
+LINK_CHILDREN_RANGE = "A link can refer between 1 and {max} children."
+LINK_ALREADY_MADE = (
+    "This link was already made when the form was first sent, and shown then. If nobody "
+    "copied it, switch it off below and make another."
+)
+LINK_FULL = (
+    "This link has already sent as many referrals as it can take ({max}). If there are more "
+    "children to refer, ask {school} for a new link."
+)
+LINK_ROOM = (
+    "This link has room for {left} more {child} and you listed {count}. Send {left} now, "
+    "or ask {school} for a new link for the others."
+)
+BIRTHDAY_OUT_OF_RANGE = (
+    "A child starting Year 7 in September {year} was born between 1 September {first} and "
+    "31 August {last}. We accept one year either side, for a child outside their year group "
+    "(1 September {wide_first} to 31 August {wide_last}). Check the date of birth."
+)
+PAIR_NOT_IN_SCHOOL = "Choose a mentee and a mentor from this proposal."
+# The largest id a database integer column holds: anything larger is not a row.
+MAX_ID = 2**63 - 1
 NO_CHILDREN = "List at least one child."
 DECLINE_NEEDS_REASON = "Give the reason for declining; the file keeps it."
 MORE_INFO_NEEDS_NOTE = "Say what more information is needed."
@@ -86,6 +109,12 @@ def categories_for(school: School) -> list[ReferralCategory]:
                 for index, (name, higher) in enumerate(DEFAULT_CATEGORIES)
             ],
             ignore_conflicts=True,
+        )
+        record(
+            action="referral_category.defaults_added",
+            target=school,
+            by=None,
+            changes={"categories": [name for name, _ in DEFAULT_CATEGORIES]},
         )
     return list(ReferralCategory.objects.for_school(school))
 
@@ -136,6 +165,25 @@ class ChildDetails:
     interests: str = ""
     languages: str = ""
     gender_preference: str = ""
+
+
+def september_starting_year_7(today: dt.date | None = None) -> int:
+    """The September in which a child now in Year 6 starts Year 7 (August counts as summer)."""
+    today = today or timezone.localdate()
+    return today.year + 1 if today.month >= 9 else today.year
+
+
+def check_year_7_birthday(born: dt.date | None, *, september: int) -> None:
+    """A child starting Year 7 in September Y was born 1 Sep Y-12 to 31 Aug Y-11, give a year."""
+    if born is None:
+        return
+    first, last = september - 12, september - 11
+    if not dt.date(first - 1, 9, 1) <= born <= dt.date(last + 1, 8, 31):
+        raise ValidationError(
+            BIRTHDAY_OUT_OF_RANGE.format(
+                year=september, first=first, last=last, wide_first=first - 1, wide_last=last + 1
+            )
+        )
 
 
 def _reconcile_one(referral: Referral) -> Pupil | None:
@@ -314,13 +362,28 @@ def ask_for_more_information(*, referral: Referral, note: str, by: User) -> Refe
 
 @transaction.atomic
 def create_referral_link(
-    *, school: School, primary: FeederPrimary, days: int = LINK_DAYS, by: User
+    *,
+    school: School,
+    primary: FeederPrimary,
+    days: int = LINK_DAYS,
+    max_children: int = LINK_DEFAULT_CHILDREN,
+    nonce: str = "",
+    by: User,
 ) -> tuple[PrimaryReferralLink, str]:
-    """A signed link for one feeder primary to refer children to one school until it expires."""
+    """A signed link for one feeder primary to refer up to `max_children` children until it expires.
+
+    `nonce` is the one-time value of the form that asked: the same form sent twice makes
+    one link, and the second answer is a refusal (the link was shown once already).
+    """
     if primary.school_id != school.pk:
         raise ValidationError(LINK_INVALID)
     if not 1 <= days <= LINK_MAX_DAYS:
         raise ValidationError({"days": LINK_DAYS_RANGE.format(max=LINK_MAX_DAYS)})
+    if not 1 <= max_children <= LINK_MAX_CHILDREN:
+        raise ValidationError({"max_children": LINK_CHILDREN_RANGE.format(max=LINK_MAX_CHILDREN)})
+    nonce = nonce[:32]
+    if nonce and PrimaryReferralLink.objects.filter(school=school, form_nonce=nonce).exists():
+        raise ValidationError(LINK_ALREADY_MADE)
     now = timezone.now()
     link = PrimaryReferralLink(
         school=school,
@@ -328,10 +391,21 @@ def create_referral_link(
         created_by=by,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
+        max_children=max_children,
+        form_nonce=nonce,
     )
     link.full_clean()
-    link.save()
-    record(action="referral_link.created", target=link, by=by, changes={"days": days})
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError as error:  # the same form sent twice at the same moment
+        raise ValidationError(LINK_ALREADY_MADE) from error
+    record(
+        action="referral_link.created",
+        target=link,
+        by=by,
+        changes={"days": days, "max_children": max_children},
+    )
     return link, link_token(link)
 
 
@@ -340,6 +414,15 @@ def link_token(link: PrimaryReferralLink) -> str:
     return signing.dumps(
         {"l": link.pk, "s": link.school_id, "p": link.primary_id}, salt=LINK_SALT, compress=True
     )
+
+
+def link_rate_key(token: str) -> str:
+    """The link a token names, for rate limits: every token made for one link shares its count."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT)
+    except signing.BadSignature:
+        return "not-a-link"
+    return f"link-{data.get('l')}" if isinstance(data, dict) else "not-a-link"
 
 
 def open_referral_link(token: str, *, now: dt.datetime | None = None) -> PrimaryReferralLink:
@@ -376,10 +459,28 @@ def revoke_referral_link(*, link: PrimaryReferralLink, by: User) -> PrimaryRefer
 def refer_from_primary(
     *, token: str, referrer_name: str, children: Sequence[ChildDetails]
 ) -> list[Referral]:
-    """A primary teacher's referrals through their link; nothing is shown back to them."""
+    """A primary teacher's referrals through their link, within its cap; nothing is shown back."""
     link = open_referral_link(token)
     if not children:
         raise ValidationError(NO_CHILDREN)
+    # Lock the link so two posts at once cannot both fit in its last places.
+    PrimaryReferralLink.objects.select_for_update().filter(pk=link.pk).first()
+    left = link.places_left()
+    if left == 0:
+        raise ValidationError(LINK_FULL.format(max=link.max_children, school=link.school.name))
+    if len(children) > left:
+        raise ValidationError(
+            LINK_ROOM.format(
+                left=left,
+                child="child" if left == 1 else "children",
+                count=len(children),
+                school=link.school.name,
+            )
+        )
+    september = september_starting_year_7()
+    for child in children:
+        check_year_7_birthday(child.date_of_birth, september=september)
+    signed = f"{referrer_name.strip()} ({link.primary.name})"
     made = []
     for child in children:
         referral = _create_referral(
@@ -388,7 +489,7 @@ def refer_from_primary(
             pupil=None,
             source=Referral.Source.PRIMARY,
             referred_by=None,
-            referrer_name=f"{referrer_name.strip()} ({link.primary.name})",
+            referrer_name=signed[: Referral._meta.get_field("referrer_name").max_length],
             feeder_primary=link.primary,
             link=link,
         )
@@ -488,13 +589,23 @@ def remove_do_not_pair(*, entry: DoNotPair, by: User) -> None:
 
 
 def _pair_set(pairs: Iterable[Sequence[int]]) -> set[tuple[int, int]]:
-    return {(int(a), int(b)) for a, b in pairs}
+    """Stored pairs as tuples, dropping any id no database row can have."""
+    return {(int(a), int(b)) for a, b in pairs if 0 < int(a) <= MAX_ID and 0 < int(b) <= MAX_ID}
 
 
 @transaction.atomic
 def run_matching(*, school: School, by: User | None) -> MatchRun:
-    """Compute a proposal for the whole queue; nothing is paired until it is confirmed."""
-    MatchRun.objects.for_school(school).filter(status=MatchRun.Status.PROPOSED).update(
+    """Compute a proposal for the whole queue; nothing is paired until it is confirmed.
+
+    Any proposal still open is superseded, each with its own audit entry naming the new one.
+    """
+    replaced = list(
+        MatchRun.objects.for_school(school)
+        .select_for_update()
+        .filter(status=MatchRun.Status.PROPOSED)
+        .order_by("pk")
+    )
+    MatchRun.objects.filter(pk__in=[r.pk for r in replaced]).update(
         status=MatchRun.Status.SUPERSEDED
     )
     run = MatchRun(school=school, created_by=by, proposal=build_proposal(school))
@@ -506,6 +617,16 @@ def run_matching(*, school: School, by: User | None) -> MatchRun:
         by=by,
         changes={"pairs": len(run.proposal["pairs"]), "unmatched": len(run.proposal["unmatched"])},
     )
+    for old in replaced:
+        record(
+            action="match_run.superseded",
+            target=old,
+            by=by,
+            changes={
+                "status": [MatchRun.Status.PROPOSED, MatchRun.Status.SUPERSEDED],
+                "by": run.pk,
+            },
+        )
     return run
 
 
@@ -516,8 +637,15 @@ def adjust_run(
     """Lock or forbid one pair (or undo that) and solve again around the coordinator's choices."""
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
     _check_still_proposed(run)
+    if not (
+        1 <= referral_pk <= MAX_ID
+        and 1 <= mentor_pk <= MAX_ID
+        and Referral.objects.for_school(run.school_id).filter(pk=referral_pk).exists()
+        and Mentor.objects.for_school(run.school_id).filter(pk=mentor_pk).exists()
+    ):
+        raise ValidationError(PAIR_NOT_IN_SCHOOL)
     locked, forbidden = _pair_set(run.locked), _pair_set(run.forbidden)
-    pair = (int(referral_pk), int(mentor_pk))
+    pair = (referral_pk, mentor_pk)
     if action == "lock":
         locked.add(pair)
         forbidden.discard(pair)

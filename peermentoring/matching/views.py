@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
+from peermentoring.core.models import ReadEntry
+from peermentoring.core.reads import record_read
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.matching import services
 from peermentoring.matching.forms import (
@@ -26,7 +31,14 @@ from peermentoring.matching.models import PrimaryReferralLink, Referral, Referra
 from peermentoring.schools.models import Pupil
 
 SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+PER_PAGE = 50
 LINK_MADE = "Link made for {primary}. Copy it now and send it to them: it is shown only once."
+# The referral list's three views of the queue: (title, filter), the first shown by default.
+REFERRAL_LISTS = {
+    "review": "Waiting for review",
+    "queue": "Matching queue",
+    "done": "Matched, declined or closed",
+}
 REVIEWED = {
     "accept": "{name} is in the matching queue.",
     "more_info": "{name}: more information asked for.",
@@ -37,15 +49,26 @@ REVIEWED = {
 @require_GET
 @school_role_required(*STAFF_ROLES)
 def referral_list(request: SchoolRequest) -> HttpResponse:
-    referrals = Referral.objects.for_school(request.school).select_related(
-        "pupil", "feeder_primary"
-    )
-    context = {
+    """One of the three lists (waiting, queue, done), 50 a page; the read log gets one entry."""
+    show = request.GET.get("show", "review")
+    show = show if show in REFERRAL_LISTS else "review"
+    referrals = Referral.objects.for_school(request.school)
+    lists = {
         "review": referrals.waiting_for_review().by_urgency(),
         "queue": referrals.in_queue().by_urgency(),
-        "recent": referrals.exclude(
+        "done": referrals.exclude(
             status__in=[Referral.Status.NEW, Referral.Status.MORE_INFO, Referral.Status.ACCEPTED]
-        )[:30],
+        ),
+    }
+    chosen = lists[show].select_related("pupil", "feeder_primary")
+    page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
+    record_read(request=request, school=request.school, kind=ReadEntry.Kind.REFERRAL_LIST)
+    context = {
+        "tabs": [(key, title, lists[key].count()) for key, title in REFERRAL_LISTS.items()],
+        "show": show,
+        "title": REFERRAL_LISTS[show],
+        "page": page,
+        "query": f"show={show}",
         "can_review": request.membership.role in SETUP_ROLES,
     }
     return render(request, "matching/referral_list.html", context)
@@ -85,6 +108,9 @@ def referral_detail(request: SchoolRequest, referral_pk: int) -> HttpResponse:
         ),
         pk=referral_pk,
     )
+    record_read(
+        request=request, school=request.school, kind=ReadEntry.Kind.REFERRAL, target=referral
+    )
     context = {
         "referral": referral,
         "review_form": ReviewForm(),
@@ -103,6 +129,10 @@ def referral_edit(request: SchoolRequest, referral_pk: int) -> HttpResponse:
         school=request.school,
         initial=ReferralDetailsForm.initial_for(referral),
     )
+    if request.method == "GET":
+        record_read(
+            request=request, school=request.school, kind=ReadEntry.Kind.REFERRAL, target=referral
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_referral(
@@ -178,40 +208,78 @@ def category_edit(request: SchoolRequest, category_pk: int) -> HttpResponse:
     return render(request, "matching/category_form.html", {"form": form, "category": category})
 
 
-NEW_LINK_KEY = "new_referral_link"
+LINK_REVOKED = "The link for {primary} no longer works."
+LINK_ALREADY_OFF = "The link for {primary} is already switched off."
+
+
+def _link_form(school: object, data: object = None) -> LinkForm:
+    """The form to make a link, carrying a fresh one-time value against sending it twice."""
+    return LinkForm(data, school=school, initial={"nonce": secrets.token_urlsafe(16)})
 
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def link_list(request: SchoolRequest) -> HttpResponse:
-    form = LinkForm(request.POST or None, school=request.school)
-    links = (
-        PrimaryReferralLink.objects.for_school(request.school)
-        .select_related("primary")
-        .annotate(referral_count=Count("referrals"))[:50]
-    )
+    """Links made, 50 a page; a new link is shown once, in the answer to the form that made it.
+
+    The new link is never put in the session: it is in this one response and nowhere
+    else, and sending the same form again (a refresh) is refused instead of making another.
+    """
+    form = _link_form(request.school, request.POST or None)
+    new_url = None
     if request.method == "POST" and form.is_valid():
         try:
             link, token = services.create_referral_link(
                 school=request.school, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            add_validation_error(form, error)
+            if services.LINK_ALREADY_MADE not in error.messages:
+                add_validation_error(form, error)
+            else:
+                messages.error(request, services.LINK_ALREADY_MADE)
+                form = _link_form(request.school)
         else:
-            # Shown once, on the page after the redirect, so a refresh never makes a second link.
-            path = reverse("refer:form", args=[token])
-            request.session[NEW_LINK_KEY] = f"{settings.SITE_URL}{path}"
+            new_url = f"{settings.SITE_URL}{reverse('refer:form', args=[token])}"
             messages.success(request, LINK_MADE.format(primary=link.primary))
-            return redirect("matching:link-list", request.school.slug)
-    new_url = request.session.pop(NEW_LINK_KEY, None) if request.method == "GET" else None
-    context = {"form": form, "links": links, "new_url": new_url}
+            form = _link_form(request.school)
+    links = (
+        PrimaryReferralLink.objects.for_school(request.school)
+        .select_related("primary")
+        .annotate(referral_count=Count("referrals"))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(links, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "new_url": new_url}
     return render(request, "matching/link_list.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def link_revoke(request: SchoolRequest, link_pk: int) -> HttpResponse:
-    link = get_object_or_404(PrimaryReferralLink.objects.for_school(request.school), pk=link_pk)
-    services.revoke_referral_link(link=link, by=request.user)
-    messages.success(request, f"The link for {link.primary} no longer works.")
-    return redirect("matching:link-list", request.school.slug)
+    """GET asks (saying what stops working); POST switches the link off."""
+    link = get_object_or_404(
+        PrimaryReferralLink.objects.for_school(request.school).select_related("primary"),
+        pk=link_pk,
+    )
+    back = reverse("matching:link-list", args=[request.school.slug])
+    if link.revoked_at is not None:
+        messages.info(request, LINK_ALREADY_OFF.format(primary=link.primary))
+        return redirect(back)
+    if request.method == "POST":
+        services.revoke_referral_link(link=link, by=request.user)
+        messages.success(request, LINK_REVOKED.format(primary=link.primary))
+        return redirect(back)
+    sent = link.referrals.count()
+    context = {
+        "title": f"Switch off the link for {link.primary}?",
+        "message": f"{link.primary} will no longer be able to refer children through this link.",
+        "consequences": [
+            "Anyone opening the link is told it no longer works and to ask you for a new one.",
+            f"The {sent} referral{'s' if sent != 1 else ''} already sent stay in the queue.",
+            "This cannot be undone: make a new link if they need one again.",
+        ],
+        "button": "Switch off the link",
+        "cancel_url": back,
+        "danger": True,
+    }
+    return render(request, "core/confirm.html", context)

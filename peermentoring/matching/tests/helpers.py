@@ -18,6 +18,14 @@ from peermentoring.schools.models import AcademicYear, Pupil, School
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 
 
+def year_6_birthday() -> dt.date:
+    """3 February in the year group of the children a primary refers today (they start Year 7
+    next September), so dates in tests keep fitting the referral form's check as years pass."""
+    from peermentoring.matching.services import september_starting_year_7
+
+    return dt.date(september_starting_year_7() - 11, 2, 3)
+
+
 def this_year(school: School) -> AcademicYear:
     today = timezone.localdate()
     start = today.year if today.month >= 8 else today.year - 1

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import pytest
 
 from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.matching import services
-from peermentoring.matching.tests.helpers import make_mentor
+from peermentoring.matching.tests.helpers import make_mentor, year_6_birthday
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -34,7 +33,7 @@ def test_a_year_6_referral_becomes_a_confirmed_pairing_the_mentor_can_see(
         family_name="Haddad",
         year_group=7,
         form_group="7B",
-        date_of_birth=dt.date(2015, 2, 3),
+        date_of_birth=year_6_birthday(),
         feeder_primary=meadowside,
     )
     first_choice = make_mentor(school, given_name="Ama", family_name="Boateng")
@@ -49,7 +48,7 @@ def test_a_year_6_referral_becomes_a_confirmed_pairing_the_mentor_can_see(
     page.get_by_label("Your name and role").fill("Mrs Patel, Year 6 teacher")
     page.locator("#id_child-0-given_name").fill("Noor")
     page.locator("#id_child-0-family_name").fill("Haddad")
-    page.locator("#id_child-0-date_of_birth").fill("2015-02-03")
+    page.locator("#id_child-0-date_of_birth").fill(year_6_birthday().isoformat())
     page.locator("#id_child-0-needs").fill("Anxious about the move.")
     page.locator("#id_child-0-consent").select_option("given")
     page.get_by_role("button", name="Send the referrals").click()
@@ -76,6 +75,8 @@ def test_a_year_6_referral_becomes_a_confirmed_pairing_the_mentor_can_see(
     kwame = mentor.memberships.get().pupil.full_name
     assert page.get_by_role("cell", name=kwame, exact=True).is_visible()
     assert not page.get_by_role("cell", name="Ama Boateng", exact=True).is_visible()
+    page.get_by_role("link", name="Confirm 1 pairing").click()
+    assert page.get_by_text("first name and form").is_visible()
     page.get_by_role("button", name="Confirm 1 pairing").click()
     assert page.get_by_text("1 pairing confirmed; mentors told.").is_visible()
 

@@ -7,7 +7,7 @@ import pytest
 from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.matching.demo import load_matching_demo
 from peermentoring.matching.models import Pairing, Referral
-from peermentoring.matching.tests.helpers import make_mentor, this_year
+from peermentoring.matching.tests.helpers import make_mentor, this_year, year_6_birthday
 from peermentoring.recruitment.models import Mentor
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def year_7_from(school, primaries, count):
     for n in range(count):
-        PupilFactory(school=school, year_group=7, feeder_primary=primaries[n % len(primaries)])
+        PupilFactory(
+            school=school,
+            year_group=7,
+            feeder_primary=primaries[n % len(primaries)],
+            date_of_birth=year_6_birthday(),
+        )
 
 
 def test_the_demo_refers_from_every_primary_and_pairs_the_trained_mentors(school, coordinator):

@@ -14,7 +14,7 @@ from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.core.models import AuditEntry
 from peermentoring.matching import services
 from peermentoring.matching.models import Pairing, PrimaryReferralLink, Referral, ReferralCategory
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from peermentoring.matching.tests.helpers import accepted_referral, make_mentor, year_6_birthday
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def primary_post(**child) -> dict[str, str]:
         "child-MAX_NUM_FORMS": "30",
         "child-0-given_name": "Noor",
         "child-0-family_name": "Haddad",
-        "child-0-date_of_birth": "2015-02-03",
+        "child-0-date_of_birth": year_6_birthday().isoformat(),
         "child-0-needs": "Very anxious about the move; older brother left last year.",
         "child-0-priority": "soon",
         "child-0-consent": "given",
@@ -166,11 +166,12 @@ def test_importing_the_new_year_7_links_a_primary_referral_to_the_pupil(
     client, school, link_token, school_admin
 ):
     client.post(reverse("refer:form", args=[link_token]), primary_post())
+    born = year_6_birthday()
     csv = (
-        b"Adno,UPN,Legal Forename,Legal Surname,Year,Reg Group,DOB\n"
-        b"5001,A123456789012,Noor,Haddad,7,7B,03/02/2015\n"
-        b"5002,B123456789012,Noor,Haddad,7,7D,09/09/2014\n"
-    )
+        "Adno,UPN,Legal Forename,Legal Surname,Year,Reg Group,DOB\n"
+        f"5001,A123456789012,Noor,Haddad,7,7B,{born:%d/%m/%Y}\n"
+        f"5002,B123456789012,Noor,Haddad,7,7D,09/09/{born.year - 1}\n"
+    ).encode()
     from peermentoring.schools.services import import_pupils
 
     import_pupils(school=school, data=csv, filename="y7.csv", by=school_admin)
