@@ -232,6 +232,8 @@ STORAGES = {
 # --- Uploads ------------------------------------------------------------------
 # Pupil files from a school information system are a few hundred kilobytes.
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# An xlsx or OneRoster zip is refused if it unpacks to more than this (a zip bomb).
+PUPIL_IMPORT_MAX_UNZIPPED_BYTES = env_int("PUPIL_IMPORT_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail -------------------------------------------------------------------

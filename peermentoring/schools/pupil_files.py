@@ -13,10 +13,17 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
+from peermentoring.core.spreadsheets import (
+    SpreadsheetError,
+    formula_trigger,
+    megabytes,
+    open_zip,
+    read_member,
+    xlsx_rows,
+)
 
 FILE_TOO_BIG = "The file is {size} MB; the largest pupil file accepted is {limit} MB."
 FILE_EMPTY = "The file is empty."
@@ -37,19 +44,31 @@ NO_IDENTIFIER = "The row has no admission number or UPN, so it cannot be matched
 REPEATED_KEY = "{label} {value} is also on line {line}."
 REQUIRED_VALUE = "The {column} is empty."
 TOO_LONG = "The {column} is longer than {limit} characters."
+TOO_MANY_ROWS = (
+    "The file has more than {limit:,} rows of pupils; the most accepted is {limit:,}. "
+    "Split it, for example by year group."
+)
+TOO_MANY_LINES = (
+    "The file has more than {limit:,} lines, counting blank ones; the most accepted is {limit:,}."
+)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UPN_PATTERN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 MAX_ROWS = 20_000
-
-
-def megabytes(size: int) -> str:
-    """A size for people: "1.2", "5", "0.5" (megabytes)."""
-    return f"{size / 1_000_000:.1f}".removesuffix(".0")
+# Blank lines are skipped but still read, so they have a limit of their own: the
+# number of rows in an Excel sheet.
+MAX_LINES = 1_048_576
+# Columns past this are not read: no school's export has so many.
+MAX_COLUMNS = 200
+DEFAULT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+ONEROSTER_FILES = frozenset({"users.csv", "orgs.csv", "demographics.csv", "roles.csv"})
 
 
 class PupilFileError(ValueError):
     """The file as a whole cannot be read; nothing in it is used."""
+
+
+# The rows of a file that are not blank, each with its line number in the file.
+NumberedRows = list[tuple[int, list[str]]]
 
 
 @dataclass
@@ -116,6 +135,19 @@ COLUMN_LABELS = {
     "feeder_primary": "Feeder primary",
     "family_key": "Family ID",
 }
+# The PupilRow fields kept as text: none may hold anything a spreadsheet would run.
+STORED_TEXT_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "form_group",
+    "house",
+    "upn",
+    "admission_number",
+    "source_id",
+    "feeder_primary",
+    "family_key",
+)
 FIELD_LIMITS = {
     "given_name": 100,
     "family_name": 100,
@@ -160,7 +192,7 @@ def _decode(data: bytes) -> str:
         raise PupilFileError(NOT_UTF8) from None
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes) -> NumberedRows:
     text = _decode(data)
     if "\x00" in text:
         raise PupilFileError(NOT_A_TABLE.format(detail="it holds binary data."))
@@ -169,7 +201,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return _take_rows(enumerate(csv.reader(io.StringIO(text), dialect), start=1))
     except csv.Error as error:
         raise PupilFileError(NOT_A_TABLE.format(detail=str(error))) from None
 
@@ -186,44 +218,49 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _take_rows(rows: Iterable[tuple[int, Sequence[object]]]) -> NumberedRows:
+    """The rows that are not blank, as text with their line numbers, within the limits.
+
+    Rows are taken one by one so a file of a million rows is refused after the
+    first MAX_ROWS of them, not after all of them are in memory.
+    """
+    taken: NumberedRows = []
+    for number, row in rows:
+        if number > MAX_LINES:
+            raise PupilFileError(TOO_MANY_LINES.format(limit=MAX_LINES))
+        cells = [_cell_text(value) for value in row[:MAX_COLUMNS]]
+        if any(cell.strip() for cell in cells):
+            if len(taken) > MAX_ROWS:  # the column names, then MAX_ROWS pupils
+                raise PupilFileError(TOO_MANY_ROWS.format(limit=MAX_ROWS))
+            taken.append((number, cells))
+    return taken
+
+
+def _read_xlsx(data: bytes, max_unzipped: int) -> NumberedRows:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise PupilFileError(
-            NOT_A_TABLE.format(detail=str(error) or "not an Excel file.")
-        ) from None
-    sheet = book.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+        return _take_rows(xlsx_rows(data, max_unzipped=max_unzipped, max_columns=MAX_COLUMNS))
+    except SpreadsheetError as error:
+        raise PupilFileError(str(error)) from None
 
 
-def _unzip(data: bytes, limit: int) -> dict[str, bytes]:
+def _unzip(data: bytes, limit: int, max_unzipped: int) -> dict[str, bytes]:
     try:
-        bundle = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise PupilFileError(NOT_A_TABLE.format(detail="a damaged zip file.")) from None
-    files: dict[str, bytes] = {}
-    for info in bundle.infolist():
-        name = info.filename.rsplit("/", 1)[-1].lower()
-        if name in {"users.csv", "orgs.csv", "demographics.csv", "roles.csv"}:
-            if info.file_size > limit:
-                raise PupilFileError(
-                    FILE_TOO_BIG.format(size=megabytes(info.file_size), limit=megabytes(limit))
-                )
-            files[name] = bundle.read(info)
-    return files
+        bundle = open_zip(data, max_unzipped=max_unzipped)
+        files: dict[str, bytes] = {}
+        for info in bundle.infolist():
+            name = info.filename.rsplit("/", 1)[-1].lower()
+            if name in ONEROSTER_FILES:
+                if info.file_size > limit:
+                    raise PupilFileError(
+                        FILE_TOO_BIG.format(size=megabytes(info.file_size), limit=megabytes(limit))
+                    )
+                files[name] = read_member(bundle, info)
+        return files
+    except SpreadsheetError as error:
+        raise PupilFileError(str(error)) from None
 
 
-def _without_blank_rows(rows: list[list[str]]) -> list[tuple[int, list[str]]]:
-    return [
-        (number, row) for number, row in enumerate(rows, start=1) if any(c.strip() for c in row)
-    ]
-
-
-def _records(rows: list[list[str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    numbered = _without_blank_rows(rows)
+def _records(numbered: NumberedRows) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     if not numbered:
         raise PupilFileError(FILE_EMPTY)
     header = [squash(name) for name in numbered[0][1]]
@@ -233,8 +270,6 @@ def _records(rows: list[list[str]]) -> tuple[list[str], list[tuple[int, dict[str
         records.append((number, {header[i]: padded[i] for i in range(len(header)) if header[i]}))
     if not records:
         raise PupilFileError(NO_ROWS)
-    if len(records) > MAX_ROWS:
-        raise PupilFileError(f"The file has {len(records)} rows; the most accepted is {MAX_ROWS}.")
     return header, records
 
 
@@ -268,10 +303,21 @@ def parse_gender(value: str) -> str:
     return "not_stated"
 
 
-def _formula_problem(line: int, column: str, value: str) -> Problem | None:
-    if value and value[0] in FORMULA_PREFIXES:
-        return Problem(line, FORMULA_CELL.format(column=column, char=value[0].strip() or "tab"))
+def _formula_problem(line: int, column: str, *values: str) -> Problem | None:
+    """A problem if any of the values (as in the file, as stored) is formula-like."""
+    for value in values:
+        if trigger := formula_trigger(value):
+            return Problem(line, FORMULA_CELL.format(column=column, char=trigger))
     return None
+
+
+def _stored_formula_problems(row: PupilRow) -> list[Problem]:
+    """Formula-like text in the values a row would store, whichever column they came from."""
+    return [
+        p
+        for name in STORED_TEXT_FIELDS
+        if (p := _formula_problem(row.line, COLUMN_LABELS.get(name, name), getattr(row, name)))
+    ]
 
 
 def _check_row(row: PupilRow, year_text: str, dob_text: str, today: dt.date) -> list[str]:
@@ -330,7 +376,7 @@ def _finish(
     return parsed
 
 
-def _parse_mis(rows: list[list[str]], today: dt.date, file_format: str) -> ParsedFile:
+def _parse_mis(rows: NumberedRows, today: dt.date, file_format: str) -> ParsedFile:
     header, records = _records(rows)
     columns: dict[str, str] = {}
     for name, aliases in MIS_COLUMNS.items():
@@ -348,7 +394,11 @@ def _parse_mis(rows: list[list[str]], today: dt.date, file_format: str) -> Parse
         formula = [
             p
             for name, value in values.items()
-            if (p := _formula_problem(line, COLUMN_LABELS[name], record.get(columns[name], "")))
+            if (
+                p := _formula_problem(
+                    line, COLUMN_LABELS[name], record.get(columns[name], ""), value
+                )
+            )
         ]
         if formula:
             parsed.problems.extend(formula)
@@ -370,6 +420,9 @@ def _parse_mis(rows: list[list[str]], today: dt.date, file_format: str) -> Parse
             feeder_primary=values.get("feeder_primary", ""),
             family_key=values.get("family_key", ""),
         )
+        if stored := _stored_formula_problems(row):
+            parsed.problems.extend(stored)
+            continue
         candidates.append((row, values.get("year_group", ""), dob_text))
     return _finish(parsed, candidates, today)
 
@@ -483,6 +536,9 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
             admission_number=admission,
             source_id=source_id,
         )
+        if stored := _stored_formula_problems(row):
+            parsed.problems.extend(stored)
+            continue
         candidates.append((row, year_text, dob_text))
     return _finish(parsed, candidates, today)
 
@@ -492,6 +548,7 @@ def parse_pupil_file(
     *,
     filename: str,
     max_bytes: int,
+    max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES,
     school_urn: str = "",
     extra_files: dict[str, bytes] | None = None,
     today: dt.date | None = None,
@@ -506,18 +563,18 @@ def parse_pupil_file(
         raise PupilFileError(FILE_EMPTY)
     if data[:4] == b"PK\x03\x04":
         if filename.lower().endswith((".xlsx", ".xlsm")):
-            return _parse_mis(_read_xlsx(data), today, "Excel")
-        files = _unzip(data, max_bytes)
+            return _parse_mis(_read_xlsx(data, max_unzipped_bytes), today, "Excel")
+        files = _unzip(data, max_bytes, max_unzipped_bytes)
         if "users.csv" not in files:
             # Perhaps an Excel file renamed; let openpyxl decide.
-            return _parse_mis(_read_xlsx(data), today, "Excel")
+            return _parse_mis(_read_xlsx(data, max_unzipped_bytes), today, "Excel")
         return _parse_oneroster(files, school_urn, today)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise PupilFileError(
             NOT_A_TABLE.format(detail="old .xls files are not read; save as .xlsx or CSV.")
         )
     rows = _read_csv(data)
-    header = {squash(c) for c in (rows[0] if rows else [])}
+    header = {squash(c) for c in (rows[0][1] if rows else [])}
     if {"sourcedid", "givenname", "familyname"} <= header:
         files = {"users.csv": data, **(extra_files or {})}
         return _parse_oneroster(files, school_urn, today)

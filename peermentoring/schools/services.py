@@ -751,6 +751,7 @@ def import_pupils(
             data,
             filename=filename,
             max_bytes=settings.PUPIL_IMPORT_MAX_BYTES,
+            max_unzipped_bytes=settings.PUPIL_IMPORT_MAX_UNZIPPED_BYTES,
             school_urn=school.urn,
             extra_files=extra_files,
             today=timezone.localdate(),
