@@ -1,6 +1,7 @@
 """Measured figures for the foundation: `make bench` prints them; nothing here asserts a time.
 
 - pupil import: a 5,000-row SIMS-style CSV, first import and a re-import of the same file;
+- a spreadsheet bomb: a 1,000,000-row xlsx refused, its time and peak memory;
 - the pupil list page (50 rows) and the school home page, requests per second in one process.
 """
 
@@ -9,6 +10,47 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+
+
+def spreadsheet_bomb(school: object, admin: object) -> None:
+    """Issue #7: an xlsx of 1,000,000 rows (under 1 MB) is refused; how long, how much memory."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from peermentoring.schools import services
+
+    book = Workbook()
+    book.active.append(["placeholder"])
+    made = io.BytesIO()
+    book.save(made)
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c t="inlineStr"><is><t>Adno</t></is></c></row>'
+        + b"<row><c><v>1</v></c></row>" * 1_000_000
+        + b"</sheetData></worksheet>"
+    )
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(made) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in original.infolist():
+            data = sheet if info.filename == "xl/worksheets/sheet1.xml" else original.read(info)
+            bomb.writestr(info.filename, data)
+    data = out.getvalue()
+    tracemalloc.start()
+    started = time.perf_counter()
+    report = services.import_pupils(school=school, data=data, filename="bomb.xlsx", by=admin)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        f"spreadsheet bomb, 1,000,000-row xlsx of {len(data) / 1000:,.0f} KB: {report.outcome} "
+        f"in {elapsed:.2f} s, peak {peak / 1_000_000:.0f} MB allocated"
+    )
 
 
 def main() -> None:
@@ -53,6 +95,8 @@ def main() -> None:
         f"pupil import, {rows} rows: first {first:.2f} s ({rows / first:,.0f} rows/s, "
         f"{report.created} created); re-import {second:.2f} s ({again.unchanged} unchanged)"
     )
+
+    spreadsheet_bomb(school, admin)
 
     client = Client()
     client.force_login(admin, backend="peermentoring.core.auth.EmailOrUsernameBackend")
