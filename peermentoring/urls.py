@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from peermentoring.core import views as core_views
 from peermentoring.recruitment import pupil_views as recruitment_pupil_views
+from peermentoring.schools import account_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,7 +16,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/", core_views.ResetPasswordView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -32,6 +33,19 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    # A school's invitation to someone whose account another school made.
+    path(
+        "invitations/<int:membership_pk>/accept/",
+        account_views.invitation_answer,
+        {"answer": "accept"},
+        name="invitation-accept",
+    ),
+    path(
+        "invitations/<int:membership_pk>/decline/",
+        account_views.invitation_answer,
+        {"answer": "decline"},
+        name="invitation-decline",
+    ),
     # A tutor's reference: a signed, expiring link, no account, outside any school's pages.
     path(
         "reference/<str:token>/",

@@ -1,10 +1,28 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+
+
+def normalise_username(text: str | None) -> str:
+    """One spelling of a sign-in name: trimmed, Unicode-normalised and case-folded.
+
+    Sign-in and the lockout both use it, so "Olu.Alt@…" and "olu.alt@…" are the
+    same person to the five-try lockout as they are to the password check.
+    """
+    return unicodedata.normalize("NFKC", text or "").strip().casefold()
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The name django-axes counts failed sign-ins against (AXES_USERNAME_CALLABLE)."""
+    if credentials and credentials.get("username") is not None:
+        return normalise_username(credentials.get("username"))
+    data = getattr(request, "POST", None) or {}
+    return normalise_username(data.get("username"))
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -23,7 +41,7 @@ class EmailOrUsernameBackend(ModelBackend):
         if not username or not password:
             return None
         User = get_user_model()
-        identifier = username.strip()
+        identifier = normalise_username(username)
         field = "email__iexact" if "@" in identifier else "username__iexact"
         users = list(User.objects.filter(**{field: identifier})[:2])
         if len(users) != 1:

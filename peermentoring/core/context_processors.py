@@ -23,6 +23,7 @@ SCHOOL_MENU = (
     ("Matching", "matching:home"),
     ("People", "schools:people"),
     ("Audit trail", "core:audit-list"),
+    ("Read log", "core:read-list"),
     ("E-mails", "core:email-list"),
     ("School details", "schools:settings"),
 )

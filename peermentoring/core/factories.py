@@ -89,6 +89,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     school = factory.SubFactory(SchoolFactory)
     role = Role.COORDINATOR
+    # The account belongs to the first school that gives the person a role.
+    owns_account = factory.LazyAttribute(
+        lambda m: not Membership.objects.filter(user=m.user, owns_account=True).exists()
+    )
 
 
 def pupil_member(school: School, role: str, **pupil_fields: object) -> Membership:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # Pages a person with a temporary password may still reach.
 ALLOWED_PATH_NAMES = ("password_change", "password_change_done", "logout")
@@ -23,3 +24,27 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in person are never kept by the browser or a proxy.
+
+    A shared school laptop's back button or cache must not show the next person
+    a pupil's record, a referral or a reference. Public pages reached by signed
+    links (a tutor's reference, a primary's referral form) carry children's data
+    too, so they are marked the same way.
+    """
+
+    PUBLIC_PREFIXES = ("/reference/", "/refer/", "/accounts/reset/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith(self.PUBLIC_PREFIXES):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

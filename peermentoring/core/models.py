@@ -141,3 +141,41 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"
+
+
+class ReadEntryQuerySet(models.QuerySet["ReadEntry"]):
+    def for_school(self, school: object) -> ReadEntryQuerySet:
+        """Reads of one school's records."""
+        return self.filter(school=school)
+
+
+class ReadEntry(models.Model):
+    """Who looked at a pupil's record or at referrals, and when.
+
+    A list page writes one entry for the list, not one per pupil. Safeguarding
+    records keep their own access log: nothing about concerns is written here.
+    """
+
+    class Kind(models.TextChoices):
+        PUPIL = "pupil", "A pupil's record"
+        PUPIL_LIST = "pupil_list", "The list of pupils"
+        REFERRAL = "referral", "A referral"
+        REFERRAL_LIST = "referral_list", "The list of referrals"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReadEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "read entries"
+        indexes = [models.Index(fields=["school", "-created_at"], name="core_read_school_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.get_kind_display().lower()} {self.target_label}".strip()

@@ -2,24 +2,85 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core import notifications
 from peermentoring.core.access import AuthenticatedRequest, SchoolRequest, school_role_required
+from peermentoring.core.auth import normalise_username
 from peermentoring.core.forms import LoginForm
-from peermentoring.core.models import AuditEntry, Notification, OutboundEmail
+from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry
+from peermentoring.core.notifications import queue_email
 from peermentoring.core.roles import Role
+
+
+def _per_address(group: str, request: HttpRequest) -> str:
+    """Password-reset requests count against the address asked about, in any case."""
+    return normalise_username(request.POST.get("email", ""))
+
+
+def _reset_rate(group: str, request: HttpRequest) -> str:
+    return settings.PASSWORD_RESET_RATE
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password-reset e-mails go through the outbox and the task queue, with retries."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        # The outbox belongs to a school: the one that owns the account, else any.
+        membership = (
+            user.memberships.order_by("-owns_account", "created_at")
+            .select_related("school")
+            .first()
+        )
+        if membership is None:
+            # Site administrators reset theirs with `manage.py changepassword`.
+            return
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        with transaction.atomic():
+            queue_email(school=membership.school, to_address=to_email, subject=subject, body=body)
+
+
+@method_decorator(
+    ratelimit(group="password-reset", key="ip", rate=_reset_rate, method="POST"), name="post"
+)
+@method_decorator(
+    ratelimit(group="password-reset", key=_per_address, rate=_reset_rate, method="POST"),
+    name="post",
+)
+class ResetPasswordView(PasswordResetView):
+    """Ask for a reset link: throttled per address and per e-mail asked about."""
+
+    form_class = QueuedPasswordResetForm
+    extra_email_context = {"site_url": settings.SITE_URL}
 
 
 class SignInView(LoginView):
@@ -53,11 +114,20 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         .filter(user=request.user)
         .select_related("school", "school__trust")
     )
-    if len(memberships) == 1 and memberships[0].role != Role.TRUST_LEAD:
+    invitations = list(
+        Membership.objects.invitations().filter(user=request.user).select_related("school")
+    )
+    if len(memberships) == 1 and memberships[0].role != Role.TRUST_LEAD and not invitations:
         return redirect("schools:home", school_slug=memberships[0].school.slug)
     trusts = {m.school.trust for m in memberships if m.role == Role.TRUST_LEAD and m.school.trust}
     return render(
-        request, "core/home.html", {"memberships": memberships, "trusts": sorted(trusts, key=str)}
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "trusts": sorted(trusts, key=str),
+            "invitations": invitations,
+        },
     )
 
 
@@ -101,6 +171,22 @@ def audit_list(request: SchoolRequest) -> HttpResponse:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page, "action": action})
+
+
+@require_GET
+@school_role_required(Role.SCHOOL_ADMIN)
+def read_list(request: SchoolRequest) -> HttpResponse:
+    """Who opened pupils' records and referrals: for the school admin to review."""
+    entries = ReadEntry.objects.for_school(request.school).select_related("reader")
+    kind = request.GET.get("kind", "")
+    if kind in ReadEntry.Kind.values:
+        entries = entries.filter(kind=kind)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/read_list.html",
+        {"page": page, "kind": kind, "kinds": ReadEntry.Kind.choices},
+    )
 
 
 @require_GET

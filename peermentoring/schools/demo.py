@@ -268,14 +268,13 @@ def load_demo() -> list[Login]:
     staff(oak, "priya.shah@oakbrook.example", "Priya", "Shah", Role.SAFEGUARDING_LEAD)
     elm_admin = staff(elm, "olu.bankole@elmstead.example", "Olu", "Bankole", Role.SCHOOL_ADMIN)
     staff(elm, "owen.price@elmstead.example", "Owen", "Price", Role.COORDINATOR)
-    lead = staff(oak, "anne.marsh@riverside.example", "Anne", "Marsh", Role.TRUST_LEAD)
-    services.create_staff_account(
-        school=elm,
-        email=lead.email,
+    services.add_trust_lead(
+        trust=trust,
+        email="anne.marsh@riverside.example",
         first_name="Anne",
         last_name="Marsh",
-        role=Role.TRUST_LEAD,
         by=None,
+        password=DEMO_PASSWORD,
     )
 
     for school, by in ((oak, admin), (elm, elm_admin)):
@@ -301,7 +300,7 @@ def load_demo() -> list[Login]:
         Login("School admin", admin.username, oak.slug),
         Login("Coordinator", coordinator.username, oak.slug),
         Login("Safeguarding lead", "priya.shah@oakbrook.example", oak.slug),
-        Login("Trust lead (both schools)", lead.username, "riverside trust"),
+        Login("Trust lead (both schools)", "anne.marsh@riverside.example", "riverside trust"),
         Login("Elmstead coordinator", "owen.price@elmstead.example", elm.slug),
     ]
     for label, role, year_group in (

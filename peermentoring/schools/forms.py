@@ -196,8 +196,13 @@ class PupilFilterForm(forms.Form):
 class StaffAccountForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(label="Family name", max_length=150)
-    email = forms.EmailField(label="School e-mail address")
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in (*STAFF_ROLES, Role.TRUST_LEAD)])
+    email = forms.EmailField(
+        label="School e-mail address",
+        max_length=254,
+        help_text="Someone who already has an account here with another school is sent an "
+        "invitation: their role starts when they accept.",
+    )
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in STAFF_ROLES])
 
 
 class PupilAccountForm(forms.Form):
@@ -213,5 +218,5 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, is_pupil: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        roles = PUPIL_ROLES if is_pupil else (*STAFF_ROLES, Role.TRUST_LEAD)
+        roles = PUPIL_ROLES if is_pupil else STAFF_ROLES
         self.fields["role"].choices = [(r.value, r.label) for r in roles]

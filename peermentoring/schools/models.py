@@ -344,8 +344,16 @@ class Pupil(models.Model):
 
 class MembershipQuerySet(ForSchoolQuerySet):
     def active(self) -> MembershipQuerySet:
-        """Memberships that let their person in."""
-        return self.filter(is_active=True, user__is_active=True)
+        """Memberships that let their person in: accepted, switched on, account enabled."""
+        return self.filter(is_active=True, user__is_active=True, accepted_at__isnull=False)
+
+    def invitations(self) -> MembershipQuerySet:
+        """Roles offered to someone who already had an account, not yet accepted."""
+        return self.filter(accepted_at__isnull=True)
+
+    def manageable(self) -> MembershipQuerySet:
+        """What a school's pages may show: never a site administrator's account."""
+        return self.exclude(user__is_superuser=True).exclude(user__is_staff=True)
 
     def with_role(self, *roles: str) -> MembershipQuerySet:
         """Memberships holding one of the roles."""
@@ -364,6 +372,19 @@ class Membership(models.Model):
         Pupil, on_delete=models.PROTECT, null=True, blank=True, related_name="membership"
     )
     is_active = models.BooleanField(default=True)
+    owns_account = models.BooleanField(
+        default=False,
+        help_text=(
+            "This school created the account, so its school admin may reset the password "
+            "and see when it last signed in. Other schools only manage their own role."
+        ),
+    )
+    accepted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text="Empty while an invitation to someone with an account elsewhere waits.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
@@ -379,6 +400,11 @@ class Membership(models.Model):
                 | (~Q(role__in=[r.value for r in PUPIL_ROLES]) & Q(pupil__isnull=True)),
                 name="schools_membership_pupil_roles_have_pupil",
             ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(owns_account=True),
+                name="schools_membership_one_owner_per_account",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -387,6 +413,19 @@ class Membership(models.Model):
     @property
     def is_pupil(self) -> bool:
         return self.role in PUPIL_ROLES
+
+    @property
+    def is_invitation(self) -> bool:
+        """Waiting for the person, who has an account elsewhere, to accept."""
+        return self.accepted_at is None
+
+    @property
+    def may_manage_account(self) -> bool:
+        """The school may reset the password and read the sign-in history.
+
+        Only the school that created the account, and never a site administrator's.
+        """
+        return self.owns_account and not (self.user.is_superuser or self.user.is_staff)
 
 
 class PupilImport(models.Model):

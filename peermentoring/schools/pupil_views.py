@@ -9,6 +9,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.access import SchoolRequest, school_role_required
+from peermentoring.core.models import ReadEntry
+from peermentoring.core.reads import record_read
 from peermentoring.core.roles import PUPIL_DATA_ROLES, Role
 from peermentoring.schools import services
 from peermentoring.schools.forms import PupilFilterForm, PupilImportForm
@@ -31,6 +33,7 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
         if form.cleaned_data["form_group"]:
             pupils = pupils.filter(form_group__iexact=form.cleaned_data["form_group"])
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
+    record_read(request=request, school=request.school, kind=ReadEntry.Kind.PUPIL_LIST)
     query = request.GET.copy()
     query.pop("page", None)
     # After the back button htmx may ask for the whole page again: give it the whole page.
@@ -48,6 +51,7 @@ def pupil_detail(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
         Pupil.objects.for_school(request.school).select_related("feeder_primary"), pk=pupil_pk
     )
     membership = Membership.objects.filter(pupil=pupil).select_related("user").first()
+    record_read(request=request, school=request.school, kind=ReadEntry.Kind.PUPIL, target=pupil)
     return render(
         request,
         "schools/pupil_detail.html",

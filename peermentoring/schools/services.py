@@ -7,6 +7,8 @@ the demo loader all call these.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import re
 import secrets
 import unicodedata
@@ -22,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from xkcdpass import xkcd_password
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import AuditEntry, User
@@ -60,7 +63,6 @@ PUPIL_HAS_ACCOUNT = "{pupil} already has an account."
 USERNAME_TAKEN = "The username {username} is already taken."
 ALREADY_A_MEMBER = "{email} already has an account at this school."
 USERNAME_INVALID = "Use letters, numbers, full stops, hyphens or underscores only."
-
 WINDOW_SWITCHED_OFF_AFFECTS = (
     "Switching off {window} affects {people} free times. "
     "Their choices are kept and come back if you switch it on again."
@@ -85,32 +87,25 @@ TERM_FIELDS = ("starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on
 WINDOW_FIELDS = ("start_time", "end_time")
 PRIMARY_FIELDS = ("name", "urn", "contact_email")
 
-# Short, friendly words for temporary passwords a pupil can type on a phone.
-PASSWORD_WORDS = [
-    "maple",
-    "river",
-    "comet",
-    "tiger",
-    "lemon",
-    "orbit",
-    "cedar",
-    "pixel",
-    "otter",
-    "harbour",
-    "meadow",
-    "falcon",
-    "amber",
-    "willow",
-    "rocket",
-    "summit",
-    "canyon",
-    "breeze",
-    "pebble",
-    "lantern",
-    "violet",
-    "copper",
-    "badger",
-]
+# Temporary pupil passwords: three words from the EFF long word list (7,776 words
+# chosen to be easy to spell) and a four-digit number: about 52 bits, typed
+# by an 11-year-old on a phone in under a minute.
+PASSWORD_WORD_COUNT = 3
+PASSWORD_NUMBER_RANGE = (1000, 9999)
+
+
+@functools.cache
+def password_words() -> tuple[str, ...]:
+    """The EFF long word list, as shipped by xkcdpass."""
+    path = xkcd_password.locate_wordfile("eff-long")
+    with open(path, encoding="utf-8") as words:
+        return tuple(w.strip() for w in words if w.strip().isalpha())
+
+
+def temporary_password_bits() -> float:
+    """How many bits of randomness a temporary password carries."""
+    low, high = PASSWORD_NUMBER_RANGE
+    return PASSWORD_WORD_COUNT * math.log2(len(password_words())) + math.log2(high - low + 1)
 
 
 @transaction.atomic
@@ -408,9 +403,10 @@ def update_feeder_primary(
 
 
 def temporary_password() -> str:
-    """Three short words and two digits: easy to read out, hard to guess."""
-    words = [secrets.choice(PASSWORD_WORDS) for _ in range(3)]
-    return "-".join(words) + f"-{secrets.randbelow(90) + 10}"
+    """Three words and a four-digit number: easy to read out, about 52 bits to guess."""
+    words = [secrets.choice(password_words()) for _ in range(PASSWORD_WORD_COUNT)]
+    low, high = PASSWORD_NUMBER_RANGE
+    return "-".join(words) + f"-{low + secrets.randbelow(high - low + 1)}"
 
 
 def suggest_username(pupil: Pupil) -> str:
@@ -454,6 +450,22 @@ def _send_setup_email(*, school: School, user: User, first_time: bool) -> None:
     )
 
 
+def _invite_email(*, membership: Membership) -> None:
+    school, user = membership.school, membership.user
+    queue_email(
+        school=school,
+        to_address=user.email,
+        subject=f"{school.name} invites you to its peer mentoring scheme",
+        body=(
+            f"Hello {user.first_name},\n\n{school.name} would like to add you to its peer "
+            f"mentoring site as {membership.get_role_display().lower()}.\n\n"
+            f"Nothing changes until you accept. Sign in with your usual account to accept "
+            f"or decline:\n{settings.SITE_URL}{reverse('home')}\n\n"
+            "If you do not know this school, decline, or ignore this e-mail."
+        ),
+    )
+
+
 @transaction.atomic
 def create_staff_account(
     *,
@@ -465,9 +477,71 @@ def create_staff_account(
     by: User | None,
     password: str | None = None,
 ) -> Membership:
-    """Give a member of staff a role at the school; new accounts get a set-password e-mail."""
-    if role not in STAFF_ROLES and role != Role.TRUST_LEAD:
+    """Give a member of staff a role at the school.
+
+    A new account belongs to this school and gets a set-password e-mail. Someone who
+    already has an account (made by another school) is invited instead: their account
+    is not changed and the role starts only when they accept by signing in.
+    """
+    if role not in STAFF_ROLES:
         raise ValidationError(STAFF_ROLE_REQUIRED)
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first() or (
+        User.objects.filter(username__iexact=email).first()
+    )
+    if user is None:
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        membership = Membership(user=user, school=school, role=role, owns_account=True)
+        membership.full_clean()
+        membership.save()
+        record(
+            action="membership.created",
+            target=membership,
+            by=by,
+            changes={"role": role, "email": email},
+        )
+        if not password:
+            _send_setup_email(school=school, user=user, first_time=True)
+        return membership
+    if user.is_superuser or user.is_staff:
+        raise ValidationError(SITE_ADMIN_ADDRESS)
+    if Membership.objects.filter(user=user, school=school).exists():
+        raise ValidationError(ALREADY_A_MEMBER.format(email=email))
+    membership = Membership(user=user, school=school, role=role, accepted_at=None)
+    membership.full_clean()
+    membership.save()
+    record(
+        action="membership.invited",
+        target=membership,
+        by=by,
+        changes={"role": role, "email": email},
+    )
+    _invite_email(membership=membership)
+    return membership
+
+
+@transaction.atomic
+def add_trust_lead(
+    *,
+    trust: Trust,
+    email: str,
+    first_name: str,
+    last_name: str,
+    by: User | None,
+    password: str | None = None,
+) -> list[Membership]:
+    """Make someone trust lead of every school in the trust (site administrators only).
+
+    A school admin cannot hand out this trust-wide role; the Django admin and the demo can.
+    """
+    if by is not None and not by.is_superuser:
+        raise ValidationError(TRUST_LEAD_NOT_BY_SCHOOL)
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     is_new = user is None
@@ -479,20 +553,49 @@ def create_staff_account(
             user.set_unusable_password()
         user.full_clean()
         user.save()
-    elif Membership.objects.filter(user=user, school=school).exists():
-        raise ValidationError(ALREADY_A_MEMBER.format(email=email))
-    membership = Membership(user=user, school=school, role=role)
-    membership.full_clean()
-    membership.save()
+    made = []
+    for school in trust.schools.order_by("pk"):
+        membership, created = Membership.objects.get_or_create(
+            user=user,
+            school=school,
+            defaults={"role": Role.TRUST_LEAD, "owns_account": is_new and not made},
+        )
+        if created:
+            record(
+                action="membership.trust_lead_added",
+                target=membership,
+                by=by,
+                changes={"email": email},
+            )
+            made.append(membership)
+    if is_new and not password and made:
+        _send_setup_email(school=made[0].school, user=user, first_time=True)
+    return made
+
+
+@transaction.atomic
+def accept_invitation(*, membership: Membership, by: User) -> Membership:
+    """The invited person takes up the role; only they can."""
+    if membership.user_id != by.pk or not membership.is_invitation:
+        raise ValidationError(NOT_YOUR_INVITATION)
+    membership.accepted_at = timezone.now()
+    membership.save(update_fields=["accepted_at"])
+    record(action="membership.invitation_accepted", target=membership, by=by)
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(*, membership: Membership, by: User) -> None:
+    """The invited person says no: the offered role goes, their account is untouched."""
+    if membership.user_id != by.pk or not membership.is_invitation:
+        raise ValidationError(NOT_YOUR_INVITATION)
     record(
-        action="membership.created",
+        action="membership.invitation_declined",
         target=membership,
         by=by,
-        changes={"role": role, "email": email},
+        changes={"role": membership.role},
     )
-    if is_new and not password:
-        _send_setup_email(school=school, user=user, first_time=True)
-    return membership
+    membership.delete()
 
 
 @transaction.atomic
@@ -531,7 +634,7 @@ def create_pupil_account(
     user.set_password(given)
     user.full_clean()
     user.save()
-    membership = Membership(user=user, school=school, role=role, pupil=pupil)
+    membership = Membership(user=user, school=school, role=role, pupil=pupil, owns_account=True)
     membership.full_clean()
     membership.save()
     record(
@@ -545,9 +648,21 @@ def create_pupil_account(
 
 @transaction.atomic
 def reset_password(*, membership: Membership, by: User) -> str | None:
-    """Reset someone's password: pupils get a temporary one to hand over, staff a link by e-mail."""
+    """Reset someone's password: pupils get a temporary one to hand over, staff a link by e-mail.
+
+    Only the school that owns the account may; every school the person belongs to
+    sees the reset in its own audit trail.
+    """
+    if not membership.may_manage_account or membership.is_invitation:
+        raise ValidationError(NOT_OWNER)
     user = membership.user
-    record(action="password.reset", target=membership, by=by)
+    for each in Membership.objects.filter(user=user).select_related("school"):
+        record(
+            action="password.reset",
+            target=each,
+            by=by,
+            changes={"by_school": membership.school.name} if each.pk != membership.pk else {},
+        )
     if membership.is_pupil or not user.email:
         given = temporary_password()
         user.set_password(given)
@@ -562,8 +677,13 @@ def reset_password(*, membership: Membership, by: User) -> str | None:
 
 @transaction.atomic
 def change_role(*, membership: Membership, role: str, by: User) -> Membership:
-    """Move someone to another role of the same kind (staff to staff, pupil to pupil)."""
-    allowed = PUPIL_ROLES if membership.is_pupil else (*STAFF_ROLES, Role.TRUST_LEAD)
+    """Move someone to another role of the same kind (staff to staff, pupil to pupil).
+
+    A school never gives or takes away the trust-wide trust lead role.
+    """
+    if membership.role == Role.TRUST_LEAD or role == Role.TRUST_LEAD:
+        raise ValidationError(TRUST_LEAD_NOT_BY_SCHOOL)
+    allowed = PUPIL_ROLES if membership.is_pupil else STAFF_ROLES
     if role not in allowed:
         raise ValidationError(PUPIL_ROLE_REQUIRED if membership.is_pupil else STAFF_ROLE_REQUIRED)
     before = snapshot(membership, ["role"])
@@ -578,7 +698,7 @@ def change_role(*, membership: Membership, role: str, by: User) -> Membership:
 
 @transaction.atomic
 def set_membership_active(*, membership: Membership, is_active: bool, by: User) -> Membership:
-    """Switch someone's access to this school off or back on; their records stay."""
+    """Switch someone's access to this school off or back on; their account and records stay."""
     if by is not None and membership.user_id == by.pk and not is_active:
         raise ValidationError("You cannot switch off your own access.")
     if membership.is_active != is_active:

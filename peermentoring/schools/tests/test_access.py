@@ -35,6 +35,7 @@ from peermentoring.core.testing import (
     STAFF,
     Access,
     app_access_tables,
+    app_foreign_posts,
     assert_anonymous_sent_to_login,
     assert_other_school_gets_404,
     assert_wrong_role_refused,
@@ -135,17 +136,40 @@ ACCESS: dict[str, Access] = {
     "schools:people": Access(ADMIN, None, GET),
     "schools:staff-account-create": Access(ADMIN, None, GET_POST),
     "schools:membership-detail": Access(ADMIN, _membership, GET_POST),
-    "schools:password-reset": Access(ADMIN, _membership, POST),
-    "schools:membership-toggle": Access(ADMIN, _membership, POST),
+    "schools:password-reset": Access(ADMIN, _membership, GET_POST),
+    "schools:membership-toggle": Access(ADMIN, _membership, GET_POST),
     "core:notification-list": Access(EVERYONE, None, GET),
     "core:notification-open": Access(EVERYONE, _notification, POST),
     "core:notification-read-all": Access(EVERYONE, None, POST),
     "core:audit-list": Access(AUDIT, None, GET),
+    "core:read-list": Access(ADMIN, None, GET),
     "core:email-list": Access(ADMIN, None, GET),
     "core:email-retry": Access(ADMIN, _failed_email, POST),
 }
 # Every other app lists its own pages in <app>/tests/access.py.
 ACCESS.update(app_access_tables())
+
+# POST bodies that name rows: every app says, for each POST URL, how to fill its
+# row-naming fields with another school's ids (FOREIGN_POSTS) or that it has none.
+FOREIGN_POSTS, NO_ROW_FIELDS = app_foreign_posts()
+NO_ROW_FIELDS |= {
+    # The pages of core and schools post dates, times, names, roles and files: no row ids.
+    "schools:settings",
+    "schools:academic-year-create",
+    "schools:term-edit",
+    "schools:windows-edit",
+    "schools:primary-create",
+    "schools:primary-edit",
+    "schools:pupil-account-create",
+    "schools:pupil-import",
+    "schools:staff-account-create",
+    "schools:membership-detail",
+    "schools:password-reset",
+    "schools:membership-toggle",
+    "core:notification-open",
+    "core:notification-read-all",
+    "core:email-retry",
+}
 
 URL_NAMES = sorted(ACCESS)
 ROW_URL_NAMES = sorted(name for name, access in ACCESS.items() if access.rows)
@@ -270,6 +294,35 @@ def test_another_schools_pupil_keeps_their_access_when_toggled_under_their_own_s
 
     membership.refresh_from_db()
     assert membership.is_active
+
+
+# --- Another school's ids inside POST bodies -------------------------------------------
+
+
+def test_every_post_url_says_whether_its_body_names_rows():
+    posted = {name for name in URL_NAMES if "post" in ACCESS[name].methods}
+
+    assert set(FOREIGN_POSTS) | NO_ROW_FIELDS == posted
+    assert not set(FOREIGN_POSTS) & NO_ROW_FIELDS
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN_POSTS))
+def test_another_schools_ids_in_a_post_body_change_nothing_of_theirs(
+    name, school, other_school, person_with, client_for
+):
+    roles = ACCESS[name].roles
+    role = Role.SCHOOL_ADMIN if Role.SCHOOL_ADMIN in roles else sorted(roles)[0]
+    user = person_with(role)
+    post = FOREIGN_POSTS[name](school, other_school, user)
+    other_audit = AuditEntry.objects.filter(school=other_school).count()
+
+    response = client_for(user).post(
+        reverse(name, kwargs={"school_slug": school.slug, **post.url_kwargs}), post.data
+    )
+
+    assert response.status_code < 500
+    post.unchanged(response)
+    assert AuditEntry.objects.filter(school=other_school).count() == other_audit
 
 
 # --- Anonymous visitors ------------------------------------------------------------------

@@ -1,0 +1,23 @@
+from django.db import migrations
+
+
+def set_owners(apps, schema_editor):
+    """Each account belongs to the school that made it: its earliest membership."""
+    Membership = apps.get_model("schools", "Membership")
+    seen = set()
+    for membership in Membership.objects.order_by("user_id", "created_at", "id").select_related(
+        "user"
+    ):
+        if membership.user_id in seen:
+            continue
+        seen.add(membership.user_id)
+        if membership.user.is_superuser or membership.user.is_staff:
+            continue
+        membership.owns_account = True
+        membership.save(update_fields=["owns_account"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("schools", "0005_membership_owner_and_invitations")]
+
+    operations = [migrations.RunPython(set_owners, migrations.RunPython.noop)]
