@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -31,3 +33,50 @@ class LoginForm(AuthenticationForm):
         "Check them and try again; passwords are case-sensitive.",
         "inactive": "This account is switched off. Ask your school office.",
     }
+
+
+# The largest id a database row can have; anything beyond is refused before any query.
+MAX_ID = 2**63 - 1
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id outside 1..2**63-1 as an invalid choice, before the query that checks them.
+
+    A 30-digit id reaches the database in an IN (...) list and crashes SQLite with an
+    OverflowError; a single ModelChoiceField is safe, as Django bounds exact lookups itself.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk).strip()
+            if text.isascii() and text.lstrip("-").isdecimal() and not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def up_to(limit: int) -> str:
+    """The help text that shows a field's limit before anyone types."""
+    return f"Up to {limit:,} characters."
+
+
+def bounded_text(
+    limit: int, *, label: str | None = None, required: bool = True, rows: int = 3, **kwargs: Any
+) -> forms.CharField:
+    """A free-text box that refuses more than `limit` characters, saying so in plain words."""
+    help_text = kwargs.pop("help_text", "")
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=f"{help_text} {up_to(limit)}".strip(),
+        error_messages={
+            "max_length": f"Please keep this to at most {limit:,} characters "
+            "(it has %(show_value)s)."
+        },
+        **kwargs,
+    )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from peermentoring.core.forms import MAX_ID, BoundedModelMultipleChoiceField
 from peermentoring.matching.models import (
     LINK_DEFAULT_CHILDREN,
     LINK_MAX_CHILDREN,
@@ -16,7 +17,6 @@ from peermentoring.matching.models import (
 from peermentoring.matching.services import (
     LINK_DAYS,
     LINK_MAX_DAYS,
-    MAX_ID,
     ChildDetails,
     check_year_7_birthday,
     september_starting_year_7,
@@ -50,7 +50,7 @@ def _keep_switched_off(form: forms.Form) -> list[SchoolDayWindow]:
 class ReferralDetailsForm(forms.Form):
     """Why and how urgently: the part of a referral every referrer fills in."""
 
-    categories = forms.ModelMultipleChoiceField(
+    categories = BoundedModelMultipleChoiceField(
         label="Why",
         queryset=ReferralCategory.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -77,7 +77,7 @@ class ReferralDetailsForm(forms.Form):
     gender_preference = forms.ChoiceField(
         label="Mentor gender preference", choices=Referral.GenderPreference.choices, required=False
     )
-    free_windows = forms.ModelMultipleChoiceField(
+    free_windows = BoundedModelMultipleChoiceField(
         label="Free to meet",
         queryset=SchoolDayWindow.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -138,7 +138,7 @@ class PrimaryChildForm(forms.Form):
     given_name = forms.CharField(label="First name", max_length=100)
     family_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = forms.DateField(widget=DATE, required=False)
-    categories = forms.ModelMultipleChoiceField(
+    categories = BoundedModelMultipleChoiceField(
         label="Why",
         queryset=ReferralCategory.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -290,7 +290,7 @@ class MentorMatchingForm(forms.Form):
     capacity = forms.TypedChoiceField(
         label="Mentees at once", choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int
     )
-    free_windows = forms.ModelMultipleChoiceField(
+    free_windows = BoundedModelMultipleChoiceField(
         label="Free to meet",
         queryset=SchoolDayWindow.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peermentoring.core.audit import diff, record, snapshot
+from peermentoring.core.forms import MAX_ID
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.matching.models import (
@@ -68,8 +69,6 @@ BIRTHDAY_OUT_OF_RANGE = (
     "(1 September {wide_first} to 31 August {wide_last}). Check the date of birth."
 )
 PAIR_NOT_IN_SCHOOL = "Choose a mentee and a mentor from this proposal."
-# The largest id a database integer column holds: anything larger is not a row.
-MAX_ID = 2**63 - 1
 NO_CHILDREN = "List at least one child."
 DECLINE_NEEDS_REASON = "Give the reason for declining; the file keeps it."
 MORE_INFO_NEEDS_NOTE = "Say what more information is needed."

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from peermentoring.core.forms import MAX_ID, BoundedModelMultipleChoiceField, bounded_text
 from peermentoring.core.models import User
-from peermentoring.recruitment.forms import MAX_ID, BoundedModelMultipleChoiceField, bounded_text
 from peermentoring.schools.forms import DATE
 from peermentoring.schools.models import AcademicYear
 from peermentoring.training.models import ModuleCompletion, TrainingModule
