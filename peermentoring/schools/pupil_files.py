@@ -43,6 +43,16 @@ BAD_UPN = "UPN “{value}” is not 13 characters: a letter, 11 digits, then a d
 NO_IDENTIFIER = "The row has no admission number or UPN, so it cannot be matched later."
 REPEATED_KEY = "{label} {value} is also on line {line}."
 REQUIRED_VALUE = "The {column} is empty."
+# A problem quotes at most this much of a cell: a megabyte cell repeated on every
+# row must not become a report of gigabytes.
+QUOTE_LIMIT = 40
+
+
+def quoted(value: str) -> str:
+    """A cell's text as a problem quotes it: cut short with an ellipsis past QUOTE_LIMIT."""
+    return value if len(value) <= QUOTE_LIMIT else value[: QUOTE_LIMIT - 1] + "…"
+
+
 TOO_LONG = "The {column} is longer than {limit} characters."
 TOO_MANY_ROWS = (
     "The file has more than {limit:,} rows of pupils; the most accepted is {limit:,}. "
@@ -330,15 +340,15 @@ def _check_row(row: PupilRow, year_text: str, dob_text: str, today: dt.date) -> 
         if len(getattr(row, name)) > limit:
             messages.append(TOO_LONG.format(column=COLUMN_LABELS.get(name, name), limit=limit))
     if row.year_group == 0:
-        messages.append(BAD_YEAR.format(value=year_text))
+        messages.append(BAD_YEAR.format(value=quoted(year_text)))
     if dob_text and row.date_of_birth is None:
-        messages.append(BAD_DATE.format(value=dob_text))
+        messages.append(BAD_DATE.format(value=quoted(dob_text)))
     elif row.date_of_birth and not (
         dt.date(today.year - 25, 1, 1) <= row.date_of_birth <= dt.date(today.year - 8, 12, 31)
     ):
         messages.append(UNLIKELY_DATE.format(value=row.date_of_birth.strftime("%d/%m/%Y")))
     if row.upn and not UPN_PATTERN.match(row.upn):
-        messages.append(BAD_UPN.format(value=row.upn))
+        messages.append(BAD_UPN.format(value=quoted(row.upn)))
     if not row.upn and not row.admission_number and not row.source_id:
         messages.append(NO_IDENTIFIER)
     return messages
@@ -366,7 +376,9 @@ def _finish(
             if value:
                 key = (label, value.lower())
                 if key in seen:
-                    messages.append(REPEATED_KEY.format(label=label, value=value, line=seen[key]))
+                    messages.append(
+                        REPEATED_KEY.format(label=label, value=quoted(value), line=seen[key])
+                    )
                 else:
                     seen[key] = row.line
         if messages:

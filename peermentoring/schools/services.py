@@ -730,6 +730,9 @@ PUPIL_IMPORT_FIELDS = (
     "family_key",
 )
 IDENTIFIER_CLASH = "{label} {value} already belongs to {pupil}, a different pupil at this school."
+# The report lists the first problems by line; the rest are counted.
+MAX_PROBLEMS_LISTED = 500
+MORE_PROBLEMS = "…and {count:,} more problems not listed. Fix those above and check again."
 MATCHED_TWICE = "This row and line {line} are both {pupil}; a pupil may be on one line only."
 
 
@@ -910,8 +913,11 @@ def import_pupils(
     report.outcome = PupilImport.Outcome.REFUSED if problems else PupilImport.Outcome.CHECKED
     if problems:
         report.created = report.updated = report.unchanged = 0
-    report.problems = [
-        {"line": p.line, "message": p.message} for p in sorted(problems, key=lambda p: p.line)
-    ]
+    listed = sorted(problems, key=lambda p: p.line)[:MAX_PROBLEMS_LISTED]
+    report.problems = [{"line": p.line, "message": p.message} for p in listed]
+    if len(problems) > MAX_PROBLEMS_LISTED:
+        report.problems.append(
+            {"line": None, "message": MORE_PROBLEMS.format(count=len(problems) - len(listed))}
+        )
     report.save(force_insert=True)
     return report

@@ -364,3 +364,29 @@ def test_hyphens_and_placeholder_dashes_are_not_taken_for_formulas(
     assert response.status_code == 200
     assert PupilImport.objects.latest("pk").outcome == PupilImport.Outcome.IMPORTED
     assert Pupil.objects.count() == 1
+
+
+# --- The probe after the fixes: one huge shared string quoted on every row ---------
+
+
+def test_a_huge_cell_repeated_on_every_row_gives_a_small_report(admin_client, school):
+    # openpyxl stores one shared string however many cells use it: a small file whose
+    # Year, UPN and date of birth cells all hold the same 200,000 characters.
+    huge = "Y" * 200_000
+    rows = [list(SIMS_HEADER)] + [
+        [str(4000 + n), huge, "Amelia", "", f"Okafor{n}", huge, "7A", "", "F", huge, ""]
+        for n in range(300)
+    ]
+    data = xlsx(rows)
+    assert len(data) < 100_000
+
+    response = post_file(admin_client, school, data, "pupils.xlsx")
+
+    assert response.status_code == 200
+    report = PupilImport.objects.latest("pk")
+    assert report.outcome == PupilImport.Outcome.REFUSED
+    stored = sum(len(p["message"]) for p in report.problems)
+    assert stored < 200_000, f"the report holds {stored:,} characters"
+    assert len(report.problems) <= 501
+    assert "more problems not listed" in report.problems[-1]["message"]
+    assert not Pupil.objects.exists()
