@@ -209,12 +209,21 @@ def membership_toggle(request: SchoolRequest, membership_pk: int) -> HttpRespons
                 "button": button,
                 "cancel_url": detail_url,
                 "danger": membership.is_active,
+                # The wanted state, not "flip it": a double-submit or a stale page
+                # must never switch back on someone another admin just switched off.
+                "hidden": {"to": "off" if membership.is_active else "on"},
             },
         )
+    wanted = {"on": True, "off": False}.get(request.POST.get("to", ""))
+    if wanted is None:
+        messages.error(request, "Use the button on the confirmation page to change access.")
+        return redirect(detail_url)
+    if wanted == membership.is_active:
+        state = "on" if wanted else "switched off"
+        messages.info(request, f"{membership.user.display_name}'s access is already {state}.")
+        return redirect(detail_url)
     try:
-        services.set_membership_active(
-            membership=membership, is_active=not membership.is_active, by=request.user
-        )
+        services.set_membership_active(membership=membership, is_active=wanted, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

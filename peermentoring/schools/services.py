@@ -558,7 +558,8 @@ def add_trust_lead(
         membership, created = Membership.objects.get_or_create(
             user=user,
             school=school,
-            defaults={"role": Role.TRUST_LEAD, "owns_account": is_new and not made},
+            # A trust-wide account is no single school's: only the site admin manages it.
+            defaults={"role": Role.TRUST_LEAD, "owns_account": False},
         )
         if created:
             record(

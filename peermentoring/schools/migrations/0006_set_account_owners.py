@@ -2,7 +2,10 @@ from django.db import migrations
 
 
 def set_owners(apps, schema_editor):
-    """Each account belongs to the school that made it: its earliest membership."""
+    """Each account belongs to the school that made it: its earliest membership.
+
+    Site administrators' and trust leads' accounts belong to no school.
+    """
     Membership = apps.get_model("schools", "Membership")
     seen = set()
     for membership in Membership.objects.order_by("user_id", "created_at", "id").select_related(
@@ -12,6 +15,9 @@ def set_owners(apps, schema_editor):
             continue
         seen.add(membership.user_id)
         if membership.user.is_superuser or membership.user.is_staff:
+            continue
+        # A trust lead's account is trust-wide: no single school manages it.
+        if Membership.objects.filter(user_id=membership.user_id, role="trust_lead").exists():
             continue
         membership.owns_account = True
         membership.save(update_fields=["owns_account"])

@@ -153,7 +153,9 @@ def test_each_school_sharing_an_account_switches_off_only_its_own_access(
     shared = MembershipFactory(user=priya, school=other_school, role=Role.COORDINATOR)
     own = Membership.objects.get(user=priya, school=school)
 
-    client_for(other_school_admin).post(people_url(other_school, "membership-toggle", shared.pk))
+    client_for(other_school_admin).post(
+        people_url(other_school, "membership-toggle", shared.pk), {"to": "off"}
+    )
     client.logout()
     client_for(school_admin).get(people_url(school, "membership-toggle", own.pk))
 
@@ -379,3 +381,47 @@ def test_reading_a_pupils_record_and_the_list_is_logged_once_each(
     client.logout()
     log = client_for(school_admin).get(reverse("core:read-list", args=[school.slug]))
     assert str(pupils[0]) in log.text
+
+
+def test_switching_off_twice_never_switches_access_back_on(
+    client_for, school, school_admin, coordinator
+):
+    # A double-click, or a second admin on a stale confirmation page.
+    membership = Membership.objects.get(user=coordinator, school=school)
+    client = client_for(school_admin)
+    url = people_url(school, "membership-toggle", membership.pk)
+    assert 'name="to" value="off"' in client.get(url).text
+
+    client.post(url, {"to": "off"})
+    client.post(url, {"to": "off"})
+
+    assert Membership.objects.get(pk=membership.pk).is_active is False
+    assert AuditEntry.objects.filter(action="membership.activated").count() == 0
+
+
+def test_a_trust_leads_account_is_managed_by_no_school(
+    client_for, school, other_school, school_admin
+):
+    from peermentoring.core.factories import TrustFactory
+    from peermentoring.schools.services import add_trust_lead
+
+    trust = TrustFactory()
+    for each in (school, other_school):
+        each.trust = trust
+        each.save(update_fields=["trust"])
+    lead = add_trust_lead(
+        trust=trust,
+        email="anne.marsh@riverside.example",
+        first_name="Anne",
+        last_name="Marsh",
+        by=None,
+    )[0]
+    password_before = User.objects.get(pk=lead.user_id).password
+    client = client_for(school_admin)
+
+    detail = client.get(people_url(school, "membership-detail", lead.pk)).text
+    client.post(people_url(school, "password-reset", lead.pk))
+
+    assert "Last signed in" not in detail
+    assert User.objects.get(pk=lead.user_id).password == password_before
+    assert not AuditEntry.objects.filter(action="password.reset").exists()

@@ -720,7 +720,9 @@ def test_switching_off_a_persons_access_locks_them_out_of_the_school_until_switc
     membership = membership_of(coordinator, school)
     assert helen.get(url("schools:home", school)).status_code == 200
 
-    off = admin.post(url("schools:membership-toggle", school, membership.pk), follow=True)
+    off = admin.post(
+        url("schools:membership-toggle", school, membership.pk), {"to": "off"}, follow=True
+    )
 
     assert "access is switched off" in text(off)
     membership.refresh_from_db()
@@ -728,7 +730,7 @@ def test_switching_off_a_persons_access_locks_them_out_of_the_school_until_switc
     assert helen.get(url("schools:home", school)).status_code == 404
     assert helen.get(url("schools:pupil-list", school)).status_code == 404
 
-    admin.post(url("schools:membership-toggle", school, membership.pk))
+    admin.post(url("schools:membership-toggle", school, membership.pk), {"to": "on"})
 
     assert helen.get(url("schools:home", school)).status_code == 200
 
@@ -737,7 +739,9 @@ def test_a_school_admin_cannot_switch_off_their_own_access(client_for, school, s
     client = client_for(school_admin)
     membership = membership_of(school_admin, school)
 
-    response = client.post(url("schools:membership-toggle", school, membership.pk), follow=True)
+    response = client.post(
+        url("schools:membership-toggle", school, membership.pk), {"to": "off"}, follow=True
+    )
 
     assert "You cannot switch off your own access." in text(response)
     membership.refresh_from_db()
