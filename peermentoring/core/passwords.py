@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,9 @@ NAME_IN_PASSWORD = "Your password must not contain your name or username. Try th
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.casefold())
+    """Plain letters only: "Zoë" is "zoe", "O'Neill" is "oneill"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", plain.casefold())
 
 
 class NameInPasswordValidator:
@@ -25,12 +28,16 @@ class NameInPasswordValidator:
         if user is None:
             return
         plain = _letters(password)
-        parts = [
-            getattr(user, "first_name", ""),
-            getattr(user, "last_name", ""),
-            *re.split(r"[@._\-\s]+", (getattr(user, "username", "") or "").split("@")[0]),
-            *re.split(r"[@._\-\s]+", (getattr(user, "email", "") or "").split("@")[0]),
-        ]
+        names = " ".join(
+            [
+                getattr(user, "first_name", "") or "",
+                getattr(user, "last_name", "") or "",
+                (getattr(user, "username", "") or "").split("@")[0],
+                (getattr(user, "email", "") or "").split("@")[0],
+            ]
+        )
+        # Each part of a name on its own too: "Smith-Jones", "Mary Jane", "O'Neill".
+        parts = re.split(r"[\s@._\-'’]+", names)
         for part in parts:
             letters = _letters(part or "")
             if len(letters) >= 3 and letters in plain:

@@ -425,3 +425,24 @@ def test_a_trust_leads_account_is_managed_by_no_school(
     assert "Last signed in" not in detail
     assert User.objects.get(pk=lead.user_id).password == password_before
     assert not AuditEntry.objects.filter(action="password.reset").exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "password"),
+    [
+        ("Anna", "Smith-Jones", "smith-rocks-2026"),
+        ("Mary Jane", "Watson", "mary-loves-cats"),
+        ("Zoë", "Brontë", "zoe-rules-2026!"),
+        ("Siobhán", "O'Neill", "oneill-forever-1"),
+    ],
+)
+def test_each_part_of_a_name_counts_accents_and_all(client_for, school, first, last, password):
+    user = UserFactory(first_name=first, last_name=last, username="zb2026", email="")
+    MembershipFactory(user=user, school=school, role=Role.MENTOR, pupil=PupilFactory(school=school))
+
+    client_for(user).post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
