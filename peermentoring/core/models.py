@@ -161,6 +161,9 @@ class ReadEntry(models.Model):
         PUPIL_LIST = "pupil_list", "The list of pupils"
         REFERRAL = "referral", "A referral"
         REFERRAL_LIST = "referral_list", "The list of referrals"
+        APPLICATION = "application", "A pupil's application"
+        MATCH_RUN = "match_run", "A matching proposal"
+        DO_NOT_PAIR = "do_not_pair", "The do-not-pair list"
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
+from peermentoring.core.models import ReadEntry
+from peermentoring.core.reads import record_read
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.matching import services
 from peermentoring.matching.forms import (
@@ -130,6 +132,7 @@ def do_not_pair_list(request: SchoolRequest) -> HttpResponse:
             return redirect("matching:do-not-pair", request.school.slug)
     entries = DoNotPair.objects.for_school(request.school).select_related("pupil", "other")
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    record_read(request=request, school=request.school, kind=ReadEntry.Kind.DO_NOT_PAIR)
     return render(request, "matching/do_not_pair.html", {"form": form, "page": page})
 
 
@@ -157,6 +160,7 @@ def run_detail(request: SchoolRequest, run_pk: int) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     template = "matching/run_detail.html" + ("#proposal" if partial else "")
     context = {"run": run, "proposal": run.proposal, "forbidden": forbidden}
+    record_read(request=request, school=request.school, kind=ReadEntry.Kind.MATCH_RUN, target=run)
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

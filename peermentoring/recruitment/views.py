@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
-from peermentoring.core.models import User
+from peermentoring.core.models import ReadEntry, User
+from peermentoring.core.reads import record_read
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.recruitment import services
 from peermentoring.recruitment.forms import (
@@ -157,6 +158,9 @@ def application_detail(request: SchoolRequest, application_pk: int) -> HttpRespo
         "consent_form": ConsentForm(),
         "history": application.history(),
     }
+    record_read(
+        request=request, school=request.school, kind=ReadEntry.Kind.APPLICATION, target=application
+    )
     return render(request, "recruitment/application_detail.html", context)
 
 
