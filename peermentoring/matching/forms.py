@@ -23,6 +23,7 @@ from peermentoring.matching.services import (
 )
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
 
+LINK_FORM_STALE = "This form is out of date. Reload the page and make the link again."
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -253,6 +254,13 @@ class LinkForm(forms.Form):
 
     def clean_max_children(self) -> int:
         return self.cleaned_data["max_children"] or LINK_DEFAULT_CHILDREN
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Without its one-time value a repost could make link after link.
+        if not cleaned.get("nonce"):
+            raise forms.ValidationError(LINK_FORM_STALE)
+        return cleaned
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

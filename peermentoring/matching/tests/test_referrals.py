@@ -444,7 +444,10 @@ def test_the_coordinator_makes_a_link_that_works_once_copied(
 
     staff = client_for(coordinator)
     list_url = reverse("matching:link-list", args=[school.slug])
-    response = staff.post(list_url, {"primary": meadowside.pk, "days": 14}, follow=True)
+    nonce = re.search(r'name="nonce" value="([^"]+)"', staff.get(list_url).text).group(1)
+    response = staff.post(
+        list_url, {"primary": meadowside.pk, "days": 14, "nonce": nonce}, follow=True
+    )
 
     pattern = rf'id="new-link" value="{re.escape(settings.SITE_URL)}(/refer/[^"]+)"'
     url = re.search(pattern, response.text)

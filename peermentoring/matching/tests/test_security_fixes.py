@@ -81,8 +81,11 @@ def test_the_coordinator_sets_how_many_children_a_link_can_refer(
     assert 'name="max_children"' in form_page.text
     assert 'value="60"' in form_page.text
 
-    client.post(url, {"primary": meadowside.pk, "days": 14, "max_children": 25})
-    refused = client.post(url, {"primary": meadowside.pk, "days": 14, "max_children": 100000})
+    nonce = re.search(r'name="nonce" value="([^"]+)"', form_page.text).group(1)
+    client.post(url, {"primary": meadowside.pk, "days": 14, "max_children": 25, "nonce": nonce})
+    refused = client.post(
+        url, {"primary": meadowside.pk, "days": 14, "max_children": 100000, "nonce": "another"}
+    )
 
     assert PrimaryReferralLink.objects.get().max_children == 25
     assert refused.status_code == 200
@@ -513,3 +516,17 @@ def test_the_default_referral_reasons_are_added_with_an_audit_entry(
     entry = AuditEntry.objects.get(action="referral_category.defaults_added")
     assert entry.school == school
     assert "Transition worries" in entry.changes["categories"]
+
+
+def test_a_link_form_posted_without_its_one_time_value_makes_no_link(
+    client_for, school, coordinator, meadowside
+):
+    url = reverse("matching:link-list", args=[school.slug])
+    staff = client_for(coordinator)
+
+    for _ in range(2):
+        response = staff.post(url, {"primary": meadowside.pk, "days": 14})
+
+    assert response.status_code == 200
+    assert "out of date" in response.text
+    assert not PrimaryReferralLink.objects.exists()
