@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
@@ -43,6 +43,15 @@ def _reset_rate(group: str, request: HttpRequest) -> str:
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Password-reset e-mails go through the outbox and the task queue, with retries."""
+
+    def get_users(self, email: str) -> Any:
+        """Active accounts with this address, including those still without a password.
+
+        Django's own form skips an unusable password, but that is exactly the state of
+        a new member of staff whose set-up link expired, or of someone their school has
+        just reset: they must be able to ask for a fresh link themselves.
+        """
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
 
     def send_mail(
         self,

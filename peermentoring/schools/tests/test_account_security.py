@@ -446,3 +446,15 @@ def test_each_part_of_a_name_counts_accents_and_all(client_for, school, first, l
     )
 
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_someone_whose_school_just_reset_them_can_ask_for_a_link_themselves(
+    client, school, priya, django_capture_on_commit_callbacks
+):
+    priya.set_unusable_password()
+    priya.save(update_fields=["password"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": priya.email.upper()})
+
+    assert OutboundEmail.objects.filter(to_address=priya.email).count() == 1
