@@ -108,3 +108,22 @@ def browser_errors(page):
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_in_one_window(monkeypatch):
+    """Rate-limit counts start empty and stay in one fixed window for the whole test.
+
+    django-ratelimit's windows roll over at a per-key moment; a test straddling one
+    would see its count reset and pass or fail by the clock.
+    """
+    import types
+
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(
+        "django_ratelimit.core.time", types.SimpleNamespace(time=lambda: 1_800_000_000.0)
+    )
+    yield
+    cache.clear()

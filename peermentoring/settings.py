@@ -210,6 +210,15 @@ SILENCED_SYSTEM_CHECKS = [
     "django_ratelimit.W001",
 ]
 RATELIMIT_VIEW = "peermentoring.core.views.rate_limited"
+# Behind a proxy every request comes from the proxy's address: count the address it
+# forwards instead (X-Forwarded-For, the proxies' own entries skipped from the right).
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
+)
+RATELIMIT_IP_META_KEY = "peermentoring.core.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "peermentoring.core.throttle.client_ip"
+# Any public form from one address: loose, since a whole school shares one address.
+PER_ADDRESS_RATE = env_str("PER_ADDRESS_RATE", "60/h")
 # Password-reset requests: per address and per e-mail asked about.
 PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
 # A feeder primary's referral form and a tutor's reference: posts per link.

@@ -30,6 +30,7 @@ from peermentoring.core.forms import LoginForm
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry
 from peermentoring.core.notifications import queue_email
 from peermentoring.core.roles import Role
+from peermentoring.core.throttle import per_address_rate
 
 
 def _per_address(group: str, request: HttpRequest) -> str:
@@ -79,7 +80,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 @method_decorator(
-    ratelimit(group="password-reset", key="ip", rate=_reset_rate, method="POST"), name="post"
+    ratelimit(group="password-reset", key="ip", rate=per_address_rate, method="POST"), name="post"
 )
 @method_decorator(
     ratelimit(group="password-reset", key=_per_address, rate=_reset_rate, method="POST"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,14 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from peermentoring.core.throttle import per_address_rate, public_form_rate
 from peermentoring.matching import services
 from peermentoring.matching.forms import PrimaryChildFormSet, ReferrerForm
 from peermentoring.matching.models import PrimaryReferralLink
-
-
-def public_form_rate(group: str, request: HttpRequest) -> str:
-    """Read at request time, so the rate can be changed in settings (and in tests)."""
-    return settings.PUBLIC_FORM_RATE
 
 
 def link_key(group: str, request: HttpRequest) -> str:
@@ -37,7 +32,7 @@ def _full(request: HttpRequest, link: PrimaryReferralLink) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(group="matching.refer.ip", key="ip", rate=public_form_rate, method="POST", block=True)
+@ratelimit(group="matching.refer.ip", key="ip", rate=per_address_rate, method="POST", block=True)
 @ratelimit(
     group="matching.refer.link", key=link_key, rate=public_form_rate, method="POST", block=True
 )

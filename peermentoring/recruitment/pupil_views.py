@@ -3,7 +3,6 @@ and the tutor's reference page (a signed link, no account)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.core.throttle import per_address_rate, public_form_rate
 from peermentoring.recruitment import services
 from peermentoring.recruitment.forms import ApplicationForm, ReferenceForm, RespondForm, ScoreForm
 from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
@@ -158,11 +158,6 @@ def interview_score(request: SchoolRequest, interview_pk: int) -> HttpResponse:
     return render(request, "recruitment/interview_score.html", context)
 
 
-def public_form_rate(group: str, request: HttpRequest) -> str:
-    """Read at request time, so the rate can be changed in settings (and in tests)."""
-    return settings.PUBLIC_FORM_RATE
-
-
 def reference_token(group: str, request: HttpRequest) -> str:
     """The link itself: each tutor's link gets its own allowance of posts."""
     match = request.resolver_match
@@ -171,7 +166,7 @@ def reference_token(group: str, request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(
-    group="recruitment.reference.ip", key="ip", rate=public_form_rate, method="POST", block=True
+    group="recruitment.reference.ip", key="ip", rate=per_address_rate, method="POST", block=True
 )
 @ratelimit(
     group="recruitment.reference.link",

@@ -137,6 +137,7 @@ def test_posts_to_the_public_form_are_limited_per_link_and_per_address(
     client, settings, school, coordinator, meadowside
 ):
     settings.PUBLIC_FORM_RATE = "2/h"
+    settings.PER_ADDRESS_RATE = "2/h"
     _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
     _, second_token = services.create_referral_link(
         school=school, primary=FeederPrimaryFactory(school=school), by=coordinator

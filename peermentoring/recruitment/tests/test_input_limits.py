@@ -286,6 +286,7 @@ def test_the_reference_page_refuses_too_many_posts_from_one_address(
     client, settings, school, round_, applicant, coordinator
 ):
     settings.PUBLIC_FORM_RATE = "2/h"
+    settings.PER_ADDRESS_RATE = "2/h"
     paths = []
     for name in ("Ava", "Ben", "Cal"):
         pupil = PupilFactory(school=school, given_name=name, year_group=9)

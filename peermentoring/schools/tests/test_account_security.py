@@ -307,15 +307,59 @@ def test_password_reset_emails_go_through_the_outbox(
 
 
 def test_password_reset_requests_are_throttled_whatever_the_case(client, settings, priya):
+    # Each request from a different address: only the count per e-mail asked about trips.
     settings.PASSWORD_RESET_RATE = "5/h"
     variants = [priya.email, priya.email.upper(), priya.email.title(), priya.email, priya.email]
-    for variant in variants:
-        assert client.post(reverse("password_reset"), {"email": variant}).status_code == 302
+    for n, variant in enumerate(variants):
+        response = client.post(
+            reverse("password_reset"), {"email": variant}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+        assert response.status_code == 302
 
-    response = client.post(reverse("password_reset"), {"email": priya.email.upper()})
+    response = client.post(
+        reverse("password_reset"), {"email": priya.email.upper()}, REMOTE_ADDR="203.0.113.7"
+    )
 
     assert response.status_code == 429
     assert OutboundEmail.objects.count() == 5
+
+
+def test_behind_the_schools_proxy_each_visitor_has_their_own_allowance(
+    client, settings, school, priya
+):
+    # Every request reaches the app from the proxy's address; the visitor's is forwarded.
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PER_ADDRESS_RATE = "3/h"
+    for _ in range(3):
+        client.post(
+            reverse("password_reset"),
+            {"email": "nobody@example.org"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.20",
+        )
+
+    blocked = client.post(
+        reverse("password_reset"),
+        {"email": "nobody@example.org"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    spoofed = client.post(
+        reverse("password_reset"),
+        {"email": priya.email},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20",
+    )
+    someone_else = client.post(
+        reverse("password_reset"),
+        {"email": priya.email},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.21",
+    )
+
+    assert blocked.status_code == 429
+    assert spoofed.status_code == 429  # a header the visitor wrote themselves is skipped
+    assert someone_else.status_code == 302
 
 
 # --- Finding 11: caching and secrets in the session ------------------------------------
