@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -50,9 +50,21 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         Django's own form skips an unusable password, but that is exactly the state of
         a new member of staff whose set-up link expired, or of someone their school has
-        just reset: they must be able to ask for a fresh link themselves.
+        just reset: they must be able to ask for a fresh link themselves. Only people
+        with access to a school: an account switched off everywhere gets nothing.
         """
-        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        members = (
+            get_user_model()
+            ._default_manager.filter(
+                email__iexact=email,
+                is_active=True,
+                memberships__is_active=True,
+                memberships__accepted_at__isnull=False,
+            )
+            .distinct()
+        )
+        # Django's own check that the address matches once Unicode is folded, too.
+        return (user for user in members if _unicode_ci_compare(email, user.email))
 
     def send_mail(
         self,

@@ -225,6 +225,9 @@ def interview_book(request: SchoolRequest, application_pk: int) -> HttpResponse:
         memberships__school=request.school,
         memberships__role__in=STAFF_ROLES,
         memberships__is_active=True,
+        # Not someone only invited: their role starts when they accept.
+        memberships__accepted_at__isnull=False,
+        is_active=True,
     )
     experienced = services.experienced_pupils(application.round)
     form = InterviewForm(request.POST or None, staff=staff, experienced=experienced)

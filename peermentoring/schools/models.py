@@ -423,9 +423,15 @@ class Membership(models.Model):
     def may_manage_account(self) -> bool:
         """The school may reset the password and read the sign-in history.
 
-        Only the school that created the account, and never a site administrator's.
+        Only the school that created the account, while the person still has access
+        there; never a site administrator's or a trust lead's account.
         """
-        return self.owns_account and not (self.user.is_superuser or self.user.is_staff)
+        if not (self.owns_account and self.is_active and not self.is_invitation):
+            return False
+        if self.user.is_superuser or self.user.is_staff:
+            return False
+        # A trust lead's account is trust-wide: only the site administrator manages it.
+        return not self.user.memberships.filter(role=Role.TRUST_LEAD).exists()
 
 
 class PupilImport(models.Model):

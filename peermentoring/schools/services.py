@@ -554,6 +554,13 @@ def add_trust_lead(
         user.full_clean()
         user.save()
     made = []
+    # Whatever school made the account no longer manages it: it is trust-wide now.
+    for owned in Membership.objects.filter(user=user, owns_account=True).select_related("school"):
+        owned.owns_account = False
+        owned.save(update_fields=["owns_account"])
+        record(
+            action="membership.ownership_ended", target=owned, by=by, changes={"trust": trust.name}
+        )
     for school in trust.schools.order_by("pk"):
         membership, created = Membership.objects.get_or_create(
             user=user,
@@ -657,7 +664,9 @@ def reset_password(*, membership: Membership, by: User) -> str | None:
     if not membership.may_manage_account or membership.is_invitation:
         raise ValidationError(NOT_OWNER)
     user = membership.user
-    for each in Membership.objects.filter(user=user).select_related("school"):
+    for each in Membership.objects.filter(user=user, accepted_at__isnull=False).select_related(
+        "school"
+    ):
         record(
             action="password.reset",
             target=each,

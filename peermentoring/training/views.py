@@ -40,6 +40,9 @@ def _staff(request: SchoolRequest) -> object:
         memberships__school=request.school,
         memberships__role__in=STAFF_ROLES,
         memberships__is_active=True,
+        # Not someone only invited: their role starts when they accept.
+        memberships__accepted_at__isnull=False,
+        is_active=True,
     )
 
 

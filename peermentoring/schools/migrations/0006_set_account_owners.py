@@ -8,9 +8,10 @@ def set_owners(apps, schema_editor):
     """
     Membership = apps.get_model("schools", "Membership")
     seen = set()
-    for membership in Membership.objects.order_by("user_id", "created_at", "id").select_related(
-        "user"
-    ):
+    # The earliest school where the person still has access: a school they have left
+    # (access switched off) does not keep managing their account.
+    active = Membership.objects.filter(is_active=True, accepted_at__isnull=False)
+    for membership in active.order_by("user_id", "created_at", "id").select_related("user"):
         if membership.user_id in seen:
             continue
         seen.add(membership.user_id)

@@ -11,7 +11,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from peermentoring.core.factories import MembershipFactory, PupilFactory, UserFactory
+from peermentoring.core.factories import (
+    MembershipFactory,
+    PupilFactory,
+    SchoolFactory,
+    UserFactory,
+)
 from peermentoring.core.models import AuditEntry, OutboundEmail, User
 from peermentoring.core.roles import Role
 from peermentoring.schools.models import Membership
@@ -502,3 +507,94 @@ def test_someone_whose_school_just_reset_them_can_ask_for_a_link_themselves(
         client.post(reverse("password_reset"), {"email": priya.email.upper()})
 
     assert OutboundEmail.objects.filter(to_address=priya.email).count() == 1
+
+
+# --- The review after the fixes ------------------------------------------------------------
+
+
+def test_making_a_coordinator_trust_lead_ends_their_schools_hold_on_the_account(
+    client_for, school, school_admin, coordinator
+):
+    from peermentoring.core.factories import TrustFactory
+    from peermentoring.schools.services import add_trust_lead
+
+    school.trust = TrustFactory()
+    school.save(update_fields=["trust"])
+    own = Membership.objects.get(user=coordinator, school=school)
+    password_before = User.objects.get(pk=coordinator.pk).password
+
+    add_trust_lead(
+        trust=school.trust, email=coordinator.email, first_name="", last_name="", by=None
+    )
+    client_for(school_admin).post(people_url(school, "password-reset", own.pk))
+
+    assert User.objects.get(pk=coordinator.pk).password == password_before
+    assert AuditEntry.objects.filter(school=school, action="membership.ownership_ended").exists()
+
+
+def test_a_school_that_switched_someone_off_no_longer_resets_their_password(
+    client_for, school, school_admin, priya
+):
+    own = Membership.objects.get(user=priya, school=school)
+    own.is_active = False
+    own.save(update_fields=["is_active"])
+    password_before = User.objects.get(pk=priya.pk).password
+
+    client_for(school_admin).post(people_url(school, "password-reset", own.pk))
+
+    assert User.objects.get(pk=priya.pk).password == password_before
+
+
+def test_an_invited_person_is_not_offered_as_staff_before_accepting(
+    client_for, school, other_school, school_admin, coordinator
+):
+    from peermentoring.recruitment.tests.builders import application
+
+    outsider = UserFactory(first_name="Ingrid", last_name="Invitee")
+    MembershipFactory(user=outsider, school=other_school, role=Role.COORDINATOR)
+    MembershipFactory(user=outsider, school=school, role=Role.COORDINATOR, accepted_at=None)
+    submitted = application(school)
+
+    page = client_for(coordinator).get(
+        reverse("recruitment:interview-book", args=[school.slug, submitted.pk])
+    )
+
+    assert page.status_code == 200
+    assert "Invitee" not in page.text
+
+
+def test_a_reset_is_not_announced_to_a_school_whose_invitation_waits(
+    client_for, school, other_school, school_admin, priya
+):
+    MembershipFactory(user=priya, school=other_school, role=Role.COORDINATOR, accepted_at=None)
+    own = Membership.objects.get(user=priya, school=school)
+
+    client_for(school_admin).post(people_url(school, "password-reset", own.pk))
+
+    assert AuditEntry.objects.filter(school=school, action="password.reset").count() == 1
+    assert not AuditEntry.objects.filter(school=other_school).exists()
+
+
+def test_an_account_switched_off_everywhere_gets_no_reset_link(
+    client, school, priya, django_capture_on_commit_callbacks
+):
+    Membership.objects.filter(user=priya).update(is_active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": priya.email})
+
+    assert not OutboundEmail.objects.exists()
+
+
+def test_the_invitation_answers_take_only_a_post_from_someone_signed_in(client, school, priya):
+    invitation = MembershipFactory(
+        user=priya, school=SchoolFactory(), role=Role.COORDINATOR, accepted_at=None
+    )
+    url = reverse("invitation-accept", args=[invitation.pk])
+
+    anonymous = client.post(url)
+
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    client.force_login(priya, backend="peermentoring.core.auth.EmailOrUsernameBackend")
+    assert client.get(url).status_code == 405
+    assert Membership.objects.get(pk=invitation.pk).accepted_at is None
