@@ -115,6 +115,13 @@ class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
         return self.filter(status=OutboundEmail.Status.FAILED)
 
 
+# The text left in place of a sent e-mail's one-time link.
+LINK_REMOVED = (
+    "[This e-mail held a one-time link. It was removed from the copy kept here once the "
+    "e-mail was sent.]"
+)
+
+
 class OutboundEmail(models.Model):
     """One e-mail on its way: sent by a background task, retried on failure."""
 
@@ -129,6 +136,10 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    holds_secret = models.BooleanField(
+        default=False,
+        help_text="Holds a one-time link (a password or reference link): removed once sent.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -165,7 +176,7 @@ class ReadEntry(models.Model):
         MATCH_RUN = "match_run", "A matching proposal"
         DO_NOT_PAIR = "do_not_pair", "The do-not-pair list"
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     target_id = models.CharField(max_length=64, blank=True)

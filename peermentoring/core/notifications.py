@@ -30,12 +30,17 @@ def notify(
     return notification
 
 
-def queue_email(*, school: object, to_address: str, subject: str, body: str) -> OutboundEmail:
-    """Store an e-mail and hand it to the task queue after the transaction commits."""
+def queue_email(
+    *, school: object, to_address: str, subject: str, body: str, holds_secret: bool = False
+) -> OutboundEmail:
+    """Store an e-mail and hand it to the task queue after the transaction commits.
+
+    `holds_secret`: the body carries a one-time link, blanked from our copy once sent.
+    """
     from peermentoring.core.tasks import deliver_email
 
     message = OutboundEmail.objects.create(
-        school=school, to_address=to_address, subject=subject, body=body
+        school=school, to_address=to_address, subject=subject, body=body, holds_secret=holds_secret
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task, task_backends
 
-from peermentoring.core.models import OutboundEmail
+from peermentoring.core.models import LINK_REMOVED, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -51,5 +51,8 @@ def deliver_email(message_id: int) -> str:
     message.status = OutboundEmail.Status.SENT
     message.sent_at = timezone.now()
     message.last_error = ""
-    message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    if message.holds_secret:
+        # A working password or reference link must not sit in the database or its backups.
+        message.body = LINK_REMOVED
+    message.save(update_fields=["attempts", "status", "sent_at", "last_error", "body"])
     return "sent"

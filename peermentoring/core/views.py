@@ -88,7 +88,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         with transaction.atomic():
-            queue_email(school=membership.school, to_address=to_email, subject=subject, body=body)
+            queue_email(
+                school=membership.school,
+                to_address=to_email,
+                subject=subject,
+                body=body,
+                holds_secret=True,
+            )
 
 
 @method_decorator(

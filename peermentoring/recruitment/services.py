@@ -437,6 +437,7 @@ def request_reference(
             f"Please write a few lines here (no account needed; the link works for {days} days "
             f"and reaches only this reference):\n{reference_link(reference)}\n\nThank you."
         ),
+        holds_secret=True,
     )
     record(
         action="reference.requested",

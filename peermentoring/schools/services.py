@@ -447,6 +447,7 @@ def _send_setup_email(*, school: School, user: User, first_time: bool) -> None:
             f"Choose your password here (the link works once and expires in a few days):\n"
             f"{password_setup_link(user)}\n\nYou sign in with this e-mail address."
         ),
+        holds_secret=True,
     )
 
 

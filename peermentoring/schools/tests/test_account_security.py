@@ -306,9 +306,23 @@ def test_password_reset_emails_go_through_the_outbox(
     assert response.status_code == 302
     queued = OutboundEmail.objects.get(to_address=priya.email)
     assert queued.school == school
-    assert "/accounts/reset/" in queued.body
     assert queued.status == OutboundEmail.Status.SENT  # the immediate task backend sent it
     assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+    # The working link went out in the e-mail; the copy kept here no longer holds it.
+    assert "/accounts/reset/" not in queued.body
+
+
+def test_a_new_staff_members_set_up_link_is_not_kept_once_sent(
+    client_for, school, school_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add_staff(client_for(school_admin), school, "new.teacher@oakbrook.example")
+
+    sent = OutboundEmail.objects.get(to_address="new.teacher@oakbrook.example")
+    assert sent.status == OutboundEmail.Status.SENT
+    assert "/accounts/reset/" in mail.outbox[0].body
+    assert "/accounts/reset/" not in sent.body
 
 
 def test_password_reset_requests_are_throttled_whatever_the_case(client, settings, priya):
