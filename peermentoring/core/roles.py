@@ -17,3 +17,5 @@ STAFF_ROLES = (Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN)
 PUPIL_ROLES = (Role.MENTOR, Role.MENTEE, Role.PUPIL)
 # Staff who may see pupils' names and records (not the trust lead, who sees figures only).
 PUPIL_DATA_ROLES = (Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN)
+# Staff who set the scheme up and run it: recruitment, training, referrals, matching.
+SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)

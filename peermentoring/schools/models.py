@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from peermentoring.core.roles import PUPIL_ROLES, Role
+from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 
 SCHEME_YEAR_GROUPS = range(7, 12)  # NC Years 7 to 11 take part in the scheme
 
@@ -358,6 +358,10 @@ class MembershipQuerySet(ForSchoolQuerySet):
     def with_role(self, *roles: str) -> MembershipQuerySet:
         """Memberships holding one of the roles."""
         return self.filter(role__in=roles)
+
+    def staff_of(self, school: School) -> MembershipQuerySet:
+        """The school's staff who can act now: accepted, switched on, account enabled."""
+        return self.for_school(school).active().with_role(*STAFF_ROLES)
 
 
 class Membership(models.Model):
