@@ -49,7 +49,7 @@ from peermentoring.schools.pupil_files import (
     PupilRow,
     parse_pupil_file,
 )
-from peermentoring.training.services import create_default_programme
+from peermentoring.schools.signals import pupils_imported, school_created
 
 TERMS_OUT_OF_ORDER = "Terms must run Autumn, Spring, Summer without overlapping."
 TERM_OUTSIDE_YEAR = "Every term must fall inside the academic year."
@@ -131,7 +131,7 @@ def create_school(
                 school=school, weekday=weekday, kind=kind, start_time=start, end_time=end
             )
     record(action="school.created", target=school, by=by, changes=snapshot(school, SCHOOL_FIELDS))
-    create_default_programme(school=school, by=by)
+    school_created.send(sender=School, school=school, by=by)
     return school
 
 
@@ -914,9 +914,7 @@ def import_pupils(
                     school=school,
                     changes={"created": report.created, "updated": report.updated},
                 )
-                from peermentoring.matching.services import reconcile_referrals
-
-                reconcile_referrals(school=school, by=by)
+                pupils_imported.send(sender=School, school=school, by=by)
                 return report
         except _DryRun:
             pass
