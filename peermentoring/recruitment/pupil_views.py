@@ -21,13 +21,7 @@ from peermentoring.recruitment.views import refuse
 
 ANY_ROLE: tuple[str, ...] = ()
 # Staff sit on panels as the staff member; experienced mentors may hold a mentor or pupil role.
-PANEL_ROLES = (
-    Role.COORDINATOR,
-    Role.SAFEGUARDING_LEAD,
-    Role.SCHOOL_ADMIN,
-    Role.MENTOR,
-    Role.PUPIL,
-)
+PANEL_ROLES = (*STAFF_ROLES, Role.MENTOR, Role.PUPIL)
 DRAFT_SAVED = "Your draft is saved. You can come back and finish it before the closing date."
 SUBMITTED = "Your application is sent. Good luck!"
 ACCEPTED = "You have accepted your place. Welcome to the peer mentoring team!"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify, queue_email
-from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
+from peermentoring.core.roles import PUPIL_ROLES, SETUP_ROLES
 from peermentoring.recruitment.models import (
     SCORE_RANGE,
     Application,
@@ -516,12 +516,7 @@ def book_interview(
         raise ValidationError({"starts_at": INTERVIEW_OUTSIDE_YEAR.format(year=year.name)})
     if not is_free_time(round_.school, starts_at, ends_at):
         raise ValidationError({"starts_at": INTERVIEW_OUTSIDE_WINDOWS})
-    if (
-        not Membership.objects.for_school(round_.school)
-        .active()
-        .filter(user=staff_member, role__in=STAFF_ROLES)
-        .exists()
-    ):
+    if not Membership.objects.staff_of(round_.school).filter(user=staff_member).exists():
         raise ValidationError({"staff_member": PANEL_NEEDS_STAFF})
     if not 1 <= len(set(panel_pupils)) <= 2:
         raise ValidationError({"panel_pupils": PANEL_PUPIL_COUNT})
@@ -732,7 +727,8 @@ def _check_may_answer(application: Application, by: User) -> None:
     is_coordinator = (
         Membership.objects.for_school(application.round.school)
         .active()
-        .filter(user=by, role__in=[Role.COORDINATOR, Role.SCHOOL_ADMIN])
+        .with_role(*SETUP_ROLES)
+        .filter(user=by)
         .exists()
     )
     if not (is_applicant or is_coordinator):

@@ -16,7 +16,7 @@ from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry, User
 from peermentoring.core.reads import record_read
-from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.core.roles import SETUP_ROLES
 from peermentoring.recruitment import services
 from peermentoring.recruitment.forms import (
     ApplicationFilterForm,
@@ -29,9 +29,8 @@ from peermentoring.recruitment.forms import (
 )
 from peermentoring.recruitment.models import Application, InterviewScore, RecruitmentRound
 from peermentoring.recruitment.scores import score_table
-from peermentoring.schools.models import AcademicYear, SchoolDayWindow
+from peermentoring.schools.models import AcademicYear, Membership, SchoolDayWindow
 
-SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
 SHORTLISTED = "{pupil} is shortlisted."
 DECLINED = "{pupil}'s application is declined; the reason is kept."
 REFERENCE_SENT = "A reference request is on its way to {tutor}."
@@ -221,14 +220,7 @@ def reference_request(request: SchoolRequest, application_pk: int) -> HttpRespon
 @school_role_required(*SETUP_ROLES)
 def interview_book(request: SchoolRequest, application_pk: int) -> HttpResponse:
     application = _application(request, application_pk)
-    staff = User.objects.filter(
-        memberships__school=request.school,
-        memberships__role__in=STAFF_ROLES,
-        memberships__is_active=True,
-        # Not someone only invited: their role starts when they accept.
-        memberships__accepted_at__isnull=False,
-        is_active=True,
-    )
+    staff = User.objects.filter(memberships__in=Membership.objects.staff_of(request.school))
     experienced = services.experienced_pupils(application.round)
     form = InterviewForm(request.POST or None, staff=staff, experienced=experienced)
     if request.method == "POST" and form.is_valid():

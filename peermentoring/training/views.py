@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import User
-from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.core.roles import SETUP_ROLES
 from peermentoring.recruitment.models import Mentor
-from peermentoring.schools.models import AcademicYear
+from peermentoring.schools.models import AcademicYear, Membership
 from peermentoring.training import services
 from peermentoring.training.forms import (
     REGISTER_CHOICES,
@@ -27,7 +27,6 @@ from peermentoring.training.forms import (
 from peermentoring.training.grid import cohort_year, training_grid
 from peermentoring.training.models import TrainingModule, TrainingSession
 
-SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
 MODULE_SAVED = "Module {module} saved."
 SESSION_SAVED = "{session} scheduled."
 REGISTER_SAVED = "Register saved: {count} change(s)."
@@ -36,14 +35,7 @@ NOT_TRAINED_YET = "{mentor} is not trained yet, so has no certificate."
 
 
 def _staff(request: SchoolRequest) -> object:
-    return User.objects.filter(
-        memberships__school=request.school,
-        memberships__role__in=STAFF_ROLES,
-        memberships__is_active=True,
-        # Not someone only invited: their role starts when they accept.
-        memberships__accepted_at__isnull=False,
-        is_active=True,
-    )
+    return User.objects.filter(memberships__in=Membership.objects.staff_of(request.school))
 
 
 @require_GET
