@@ -16,7 +16,7 @@ from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
-from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
 from peermentoring.matching import services
 from peermentoring.matching.forms import (
     AdjustForm,
@@ -37,7 +37,6 @@ from peermentoring.matching.run import current_year, forbidden_labels, window_la
 from peermentoring.recruitment.models import Mentor
 from peermentoring.schools.models import SchoolDayWindow
 
-SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
 PER_PAGE = 50
 PAIRING_LISTS = {"active": "Active", "ended": "Ended"}
 NO_FREE_WINDOW = "None at the moment: ask your coordinator when you can meet"

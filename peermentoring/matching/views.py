@@ -18,7 +18,7 @@ from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
-from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
 from peermentoring.matching import services
 from peermentoring.matching.forms import (
     CategoryForm,
@@ -30,7 +30,6 @@ from peermentoring.matching.forms import (
 from peermentoring.matching.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.schools.models import Pupil
 
-SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
 PER_PAGE = 50
 LINK_MADE = "Link made for {primary}. Copy it now and send it to them: it is shown only once."
 # The referral list's three views of the queue: (title, filter), the first shown by default.
