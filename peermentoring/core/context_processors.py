@@ -7,26 +7,7 @@ from django.http import HttpRequest
 from django.urls import resolve, reverse
 
 from peermentoring.core.models import Notification
-
-# The menu of a school's pages. Who sees an item is read from the roles its view
-# is decorated with, so the menu and the access check can never disagree.
-SCHOOL_MENU = (
-    ("Home", "schools:home"),
-    ("Pupils", "schools:pupil-list"),
-    ("Recruitment", "recruitment:round-list"),
-    ("Training", "training:programme"),
-    ("Feeder primaries", "schools:primary-list"),
-    ("Calendar", "schools:calendar"),
-    ("School day", "schools:windows"),
-    ("Import pupils", "schools:pupil-import"),
-    ("Referrals", "matching:referral-list"),
-    ("Matching", "matching:home"),
-    ("People", "schools:people"),
-    ("Audit trail", "core:audit-list"),
-    ("Read log", "core:read-list"),
-    ("E-mails", "core:email-list"),
-    ("School details", "schools:settings"),
-)
+from peermentoring.core.registry import menu_entries
 
 
 @cache
@@ -42,11 +23,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if school is None or membership is None:
         return {}
     menu = []
-    for label, name in SCHOOL_MENU:
-        roles = _roles_for(name)
+    # Each app registers its own pages (core/registry.py); who sees an item is read
+    # from the roles its view is decorated with, so the menu and the access check
+    # can never disagree.
+    for entry in menu_entries():
+        roles = _roles_for(entry.url_name)
         if not roles or membership.role in roles:
-            url = reverse(name, kwargs={"school_slug": school.slug})
-            menu.append({"label": label, "url": url, "current": request.path == url})
+            url = reverse(entry.url_name, kwargs={"school_slug": school.slug})
+            menu.append({"label": entry.label, "url": url, "current": request.path == url})
     unread = Notification.objects.for_school(school).filter(recipient=request.user).unread().count()
     return {
         "current_school": school,

@@ -5,3 +5,15 @@ class SchoolsConfig(AppConfig):
     name = "peermentoring.schools"
     label = "schools"
     verbose_name = "Schools"
+
+    def ready(self) -> None:
+        from peermentoring.core.registry import register_menu
+
+        register_menu(label="Home", url_name="schools:home", order=10)
+        register_menu(label="Pupils", url_name="schools:pupil-list", order=20)
+        register_menu(label="Feeder primaries", url_name="schools:primary-list", order=50)
+        register_menu(label="Calendar", url_name="schools:calendar", order=60)
+        register_menu(label="School day", url_name="schools:windows", order=70)
+        register_menu(label="Import pupils", url_name="schools:pupil-import", order=80)
+        register_menu(label="People", url_name="schools:people", order=110)
+        register_menu(label="School details", url_name="schools:settings", order=140)
