@@ -223,6 +223,14 @@ class ApplicationQuerySet(ForSchoolQuerySet):
         """Applications past the draft stage."""
         return self.exclude(status=Application.Status.DRAFT)
 
+    def accepted(self) -> ApplicationQuerySet:
+        """Applications whose place is accepted: the round can never have fewer places."""
+        return self.filter(status=Application.Status.ACCEPTED)
+
+    def taking_places(self) -> ApplicationQuerySet:
+        """Applications holding a place, accepted or on offer: they count against the places."""
+        return self.filter(status__in=Application.TAKING_PLACES)
+
 
 class Application(models.Model):
     """A pupil's application to a round, "as they would for a job"."""
@@ -242,6 +250,10 @@ class Application(models.Model):
     RANKABLE = (Status.INTERVIEW_BOOKED, Status.WAITING_LIST)
     # Any application of a round in one of these means the round's offers have been made.
     OFFERS_MADE = (Status.OFFERED, Status.WAITING_LIST, Status.ACCEPTED, Status.OFFER_DECLINED)
+    # Accepted or on offer: these hold one of the round's places.
+    TAKING_PLACES = (Status.ACCEPTED, Status.OFFERED)
+    # Finished without a place: turned down by the school or by the applicant.
+    ENDED_WITHOUT_PLACE = (Status.NOT_SUCCESSFUL, Status.OFFER_DECLINED)
 
     # What the applicant reads: kind words, never a bare status.
     KIND_WORDS = {
@@ -318,6 +330,43 @@ class Application(models.Model):
             .select_related("actor")
             .order_by("created_at", "pk")
         )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_interview_booked(self) -> bool:
+        return self.status == self.Status.INTERVIEW_BOOKED
+
+    @property
+    def is_offered(self) -> bool:
+        """Offered a place and not yet answered."""
+        return self.status == self.Status.OFFERED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def takes_a_place(self) -> bool:
+        """Accepted or on offer: it holds one of the round's places."""
+        return self.status in self.TAKING_PLACES
+
+    @property
+    def ended_without_place(self) -> bool:
+        """Not successful, or the applicant turned the offer down."""
+        return self.status in self.ENDED_WITHOUT_PLACE
+
+    @property
+    def can_shortlist(self) -> bool:
+        """Submitted and not yet read: the coordinator may shortlist it for interview."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def can_book_interview(self) -> bool:
+        """Shortlisted (or already booked, to change the interview): an interview may be booked."""
+        return self.status in (self.Status.SHORTLISTED, self.Status.INTERVIEW_BOOKED)
 
     @property
     def can_be_declined(self) -> bool:
@@ -413,10 +462,7 @@ class Interview(models.Model):
         offered or on the waiting list) and the round has made no offers yet. After that a
         pupil on the panel sees nothing of the application; staff still see everything.
         """
-        return (
-            self.application.status == Application.Status.INTERVIEW_BOOKED
-            and not self.application.round.offers_made()
-        )
+        return self.application.is_interview_booked and not self.application.round.offers_made()
 
     def is_pupil_interviewer(self, user: object) -> bool:
         """On the panel as one of the pupils, not as its member of staff."""

@@ -72,7 +72,7 @@ def offer_respond(request: SchoolRequest, round_pk: int) -> HttpResponse:
     application = Application.objects.filter(round=round_, pupil=request.membership.pupil).first()
     if request.method == "GET":
         # Turning a place down cannot be undone: the page asks once before it is done.
-        is_offered = application is not None and application.status == Application.Status.OFFERED
+        is_offered = application is not None and application.is_offered
         context = {"round": round_, "form": RespondForm(), "is_offered": is_offered}
         return render(request, "recruitment/offer_decline.html", context)
     form = RespondForm(request.POST)

@@ -202,7 +202,7 @@ def update_round(*, round: RecruitmentRound, by: User, **fields: object) -> Recr
     """Change a round's dates, places, questions or criteria."""
     before = snapshot(round, ROUND_FIELDS)
     places = int(fields.get("places", round.places))  # type: ignore[call-overload]
-    accepted = Application.objects.filter(round=round, status=Application.Status.ACCEPTED).count()
+    accepted = Application.objects.filter(round=round).accepted().count()
     if places < accepted:
         raise ValidationError({"places": FEWER_PLACES_THAN_ACCEPTED.format(accepted=accepted)})
     for name, value in fields.items():
@@ -227,7 +227,7 @@ def year_group_on(pupil: Pupil, day: dt.date) -> int:
 
 def _why_pupil_cannot_apply(round: RecruitmentRound, pupil: Pupil, today: dt.date) -> str | None:
     existing = Application.objects.filter(round=round, pupil=pupil).first()
-    if existing is not None and existing.status != Application.Status.DRAFT:
+    if existing is not None and not existing.is_draft:
         return ALREADY_APPLIED
     actual = year_group_on(pupil, today)
     if actual != round.year_group:
@@ -360,7 +360,7 @@ def enter_paper_application(
 @transaction.atomic
 def shortlist(*, application: Application, by: User) -> Application:
     """Put a submitted application on the shortlist for interview."""
-    if application.status != Application.Status.SUBMITTED:
+    if not application.can_shortlist:
         raise ValidationError(NOT_SUBMITTED)
     _set_status(application, Application.Status.SHORTLISTED, by=by)
     _tell_applicant(application, "You have been shortlisted")
@@ -506,10 +506,7 @@ def book_interview(
 ) -> Interview:
     """Book a shortlisted applicant's interview inside a free window, with its panel."""
     round_ = application.round
-    if application.status not in (
-        Application.Status.SHORTLISTED,
-        Application.Status.INTERVIEW_BOOKED,
-    ):
+    if not application.can_book_interview:
         raise ValidationError(NOT_SHORTLISTED)
     year = round_.academic_year
     if not year.starts_on <= timezone.localtime(starts_at).date() <= year.ends_on:
@@ -543,7 +540,7 @@ def book_interview(
             "panel": [str(staff_member.display_name), *(p.full_name for p in panel_pupils)],
         },
     )
-    if application.status != Application.Status.INTERVIEW_BOOKED:
+    if not application.is_interview_booked:
         _set_status(application, Application.Status.INTERVIEW_BOOKED, by=by)
     _tell_applicant(
         application,
@@ -640,9 +637,7 @@ def rank_applicants(
 
 def places_taken(round: RecruitmentRound) -> int:
     """Places accepted or on offer: they count against the round's places."""
-    return Application.objects.filter(
-        round=round, status__in=[Application.Status.ACCEPTED, Application.Status.OFFERED]
-    ).count()
+    return Application.objects.filter(round=round).taking_places().count()
 
 
 def plan_offers(round: RecruitmentRound) -> tuple[int, int]:
@@ -745,9 +740,9 @@ def accept_offer(*, application: Application, by: User, now: dt.datetime | None 
     round_ = RecruitmentRound.objects.select_for_update().get(pk=application.round_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
     _check_may_answer(application, by)
-    if application.status != Application.Status.OFFERED:
+    if not application.is_offered:
         raise ValidationError(NOT_OFFERED)
-    accepted = Application.objects.filter(round=round_, status=Application.Status.ACCEPTED).count()
+    accepted = Application.objects.filter(round=round_).accepted().count()
     if accepted >= round_.places:
         raise ValidationError(NO_PLACES_LEFT)
     year = next_academic_year(round_.academic_year, by=by)
@@ -782,7 +777,7 @@ def decline_offer(*, application: Application, reason: str = "", by: User) -> Ap
     round_ = RecruitmentRound.objects.select_for_update().get(pk=application.round_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
     _check_may_answer(application, by)
-    if application.status != Application.Status.OFFERED:
+    if not application.is_offered:
         raise ValidationError(NOT_OFFERED)
     _set_status(
         application,
@@ -798,7 +793,7 @@ def decline_offer(*, application: Application, reason: str = "", by: User) -> Ap
 @transaction.atomic
 def record_parental_consent(*, application: Application, on: dt.date, by: User) -> Application:
     """Record that a parent or carer agreed to their child taking part (needed before training)."""
-    if application.status != Application.Status.ACCEPTED:
+    if not application.is_accepted:
         raise ValidationError(CONSENT_NOT_ACCEPTED)
     if on > timezone.localdate():
         raise ValidationError({"on": CONSENT_IN_FUTURE})
