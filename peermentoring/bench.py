@@ -67,8 +67,8 @@ def main() -> None:
     from django.test import Client
 
     from peermentoring.core.roles import Role
+    from peermentoring.demo.builder import _pupil_csv
     from peermentoring.schools import services
-    from peermentoring.schools.demo import _pupil_csv
 
     call_command("migrate", verbosity=0)
     school = services.create_school(name="Bench Academy", slug="bench", by=None)

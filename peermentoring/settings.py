@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "peermentoring.recruitment",
     "peermentoring.training",
     "peermentoring.matching",
+    "peermentoring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,6 @@
 """Demo referrals and this year's pairings, through the domain functions.
 
-Called at the end of `schools.demo.load_demo`. It creates no mentors: it pairs
+Called at the end of `demo.builder.load_demo`. It creates no mentors: it pairs
 whatever trained mentors this academic year already has (recruitment's demo
 makes them), so it works with or without them.
 """

@@ -1,6 +1,6 @@
 """Last year's recruitment and training at Oakbrook, built through the domain functions.
 
-Called at the end of `schools.demo.load_demo`. Last spring's round for Year 9
+Called at the end of `demo.builder.load_demo`. Last spring's round for Year 9
 (now Year 10): about forty applicants, interviews at break and lunch scored by
 the coordinator and two experienced mentors (now Year 11), fifteen places
 accepted, and the two training days of activities week, where one trainee
@@ -65,11 +65,9 @@ def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
 
 
 def _experienced_mentors(
-    school: School, last_year: AcademicYear, admin: User, rng: random.Random
+    school: School, last_year: AcademicYear, admin: User, rng: random.Random, password: str
 ) -> list[User]:
     """Two of last year's mentors (now Year 11) with accounts, and four more on record."""
-    from peermentoring.schools.demo import DEMO_PASSWORD
-
     pupils = list(Pupil.objects.for_school(school).in_year(11).filter(membership__isnull=True)[:60])
     chosen = rng.sample(pupils, 6)
     users = []
@@ -79,20 +77,20 @@ def _experienced_mentors(
         )
         if index < 2:
             membership, _ = school_services.create_pupil_account(
-                school=school, pupil=pupil, role=Role.PUPIL, by=admin, password=DEMO_PASSWORD
+                school=school, pupil=pupil, role=Role.PUPIL, by=admin, password=password
             )
             users.append(membership.user)
     return users
 
 
-def load_recruitment_demo(school: School) -> list[tuple[str, str]]:
+def load_recruitment_demo(school: School, *, password: str) -> list[tuple[str, str]]:
     """Build last year's round and training; return (who, username) of the new log-ins."""
     rng = random.Random(2016)  # the year of the other school's 527 meetings
     admin = Membership.objects.get(school=school, role=Role.SCHOOL_ADMIN).user
     coordinator = Membership.objects.get(school=school, role=Role.COORDINATOR).user
     dsl = Membership.objects.get(school=school, role=Role.SAFEGUARDING_LEAD).user
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
-    panel_users = _experienced_mentors(school, last_year, admin, rng)
+    panel_users = _experienced_mentors(school, last_year, admin, rng, password)
     panel_pupils = [u.memberships.get().pupil for u in panel_users]
 
     # Last spring: the round, the applications.

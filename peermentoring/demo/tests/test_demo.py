@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry
+from peermentoring.demo.builder import DEMO_PASSWORD
 from peermentoring.schools.calendar import term_on
-from peermentoring.schools.demo import DEMO_PASSWORD
 from peermentoring.schools.models import AcademicYear, Membership, Pupil, School
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from peermentoring.core.models import User
-from peermentoring.schools.demo import DEMO_PASSWORD, Login, load_demo
+from peermentoring.demo.builder import DEMO_PASSWORD, Login, load_demo
 from peermentoring.schools.models import Membership, School
 
 

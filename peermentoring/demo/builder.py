@@ -320,6 +320,9 @@ def load_demo() -> list[Login]:
         title="Welcome to Oakbrook's peer mentoring",
         body="Pupils, the calendar and the school day are set up. Recruitment of Year 9 mentors opens in the spring term.",
     )
-    logins += [Login(who, name, oak.slug) for who, name in load_recruitment_demo(oak)]
+    logins += [
+        Login(who, name, oak.slug)
+        for who, name in load_recruitment_demo(oak, password=DEMO_PASSWORD)
+    ]
     load_matching_demo(school=oak, coordinator=coordinator)
     return logins
