@@ -240,6 +240,7 @@ def pairing_list(request: SchoolRequest) -> HttpResponse:
     page = Paginator(pairings, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "show": show,
+        "shows_active": show == Pairing.Status.ACTIVE,
         "tabs": [
             (key, title, Pairing.objects.for_school(request.school).filter(status=key).count())
             for key, title in PAIRING_LISTS.items()

@@ -252,6 +252,14 @@ class Referral(models.Model):
         return self.status in (self.Status.NEW, self.Status.MORE_INFO)
 
     @property
+    def is_urgent(self) -> bool:
+        return self.priority == self.Priority.URGENT
+
+    @property
+    def is_soon(self) -> bool:
+        return self.priority == self.Priority.SOON
+
+    @property
     def child_name(self) -> str:
         if self.pupil_id:
             return self.pupil.full_name
@@ -409,6 +417,11 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"Matching proposal of {self.created_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_proposed(self) -> bool:
+        """Still open: it can be adjusted and confirmed."""
+        return self.status == self.Status.PROPOSED
 
 
 class PairingQuerySet(ForSchoolQuerySet):

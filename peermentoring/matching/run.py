@@ -68,8 +68,19 @@ def current_year(school: School, today: dt.date | None = None) -> AcademicYear |
     return AcademicYear.objects.for_school(school).containing(today or timezone.localdate()).first()
 
 
-def trained_mentor_ids(mentors: list[Mentor], school: School) -> set[int]:
-    """The mentors `Mentor.can_mentor()` accepts, worked out in two queries for the lot."""
+def _serving_ids(mentors: list[Mentor]) -> set[int]:
+    """The mentors `MentorQuerySet.serving()` keeps: neither paused nor stepped down."""
+    return set(
+        Mentor.objects.filter(pk__in=[m.pk for m in mentors]).serving().values_list("pk", flat=True)
+    )
+
+
+def _fully_trained_ids(mentors: list[Mentor], school: School) -> set[int]:
+    """The mentors with no `Mentor.missing_modules()`, in two queries for the lot.
+
+    Recruitment has no QuerySet method for this yet, so it is asked here with the same
+    parts the model's rule uses: the school's required modules and completed records.
+    """
     required = set(
         TrainingModule.objects.for_school(school).required().values_list("pk", flat=True)
     )
@@ -78,8 +89,12 @@ def trained_mentor_ids(mentors: list[Mentor], school: School) -> set[int]:
         mentor__in=[m.pk for m in mentors], status__in=ModuleCompletion.COMPLETE
     ).values_list("mentor_id", "module_id"):
         done[mentor_id].add(module_id)
-    serving = (Mentor.Status.IN_TRAINING, Mentor.Status.TRAINED)
-    return {m.pk for m in mentors if m.status in serving and required <= done[m.pk]}
+    return {m.pk for m in mentors if required <= done[m.pk]}
+
+
+def trained_mentor_ids(mentors: list[Mentor], school: School) -> set[int]:
+    """The mentors `Mentor.can_mentor()` accepts: serving and trained in every required module."""
+    return _serving_ids(mentors) & _fully_trained_ids(mentors, school)
 
 
 def queue(school: School) -> list[Referral]:
@@ -123,8 +138,8 @@ def mentee_facts(referral: Referral, active: Collection[int]) -> MenteeFacts:
         primary_name=primary.name if primary else "",
         gender_preference=referral.gender_preference,
         windows=windows,
-        is_urgent=referral.priority == Referral.Priority.URGENT,
-        is_soon=referral.priority == Referral.Priority.SOON,
+        is_urgent=referral.is_urgent,
+        is_soon=referral.is_soon,
         is_higher_need=any(c.is_higher_need for c in referral.categories.all()),
         form_group=pupil.form_group if pupil else "",
         house=pupil.house if pupil else "",
@@ -148,7 +163,7 @@ def load_problem(
         .select_related("pupil")
         .annotate(active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE)))
     )
-    trained = trained_mentor_ids(mentors, school)
+    serving, trained = _serving_ids(mentors), _fully_trained_ids(mentors, school)
     labels = {w.pk: window_label(w) for w in SchoolDayWindow.objects.for_school(school).active()}
     windows: dict[int, set[int]] = defaultdict(set)
     for mentor_id, window_id in MentorFreeWindow.objects.filter(
@@ -158,7 +173,7 @@ def load_problem(
     left_out: list[dict[str, str]] = []
     facts: list[MentorFacts] = []
     for m in mentors:
-        if m.status not in (Mentor.Status.IN_TRAINING, Mentor.Status.TRAINED):
+        if m.pk not in serving:
             left_out.append(
                 {
                     "mentor": str(m),

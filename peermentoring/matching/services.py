@@ -31,6 +31,7 @@ from peermentoring.matching.models import (
     ReferralCategory,
 )
 from peermentoring.matching.run import build_proposal, weights_for
+from peermentoring.matching.scoring import MenteeFacts, MentorFacts, Problem, exclusion
 from peermentoring.recruitment.models import Mentor
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
 
@@ -675,24 +676,31 @@ def _check_still_proposed(run: MatchRun) -> None:
         raise ValidationError(ALREADY_CONFIRMED)
 
 
-def _check_pair(
-    referral: Referral, mentor: Mentor, dnp: set[frozenset[int]], consent: bool
-) -> None:
+def _check_pair(referral: Referral, mentor: Mentor, rules: Problem) -> None:
+    """Refuse a pair the proposal may no longer hold; the hard rules are scoring's own."""
     pupil = referral.pupil
     if referral.status != Referral.Status.ACCEPTED or pupil is None or not pupil.is_on_roll:
         raise ValidationError(MENTEE_NOT_QUEUED.format(mentee=referral.child_name))
     if Pairing.objects.active().filter(mentee=pupil).exists():
         raise ValidationError(MENTEE_TAKEN.format(mentee=pupil))
-    if consent and referral.consent != Referral.Consent.GIVEN:
+    if rules.weights.requires_consent and referral.consent != Referral.Consent.GIVEN:
         raise ValidationError(MENTEE_NO_CONSENT.format(mentee=pupil))
     mentor.check_can_mentor()
-    rule = None
-    if mentor.pupil_id == pupil.pk:
-        rule = "the same pupil"
-    elif pupil.family_key and pupil.family_key == mentor.pupil.family_key:
-        rule = "relative"
-    elif frozenset((pupil.pk, mentor.pupil_id)) in dnp:
-        rule = "do-not-pair list"
+    rule = exclusion(
+        MenteeFacts(
+            key=referral.pk,
+            name=referral.child_name,
+            pupil_id=pupil.pk,
+            family_key=pupil.family_key,
+        ),
+        MentorFacts(
+            key=mentor.pk,
+            name=str(mentor),
+            pupil_id=mentor.pupil_id,
+            family_key=mentor.pupil.family_key,
+        ),
+        rules,
+    )
     if rule:
         raise ValidationError(PAIR_EXCLUDED.format(mentee=pupil, mentor=mentor, rule=rule))
 
@@ -726,17 +734,22 @@ def confirm_run(*, run: MatchRun, by: User) -> list[Pairing]:
         .filter(pk__in=[r.pupil_id for r in referrals.values() if r.pupil_id])
         .order_by("pk")
     )
-    dnp = {
-        frozenset(p)
-        for p in DoNotPair.objects.for_school(school).values_list("pupil_id", "other_id")
-    }
-    consent = weights_for(school).requires_consent
+    # The pairs forbidden on this run were solved around when the proposal was made.
+    rules = Problem(
+        mentees=[],
+        mentors=[],
+        weights=weights_for(school),
+        do_not_pair={
+            frozenset(p)
+            for p in DoNotPair.objects.for_school(school).values_list("pupil_id", "other_id")
+        },
+    )
     made: list[Pairing] = []
     for item in pairs:
         mentor, referral = mentors.get(item["mentor_id"]), referrals.get(item["referral"])
         if mentor is None or referral is None:
             raise ValidationError(PROPOSAL_OUT_OF_DATE.format(detail="a pupil has left the list."))
-        _check_pair(referral, mentor, dnp, consent)
+        _check_pair(referral, mentor, rules)
         active = Pairing.objects.active().filter(mentor=mentor).count()
         if active + 1 > mentor.capacity:
             raise ValidationError(MENTOR_FULL.format(mentor=mentor, capacity=mentor.capacity))

@@ -21,7 +21,7 @@ from peermentoring.matching.models import (
     Pairing,
     Referral,
 )
-from peermentoring.matching.run import build_proposal
+from peermentoring.matching.run import build_proposal, trained_mentor_ids
 from peermentoring.matching.scoring import (
     ALL_EXCLUDED,
     NO_CAPACITY,
@@ -105,6 +105,25 @@ def test_a_mentor_who_cannot_mentor_is_never_proposed(school, mentor_kwargs):
     assert not best.can_mentor()
     assert paired(proposal) == {(lily.pk, ok.pk)}
     assert [m["mentor"] for m in proposal["mentors_left_out"]] == [str(best)]
+
+
+def test_trained_mentor_ids_agrees_with_the_mentors_own_rule(school):
+    mentors = [
+        make_mentor(school, **kwargs)
+        for kwargs in [
+            {},
+            {"status": Mentor.Status.IN_TRAINING},
+            {"status": Mentor.Status.IN_TRAINING, "trained": False},
+            {"trained": False},
+            {"status": Mentor.Status.PAUSED},
+            {"status": Mentor.Status.STEPPED_DOWN},
+        ]
+    ]
+
+    found = trained_mentor_ids(mentors, school)
+
+    assert found == {m.pk for m in mentors if m.can_mentor()}
+    assert len(found) == 2
 
 
 def test_a_mentee_without_consent_is_not_matched_where_the_school_requires_it(school):
