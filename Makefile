@@ -1,5 +1,5 @@
 # Two commands matter: `make demo` (install, migrate, load the demo, serve it)
-# and `make test` (lint, migrations check, the whole test suite).
+# and `make test` (lint, import contracts, migrations check, the whole test suite).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -45,6 +45,7 @@ format: install-test
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

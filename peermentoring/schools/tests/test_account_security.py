@@ -559,24 +559,6 @@ def test_a_school_that_switched_someone_off_no_longer_resets_their_password(
     assert User.objects.get(pk=priya.pk).password == password_before
 
 
-def test_an_invited_person_is_not_offered_as_staff_before_accepting(
-    client_for, school, other_school, school_admin, coordinator
-):
-    from peermentoring.recruitment.tests.builders import application
-
-    outsider = UserFactory(first_name="Ingrid", last_name="Invitee")
-    MembershipFactory(user=outsider, school=other_school, role=Role.COORDINATOR)
-    MembershipFactory(user=outsider, school=school, role=Role.COORDINATOR, accepted_at=None)
-    submitted = application(school)
-
-    page = client_for(coordinator).get(
-        reverse("recruitment:interview-book", args=[school.slug, submitted.pk])
-    )
-
-    assert page.status_code == 200
-    assert "Invitee" not in page.text
-
-
 def test_a_reset_is_not_announced_to_a_school_whose_invitation_waits(
     client_for, school, other_school, school_admin, priya
 ):
