@@ -13,6 +13,7 @@ from django.db import connections
 from peermentoring.core.roles import Role
 from peermentoring.recruitment import services
 from peermentoring.recruitment.models import Application, Mentor
+from peermentoring.recruitment.services import offers
 from peermentoring.recruitment.tests import builders
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -47,7 +48,8 @@ def test_two_accepts_at_the_same_moment_never_exceed_the_places(school, monkeypa
         time.sleep(0.5)
         return real_next_year(*args, **kwargs)
 
-    monkeypatch.setattr(services, "next_academic_year", slow_next_year)
+    # Patched where accept_offer looks it up: the offers module, not the package.
+    monkeypatch.setattr(offers, "next_academic_year", slow_next_year)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
