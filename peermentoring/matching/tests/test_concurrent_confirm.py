@@ -37,14 +37,14 @@ def proposal(*pairs) -> dict:
 
 
 def confirm_both_at_once(runs, monkeypatch) -> list[str]:
-    real_check = services._check_pair
+    real_check = services.runs._check_pair
 
     def slow_check(*args, **kwargs):
         # Hold each transaction open after its checks, so the two confirmations truly overlap.
         real_check(*args, **kwargs)
         time.sleep(0.3)
 
-    monkeypatch.setattr(services, "_check_pair", slow_check)
+    monkeypatch.setattr(services.runs, "_check_pair", slow_check)
     start = threading.Barrier(len(runs))
     outcomes: list[str] = []
 

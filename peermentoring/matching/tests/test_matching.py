@@ -334,7 +334,7 @@ def test_an_error_half_way_through_confirming_commits_nothing(school, coordinato
         make_mentor(school)
     run = services.run_matching(school=school, by=coordinator)
     assert len(run.proposal["pairs"]) == 3
-    real_record = services.record
+    real_record = services.runs.record
     calls = {"pairings": 0}
 
     def fail_on_the_second_pairing(**kwargs):
@@ -345,7 +345,7 @@ def test_an_error_half_way_through_confirming_commits_nothing(school, coordinato
         return real_record(**kwargs)
 
     with (
-        mock.patch.object(services, "record", side_effect=fail_on_the_second_pairing),
+        mock.patch.object(services.runs, "record", side_effect=fail_on_the_second_pairing),
         pytest.raises(RuntimeError),
     ):
         services.confirm_run(run=run, by=coordinator)
