@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 
@@ -423,7 +424,7 @@ class Membership(models.Model):
         """Waiting for the person, who has an account elsewhere, to accept."""
         return self.accepted_at is None
 
-    @property
+    @cached_property
     def may_manage_account(self) -> bool:
         """The school may reset the password and read the sign-in history.
 

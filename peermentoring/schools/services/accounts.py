@@ -127,6 +127,26 @@ def _invite_email(*, membership: Membership) -> None:
     )
 
 
+def _account_for(email: str) -> User | None:
+    """The account this address already signs in with, if any (e-mail or username)."""
+    return (
+        User.objects.filter(email__iexact=email).first()
+        or User.objects.filter(username__iexact=email).first()
+    )
+
+
+def _new_staff_user(*, email: str, first_name: str, last_name: str, password: str | None) -> User:
+    """A new staff account signing in with its e-mail; no password until they choose one."""
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
 @transaction.atomic
 def create_staff_account(
     *,
@@ -147,17 +167,11 @@ def create_staff_account(
     if role not in STAFF_ROLES:
         raise ValidationError(STAFF_ROLE_REQUIRED)
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first() or (
-        User.objects.filter(username__iexact=email).first()
-    )
+    user = _account_for(email)
     if user is None:
-        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.full_clean()
-        user.save()
+        user = _new_staff_user(
+            email=email, first_name=first_name, last_name=last_name, password=password
+        )
         membership = Membership(user=user, school=school, role=role, owns_account=True)
         membership.full_clean()
         membership.save()
@@ -204,16 +218,12 @@ def add_trust_lead(
     if by is not None and not by.is_superuser:
         raise ValidationError(TRUST_LEAD_NOT_BY_SCHOOL)
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
+    user = _account_for(email)
     is_new = user is None
     if user is None:
-        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.full_clean()
-        user.save()
+        user = _new_staff_user(
+            email=email, first_name=first_name, last_name=last_name, password=password
+        )
     made = []
     # Whatever school made the account no longer manages it: it is trust-wide now.
     for owned in Membership.objects.filter(user=user, owns_account=True).select_related("school"):
