@@ -33,7 +33,7 @@ from peermentoring.schools.pupil_files import (
     TOO_MANY_ROWS,
     megabytes,
 )
-from peermentoring.schools.tests.test_pupil_import import (
+from peermentoring.schools.tests.pupil_import_support import (
     OR11_USERS_HEADER,
     SIMS_HEADER,
     bundle,
