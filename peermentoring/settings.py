@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     # Our apps first, so their templates (sign-in, passwords) win over the admin's.
     "peermentoring.core",
     "peermentoring.schools",
+    "peermentoring.mentors",
     "peermentoring.recruitment",
     "peermentoring.training",
     "peermentoring.matching",

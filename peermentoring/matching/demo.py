@@ -15,8 +15,8 @@ from django.db.models import Q
 from peermentoring.core.models import User
 from peermentoring.matching import services
 from peermentoring.matching.models import Referral
-from peermentoring.matching.run import current_year, trained_mentor_ids
-from peermentoring.recruitment.models import Mentor
+from peermentoring.matching.run import current_year
+from peermentoring.mentors.models import Mentor, able_to_mentor_ids
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
 
 INTERESTS = ["football", "drawing", "chess", "music", "gaming", "netball", "reading", "dance"]
@@ -89,7 +89,8 @@ def load_matching_demo(*, school: School, coordinator: User) -> None:
         )
     year = current_year(school)
     mentors = list(Mentor.objects.for_school(school).filter(academic_year=year))
-    trained = [m for m in mentors if m.pk in trained_mentor_ids(mentors, school)]
+    able = able_to_mentor_ids(mentors)
+    trained = [m for m in mentors if m.pk in able]
     for mentor in trained:
         services.set_mentor_matching(
             mentor=mentor,

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
@@ -25,16 +24,10 @@ from peermentoring.matching.forms import (
     MatchingSettingsForm,
     MentorMatchingForm,
 )
-from peermentoring.matching.models import (
-    DoNotPair,
-    MatchingSettings,
-    MatchRun,
-    MentorFreeWindow,
-    Pairing,
-    Referral,
-)
+from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing, Referral
 from peermentoring.matching.run import current_year, forbidden_labels, window_label
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor, MentorFreeWindow
+from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import SchoolDayWindow
 
 PER_PAGE = 50

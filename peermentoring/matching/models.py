@@ -333,27 +333,6 @@ class MatchingSettings(models.Model):
         return cls.objects.filter(school=school).first() or cls(school=school)
 
 
-class MentorFreeWindow(models.Model):
-    """A window of the school week when a mentor is free to meet a mentee."""
-
-    mentor = models.ForeignKey(
-        "recruitment.Mentor", on_delete=models.CASCADE, related_name="free_windows"
-    )
-    window = models.ForeignKey(
-        "schools.SchoolDayWindow", on_delete=models.CASCADE, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["mentor", "window"], name="matching_mentorfreewindow_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.mentor}: {self.window}"
-
-
 class DoNotPair(models.Model):
     """Two pupils who must never be paired (a known conflict or relatives), either way round."""
 
@@ -445,9 +424,7 @@ class Pairing(models.Model):
         OTHER = "other", "Other"
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="pairings")
-    mentor = models.ForeignKey(
-        "recruitment.Mentor", on_delete=models.PROTECT, related_name="pairings"
-    )
+    mentor = models.ForeignKey("mentors.Mentor", on_delete=models.PROTECT, related_name="pairings")
     mentee = models.ForeignKey("schools.Pupil", on_delete=models.PROTECT, related_name="pairings")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="pairings")
     match_run = models.ForeignKey(

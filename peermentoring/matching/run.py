@@ -17,7 +17,6 @@ from django.utils import timezone
 from peermentoring.matching.models import (
     DoNotPair,
     MatchingSettings,
-    MentorFreeWindow,
     Pairing,
     Referral,
     ReferralCategory,
@@ -31,9 +30,8 @@ from peermentoring.matching.scoring import (
     propose,
     words,
 )
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor, MentorFreeWindow, able_to_mentor_ids
 from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow
-from peermentoring.training.models import ModuleCompletion, TrainingModule
 
 NOT_TRAINED = "has not completed every required training module"
 NOT_SERVING = "is {status}"
@@ -66,35 +64,6 @@ def weights_for(school: School) -> Weights:
 
 def current_year(school: School, today: dt.date | None = None) -> AcademicYear | None:
     return AcademicYear.objects.for_school(school).containing(today or timezone.localdate()).first()
-
-
-def _serving_ids(mentors: list[Mentor]) -> set[int]:
-    """The mentors `MentorQuerySet.serving()` keeps: neither paused nor stepped down."""
-    return set(
-        Mentor.objects.filter(pk__in=[m.pk for m in mentors]).serving().values_list("pk", flat=True)
-    )
-
-
-def _fully_trained_ids(mentors: list[Mentor], school: School) -> set[int]:
-    """The mentors with no `Mentor.missing_modules()`, in two queries for the lot.
-
-    Recruitment has no QuerySet method for this yet, so it is asked here with the same
-    parts the model's rule uses: the school's required modules and completed records.
-    """
-    required = set(
-        TrainingModule.objects.for_school(school).required().values_list("pk", flat=True)
-    )
-    done: dict[int, set[int]] = defaultdict(set)
-    for mentor_id, module_id in ModuleCompletion.objects.filter(
-        mentor__in=[m.pk for m in mentors], status__in=ModuleCompletion.COMPLETE
-    ).values_list("mentor_id", "module_id"):
-        done[mentor_id].add(module_id)
-    return {m.pk for m in mentors if required <= done[m.pk]}
-
-
-def trained_mentor_ids(mentors: list[Mentor], school: School) -> set[int]:
-    """The mentors `Mentor.can_mentor()` accepts: serving and trained in every required module."""
-    return _serving_ids(mentors) & _fully_trained_ids(mentors, school)
 
 
 def queue(school: School) -> list[Referral]:
@@ -163,7 +132,7 @@ def load_problem(
         .select_related("pupil")
         .annotate(active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE)))
     )
-    serving, trained = _serving_ids(mentors), _fully_trained_ids(mentors, school)
+    able = able_to_mentor_ids(mentors)
     labels = {w.pk: window_label(w) for w in SchoolDayWindow.objects.for_school(school).active()}
     windows: dict[int, set[int]] = defaultdict(set)
     for mentor_id, window_id in MentorFreeWindow.objects.filter(
@@ -173,7 +142,7 @@ def load_problem(
     left_out: list[dict[str, str]] = []
     facts: list[MentorFacts] = []
     for m in mentors:
-        if m.pk not in serving:
+        if not m.is_serving:
             left_out.append(
                 {
                     "mentor": str(m),
@@ -181,7 +150,7 @@ def load_problem(
                 }
             )
             continue
-        if m.pk not in trained:
+        if m.pk not in able:
             left_out.append({"mentor": str(m), "reason": NOT_TRAINED})
             continue
         places = max(m.capacity - m.active_count, 0)

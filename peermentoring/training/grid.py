@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import AcademicYear, School
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 
@@ -54,19 +54,20 @@ def training_grid(
         (c.mentor_id, c.module_id): c
         for c in ModuleCompletion.objects.filter(mentor__in=cohort, module__in=modules)
     }
-    earlier = set()
+    experienced = set()
     if cohort:
         start = min(m.academic_year.starts_on for m in cohort)
-        earlier = set(
+        experienced = set(
             Mentor.objects.for_school(school)
-            .filter(pupil__in=[m.pupil_id for m in cohort], academic_year__starts_on__lt=start)
+            .filter(pupil__in=[m.pupil_id for m in cohort])
+            .experienced_for(start)
             .values_list("pupil_id", flat=True)
         )
     return [
         GridRow(
             mentor=mentor,
             cells=[Cell(module, completions.get((mentor.pk, module.pk))) for module in modules],
-            is_experienced=mentor.is_experienced or mentor.pupil_id in earlier,
+            is_experienced=mentor.pupil_id in experienced,
         )
         for mentor in cohort
     ]

@@ -76,7 +76,7 @@ class ModuleCompletion(models.Model):
     COMPLETE = (Status.PRESENT, Status.CAUGHT_UP)
 
     mentor = models.ForeignKey(
-        "recruitment.Mentor", on_delete=models.CASCADE, related_name="completions"
+        "mentors.Mentor", on_delete=models.CASCADE, related_name="completions"
     )
     module = models.ForeignKey(TrainingModule, on_delete=models.PROTECT, related_name="completions")
     session = models.ForeignKey(

@@ -17,10 +17,11 @@ from django.utils import timezone
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
 from peermentoring.core.roles import STAFF_ROLES
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import AcademicYear, Membership, School
 from peermentoring.training.defaults import DEFAULT_MODULES
 from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
+from peermentoring.training.readiness import missing_modules
 
 MODULE_FIELDS = ("order", "title", "description", "is_required")
 NO_CONSENT = "Parental consent for {mentor} has not been recorded yet, so they cannot train."
@@ -83,7 +84,7 @@ def create_default_programme(*, school: School, by: User | None) -> list[Trainin
 
 def refresh_mentor_status(*, mentor: Mentor, by: User | None) -> Mentor:
     """Trained when no required module is missing; back to in training if one is."""
-    missing = mentor.missing_modules()
+    missing = missing_modules(mentor)
     status = mentor.status
     if status == Mentor.Status.IN_TRAINING and not missing:
         status = Mentor.Status.TRAINED

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import User
 from peermentoring.core.roles import SETUP_ROLES
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor
+from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import AcademicYear, Membership
 from peermentoring.training import services
 from peermentoring.training.forms import (
@@ -26,6 +26,7 @@ from peermentoring.training.forms import (
 )
 from peermentoring.training.grid import cohort_year, training_grid
 from peermentoring.training.models import TrainingModule, TrainingSession
+from peermentoring.training.readiness import is_trained
 
 MODULE_SAVED = "Module {module} saved."
 SESSION_SAVED = "{session} scheduled."
@@ -163,7 +164,7 @@ def certificate(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
         pk=mentor_pk,
     )
     completions = mentor.completions.select_related("module").order_by("module__order")
-    context = {"mentor": mentor, "completions": completions, "trained": mentor.is_trained}
+    context = {"mentor": mentor, "completions": completions, "trained": is_trained(mentor)}
     return render(request, "training/certificate.html", context)
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
-from peermentoring.matching.models import DoNotPair, MatchingSettings, MentorFreeWindow, Pairing
-from peermentoring.recruitment.models import Mentor
+from peermentoring.matching.models import DoNotPair, MatchingSettings, Pairing
+from peermentoring.mentors.models import Mentor, MentorFreeWindow
 from peermentoring.schools.models import Pupil, School, SchoolDayWindow
 
 CAPACITY_BELOW_MENTEES = "{mentor} already has {count} mentees; capacity cannot be lower."

@@ -16,7 +16,7 @@ from peermentoring.core.notifications import notify
 from peermentoring.matching.models import DoNotPair, MatchRun, Pairing, Referral
 from peermentoring.matching.run import build_proposal, weights_for
 from peermentoring.matching.scoring import MenteeFacts, MentorFacts, Problem, exclusion
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import Pupil, School
 
 PAIR_NOT_IN_SCHOOL = "Choose a mentee and a mentor from this proposal."

@@ -7,19 +7,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.core.roles import Role
 from peermentoring.core.testing import GET, GET_POST, POST, STAFF, Access, ForeignPost
 from peermentoring.matching.models import (
     DoNotPair,
     MatchRun,
-    MentorFreeWindow,
     Pairing,
     PrimaryReferralLink,
     Referral,
     ReferralCategory,
 )
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from peermentoring.mentors.models import MentorFreeWindow
+from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.schools.models import SchoolDayWindow
 
 SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})

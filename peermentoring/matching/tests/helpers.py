@@ -10,10 +10,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from peermentoring.core.factories import PupilFactory, pupil_member
 from peermentoring.core.roles import Role
 from peermentoring.matching.models import Referral
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor
+from peermentoring.schools.factories import PupilFactory, pupil_member
 from peermentoring.schools.models import AcademicYear, Pupil, School
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.matching.models import MentorFreeWindow, Referral
+from peermentoring.matching.models import Referral
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from peermentoring.mentors.models import MentorFreeWindow
 
 pytestmark = pytest.mark.django_db
 HUGE = "9" * 30

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError
 
-from peermentoring.core.factories import PupilFactory
 from peermentoring.core.models import Notification
 from peermentoring.matching import services
 from peermentoring.matching.models import (
@@ -21,7 +20,7 @@ from peermentoring.matching.models import (
     Pairing,
     Referral,
 )
-from peermentoring.matching.run import build_proposal, trained_mentor_ids
+from peermentoring.matching.run import build_proposal
 from peermentoring.matching.scoring import (
     ALL_EXCLUDED,
     NO_CAPACITY,
@@ -36,7 +35,8 @@ from peermentoring.matching.tests.helpers import (
     make_mentor,
     mentor_with_account,
 )
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor, able_to_mentor_ids
+from peermentoring.schools.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_mentor_who_cannot_mentor_is_never_proposed(school, mentor_kwargs):
     assert [m["mentor"] for m in proposal["mentors_left_out"]] == [str(best)]
 
 
-def test_trained_mentor_ids_agrees_with_the_mentors_own_rule(school):
+def test_able_to_mentor_ids_agrees_with_the_mentors_own_rule(school):
     mentors = [
         make_mentor(school, **kwargs)
         for kwargs in [
@@ -120,7 +120,7 @@ def test_trained_mentor_ids_agrees_with_the_mentors_own_rule(school):
         ]
     ]
 
-    found = trained_mentor_ids(mentors, school)
+    found = able_to_mentor_ids(mentors)
 
     assert found == {m.pk for m in mentors if m.can_mentor()}
     assert len(found) == 2
@@ -185,7 +185,7 @@ def test_when_places_run_out_the_unmatched_mentee_is_told_so(school):
 
 
 def test_the_proposal_gives_each_pair_its_score_and_why_in_words(school):
-    from peermentoring.core.factories import FeederPrimaryFactory
+    from peermentoring.schools.factories import FeederPrimaryFactory
 
     meadowside = FeederPrimaryFactory(school=school, name="Meadowside Primary")
     lily = accepted_referral(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.matching.models import MatchRun, MentorFreeWindow, Pairing, Referral
+from peermentoring.matching.models import MatchRun, Pairing, Referral
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from peermentoring.mentors.models import MentorFreeWindow
 from peermentoring.schools.models import SchoolDayWindow
 
 pytestmark = pytest.mark.django_db

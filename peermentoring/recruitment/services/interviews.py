@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +14,12 @@ from peermentoring.core.audit import record
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.core.roles import PUPIL_ROLES
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import (
     SCORE_RANGE,
     Application,
     Interview,
     InterviewScore,
-    Mentor,
     RecruitmentRound,
 )
 from peermentoring.recruitment.services._common import _set_status, _tell_applicant
@@ -52,13 +51,11 @@ INTERVIEW_FINISHED = (
 def experienced_pupils(round: RecruitmentRound) -> list[Pupil]:
     """Pupils who may sit on the round's panels: they have mentored before.
 
-    A pupil is experienced if a Mentor record is flagged experienced, or they
-    mentored in an academic year before the one the round's recruits will serve
-    in (the round's own year or earlier). They must be on roll and able to sign in.
+    Experienced as `MentorQuerySet.experienced_for` says, for the year the round's
+    recruits will serve in: the one after the round's own year, which starts once the
+    round's year has ended. They must be on roll and able to sign in.
     """
-    mentors = Mentor.objects.for_school(round.school).filter(
-        Q(is_experienced=True) | Q(academic_year__starts_on__lte=round.academic_year.starts_on)
-    )
+    mentors = Mentor.objects.for_school(round.school).experienced_for(round.academic_year.ends_on)
     return list(
         Pupil.objects.for_school(round.school)
         .on_roll()

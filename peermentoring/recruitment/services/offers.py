@@ -11,7 +11,8 @@ from django.utils import timezone
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
 from peermentoring.core.roles import SETUP_ROLES
-from peermentoring.recruitment.models import Application, Mentor, RecruitmentRound
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.recruitment.services._common import _set_status, _tell_applicant
 from peermentoring.schools.calendar import academic_year_name, default_term_dates
 from peermentoring.schools.models import AcademicYear, Membership, Pupil, School
@@ -166,9 +167,9 @@ def accept_offer(*, application: Application, by: User, now: dt.datetime | None 
     if accepted >= round_.places:
         raise ValidationError(NO_PLACES_LEFT)
     year = next_academic_year(round_.academic_year, by=by)
-    has_mentored = Mentor.objects.filter(
-        pupil=application.pupil, academic_year__starts_on__lt=year.starts_on
-    ).exists()
+    has_mentored = (
+        Mentor.objects.filter(pupil=application.pupil).experienced_for(year.starts_on).exists()
+    )
     mentor = Mentor(
         school=round_.school,
         pupil=application.pupil,

@@ -8,7 +8,8 @@ from django import template
 from django.db.models import Q
 from django.utils import timezone
 
-from peermentoring.recruitment.models import Application, Interview, Mentor, RecruitmentRound
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
 from peermentoring.schools.models import AcademicYear
 
 register = template.Library()

@@ -7,14 +7,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from peermentoring.core.factories import PupilFactory
 from peermentoring.core.roles import STAFF_ROLES
-from peermentoring.recruitment.models import Application, Interview, Mentor, RecruitmentRound
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
 from peermentoring.schools.calendar import (
     academic_year_name,
     academic_year_start,
     default_term_dates,
 )
+from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import AcademicYear, Membership, School, Term
 from peermentoring.training.models import TrainingModule, TrainingSession
 

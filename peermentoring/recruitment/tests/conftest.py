@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from peermentoring.core.factories import PupilFactory, pupil_member
 from peermentoring.core.roles import Role
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
-from peermentoring.recruitment.models import Mentor
 from peermentoring.recruitment.tests import builders
+from peermentoring.schools.factories import PupilFactory, pupil_member
 from peermentoring.schools.models import AcademicYear, Term
 
 

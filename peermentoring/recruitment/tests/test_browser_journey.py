@@ -7,7 +7,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from peermentoring.recruitment.models import Mentor
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.tests.conftest import pupil_of
 from peermentoring.training.services import create_default_programme
 

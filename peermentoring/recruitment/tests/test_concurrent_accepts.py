@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from peermentoring.core.roles import Role
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
-from peermentoring.recruitment.models import Application, Mentor
+from peermentoring.recruitment.models import Application
 from peermentoring.recruitment.services import offers
 from peermentoring.recruitment.tests import builders
 
@@ -30,7 +31,7 @@ pytestmark = [
 
 
 def test_two_accepts_at_the_same_moment_never_exceed_the_places(school, monkeypatch):
-    from peermentoring.core.factories import pupil_member
+    from peermentoring.schools.factories import pupil_member
 
     round_ = builders.open_round_today(school, places=1)
     people = []

@@ -6,7 +6,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from peermentoring.recruitment.models import Application, InterviewScore, Mentor, RecruitmentRound
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application, InterviewScore, RecruitmentRound
 from peermentoring.recruitment.services import experienced_pupils
 from peermentoring.schools.models import AcademicYear, Membership, School
 from peermentoring.training.models import ModuleCompletion

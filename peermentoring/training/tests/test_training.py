@@ -9,13 +9,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry
-from peermentoring.recruitment.models import MENTOR_NOT_TRAINED, Application, Mentor
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application
 from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import pupil_of
 from peermentoring.schools.services import create_school
 from peermentoring.training import services
 from peermentoring.training.grid import training_grid
 from peermentoring.training.models import ModuleCompletion, TrainingModule
+from peermentoring.training.readiness import MENTOR_NOT_TRAINED, missing_modules
 
 P, A = ModuleCompletion.Status.PRESENT, ModuleCompletion.Status.ABSENT
 
@@ -113,7 +115,7 @@ def test_a_trainee_who_missed_safeguarding_is_refused_with_the_module_named(
         trainee.check_can_mentor()
     assert refused.value.messages == [
         MENTOR_NOT_TRAINED.format(
-            mentor=trainee, modules="module 5 “Ground rules and safeguarding”"
+            mentor=trainee, missing="module 5 “Ground rules and safeguarding”"
         )
     ]
 
@@ -219,7 +221,7 @@ def test_making_another_module_required_sends_trained_mentors_back_to_training(
 
     trainee.refresh_from_db()
     assert trainee.status == Mentor.Status.IN_TRAINING
-    assert [m.order for m in trainee.missing_modules()] == [3]
+    assert [m.order for m in missing_modules(trainee)] == [3]
 
 
 def test_a_session_needs_at_least_one_module(school, year, programme, coordinator):

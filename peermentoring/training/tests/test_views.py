@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from peermentoring.recruitment.models import Application, Mentor
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application
 from peermentoring.recruitment.tests import builders
 from peermentoring.training import services, views
 from peermentoring.training.models import ModuleCompletion, TrainingModule
