@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from peermentoring.core.factories import MembershipFactory, SchoolFactory, UserFactory, pupil_member
+from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
+from peermentoring.schools.factories import MembershipFactory, SchoolFactory, pupil_member
 
 
 @pytest.fixture

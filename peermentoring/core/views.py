@@ -24,13 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core import notifications
-from peermentoring.core.access import AuthenticatedRequest, SchoolRequest, school_role_required
 from peermentoring.core.auth import normalise_username
 from peermentoring.core.forms import LoginForm
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry
 from peermentoring.core.notifications import queue_email
 from peermentoring.core.roles import Role
 from peermentoring.core.throttle import per_address_rate
+from peermentoring.schools.access import AuthenticatedRequest, SchoolRequest, school_role_required
 
 
 def _per_address(group: str, request: HttpRequest) -> str:

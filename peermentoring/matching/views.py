@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
@@ -28,6 +27,7 @@ from peermentoring.matching.forms import (
     StaffReferralForm,
 )
 from peermentoring.matching.models import PrimaryReferralLink, Referral, ReferralCategory
+from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import Pupil
 
 PER_PAGE = 50

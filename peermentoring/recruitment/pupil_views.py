@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.core.throttle import per_address_rate, public_form_rate
@@ -18,6 +17,7 @@ from peermentoring.recruitment import services
 from peermentoring.recruitment.forms import ApplicationForm, ReferenceForm, RespondForm, ScoreForm
 from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
 from peermentoring.recruitment.views import refuse
+from peermentoring.schools.access import SchoolRequest, school_role_required
 
 ANY_ROLE: tuple[str, ...] = ()
 # Staff sit on panels as the staff member; experienced mentors may hold a mentor or pupil role.

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry, User
 from peermentoring.core.reads import record_read
@@ -29,6 +28,7 @@ from peermentoring.recruitment.forms import (
 )
 from peermentoring.recruitment.models import Application, InterviewScore, RecruitmentRound
 from peermentoring.recruitment.scores import score_table
+from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import AcademicYear, Membership, SchoolDayWindow
 
 SHORTLISTED = "{pupil} is shortlisted."

@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peermentoring.core.access import AuthenticatedRequest, SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.roles import Role
 from peermentoring.schools import services
+from peermentoring.schools.access import AuthenticatedRequest, SchoolRequest, school_role_required
 from peermentoring.schools.forms import PupilAccountForm, RoleForm, StaffAccountForm
 from peermentoring.schools.models import Membership, Pupil
 

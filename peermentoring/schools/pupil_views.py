@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import PUPIL_DATA_ROLES, Role
 from peermentoring.schools import services
+from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.forms import PupilFilterForm, PupilImportForm
 from peermentoring.schools.models import Membership, Pupil, PupilImport
 from peermentoring.schools.pupil_files import COLUMN_LABELS, MIS_REQUIRED

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from peermentoring.core.access import SchoolRequest, school_role_required
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.schools import services
+from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.calendar import (
     TermDates,
     academic_year_name,

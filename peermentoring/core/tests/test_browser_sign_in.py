@@ -53,7 +53,7 @@ def test_on_a_phone_the_menu_opens_from_its_button(page, live_server, school_adm
 
 
 def test_a_pupil_with_a_temporary_password_must_choose_their_own(page, live_server, school):
-    from peermentoring.core.factories import PupilFactory
+    from peermentoring.schools.factories import PupilFactory
     from peermentoring.schools.services import create_pupil_account
 
     pupil = PupilFactory(school=school, given_name="Lily")

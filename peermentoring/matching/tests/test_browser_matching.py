@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.matching import services
 from peermentoring.matching.tests.helpers import make_mentor, year_6_birthday
+from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.core.models import AuditEntry
 from peermentoring.matching import services
 from peermentoring.matching.models import Pairing, PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor, year_6_birthday
+from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -494,9 +494,9 @@ def test_a_family_id_column_in_the_pupil_file_keeps_siblings_apart(school, schoo
 def test_a_primary_link_takes_at_most_thirty_children_in_one_go(school, coordinator, client):
     from django.urls import reverse
 
-    from peermentoring.core.factories import FeederPrimaryFactory
     from peermentoring.matching import services as matching_services
     from peermentoring.matching.models import Referral
+    from peermentoring.schools.factories import FeederPrimaryFactory
 
     primary = FeederPrimaryFactory(school=school)
     _, token = matching_services.create_referral_link(

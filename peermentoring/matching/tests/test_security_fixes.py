@@ -12,7 +12,6 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.core.models import AuditEntry, ReadEntry
 from peermentoring.matching import forms as matching_forms
 from peermentoring.matching import services
@@ -25,6 +24,7 @@ from peermentoring.matching.models import (
 )
 from peermentoring.matching.tests.access import ACCESS, FOREIGN_POSTS, NO_ROW_FIELDS
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 

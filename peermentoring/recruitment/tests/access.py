@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from peermentoring.core.factories import MembershipFactory, PupilFactory, UserFactory
+from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
 from peermentoring.core.testing import EVERYONE, GET, GET_POST, POST, SETUP, Access, ForeignPost
 from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
 from peermentoring.recruitment.tests import builders
+from peermentoring.schools.factories import MembershipFactory, PupilFactory
 
 PANEL = frozenset(
     {Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN, Role.MENTOR, Role.PUPIL}

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from peermentoring.core.factories import PupilFactory
 from peermentoring.recruitment import forms, services, views
 from peermentoring.recruitment.models import Application, InterviewScore, TutorReference
 from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import pupil_of, submit
+from peermentoring.schools.factories import PupilFactory
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 HUGE = "9" * 30

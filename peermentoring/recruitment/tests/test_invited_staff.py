@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.core.factories import MembershipFactory, UserFactory
+from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
 from peermentoring.recruitment.tests.builders import application
+from peermentoring.schools.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

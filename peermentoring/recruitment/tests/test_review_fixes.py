@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from peermentoring.core.factories import PupilFactory
 from peermentoring.recruitment import services
 from peermentoring.recruitment.models import Application, TutorReference
 from peermentoring.recruitment.tests import builders
+from peermentoring.schools.factories import PupilFactory
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from peermentoring.core.factories import PupilFactory
+from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import Pupil, School
 from peermentoring.schools.tests.pupil_import_support import upn
 

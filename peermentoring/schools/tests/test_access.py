@@ -14,14 +14,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from peermentoring.core.factories import (
-    FeederPrimaryFactory,
-    MembershipFactory,
-    PupilFactory,
-    TrustFactory,
-    UserFactory,
-    pupil_member,
-)
+from peermentoring.core.factories import UserFactory
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
 from peermentoring.core.roles import Role
 from peermentoring.core.testing import (
@@ -42,6 +35,13 @@ from peermentoring.core.testing import (
     school_url_names,
 )
 from peermentoring.schools.calendar import academic_year_name, default_term_dates
+from peermentoring.schools.factories import (
+    FeederPrimaryFactory,
+    MembershipFactory,
+    PupilFactory,
+    TrustFactory,
+    pupil_member,
+)
 from peermentoring.schools.models import AcademicYear, PupilImport, School, Term
 
 

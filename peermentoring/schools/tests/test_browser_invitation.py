@@ -10,9 +10,10 @@ import os
 
 import pytest
 
-from peermentoring.core.factories import MembershipFactory, UserFactory
+from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
 from peermentoring.core.tests.test_browser_sign_in import sign_in
+from peermentoring.schools.factories import MembershipFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

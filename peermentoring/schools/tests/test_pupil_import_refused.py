@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from peermentoring.core.factories import PupilFactory
 from peermentoring.core.models import AuditEntry
+from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import FeederPrimary, PupilImport
 from peermentoring.schools.pupil_files import (
     BAD_DATE,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.core.models import AuditEntry
+from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.schools.models import FeederPrimary, Pupil, PupilImport
 from peermentoring.schools.tests.pupil_import_support import (
     OR11_USERS_HEADER,

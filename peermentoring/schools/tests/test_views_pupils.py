@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from peermentoring.core.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.core.models import AuditEntry
+from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.schools.models import FeederPrimary
 from peermentoring.schools.tests.views_support import text, url
 

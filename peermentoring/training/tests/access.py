@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from peermentoring.core.factories import MembershipFactory, UserFactory
+from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
 from peermentoring.core.testing import GET, GET_POST, SETUP, Access, ForeignPost
 from peermentoring.recruitment.tests import builders
+from peermentoring.schools.factories import MembershipFactory
 from peermentoring.training.models import ModuleCompletion, TrainingSession
 
 

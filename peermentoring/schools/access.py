@@ -16,11 +16,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from peermentoring.schools.models import Membership, School
+
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
     from peermentoring.core.models import User
-    from peermentoring.schools.models import Membership, School
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -38,8 +39,6 @@ ViewFunc = Callable[..., HttpResponse]
 
 def membership_for(user: Any, school_slug: str) -> Membership:
     """The person's active membership of the school in the URL, or 404."""
-    from peermentoring.schools.models import Membership
-
     membership = (
         Membership.objects.active()
         .select_related("school", "school__trust", "pupil")

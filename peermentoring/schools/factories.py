@@ -1,0 +1,95 @@
+"""factory_boy factories for trusts, schools, pupils and memberships, each kept in one school."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from peermentoring.core.factories import UserFactory
+from peermentoring.core.roles import Role
+from peermentoring.schools.calendar import DEFAULT_WINDOWS
+from peermentoring.schools.models import (
+    FeederPrimary,
+    Membership,
+    Pupil,
+    School,
+    SchoolDayWindow,
+    Trust,
+)
+
+
+class TrustFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trust
+
+    name = factory.Sequence(lambda n: f"Riverside Learning Trust {n}")
+    slug = factory.Sequence(lambda n: f"riverside-{n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    """A school with the usual free windows, like one made by `create_school`."""
+
+    class Meta:
+        model = School
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Oakbrook Academy {n}")
+    slug = factory.Sequence(lambda n: f"oakbrook-{n}")
+    urn = factory.Sequence(lambda n: f"{140000 + n}")
+
+    @factory.post_generation
+    def windows(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        for weekday in range(5):
+            for kind, (start, end) in DEFAULT_WINDOWS.items():
+                SchoolDayWindow.objects.create(
+                    school=self, weekday=weekday, kind=kind, start_time=start, end_time=end
+                )
+
+
+class FeederPrimaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeederPrimary
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Meadowside Primary {n}")
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    school = factory.SubFactory(SchoolFactory)
+    given_name = "Amelia"
+    family_name = factory.Sequence(lambda n: f"Okafor{n}")
+    year_group = 7
+    form_group = "7A"
+    date_of_birth = dt.date(2014, 3, 1)
+    admission_number = factory.Sequence(lambda n: f"{1000 + n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = Role.COORDINATOR
+    # The account belongs to the first school that gives the person a role.
+    owns_account = factory.LazyAttribute(
+        lambda m: not Membership.objects.filter(user=m.user, owns_account=True).exists()
+    )
+
+
+def pupil_member(school: School, role: str, **pupil_fields: object) -> Membership:
+    """A pupil of the school with an account holding a pupil role."""
+    pupil = PupilFactory(school=school, **pupil_fields)
+    user = UserFactory(
+        username=f"pupil{pupil.pk}",
+        first_name=pupil.given_name,
+        last_name=pupil.family_name,
+        email="",
+    )
+    return MembershipFactory(user=user, school=school, role=role, pupil=pupil)
