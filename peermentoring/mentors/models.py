@@ -111,6 +111,11 @@ class Mentor(models.Model):
         return self.pupil.full_name
 
     @property
+    def is_trained(self) -> bool:
+        """Status trained: every required module done (training keeps the status in step)."""
+        return self.status == self.Status.TRAINED
+
+    @property
     def is_serving(self) -> bool:
         """Neither paused nor stepped down: the per-row form of `MentorQuerySet.serving()`."""
         return self.status in self.SERVING

@@ -419,6 +419,19 @@ class Membership(models.Model):
     def is_pupil(self) -> bool:
         return self.role in PUPIL_ROLES
 
+    # Role checks for templates, so no template spells a role's stored value.
+    @property
+    def is_school_admin(self) -> bool:
+        return self.role == Role.SCHOOL_ADMIN
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == Role.MENTOR
+
+    @property
+    def is_trust_lead(self) -> bool:
+        return self.role == Role.TRUST_LEAD
+
     @property
     def is_invitation(self) -> bool:
         """Waiting for the person, who has an account elsewhere, to accept."""
@@ -468,3 +481,11 @@ class PupilImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_outcome_display()})"
+
+    @property
+    def was_imported(self) -> bool:
+        return self.outcome == self.Outcome.IMPORTED
+
+    @property
+    def was_only_checked(self) -> bool:
+        return self.outcome == self.Outcome.CHECKED

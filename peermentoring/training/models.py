@@ -111,3 +111,7 @@ class ModuleCompletion(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.status in self.COMPLETE
+
+    @property
+    def is_caught_up(self) -> bool:
+        return self.status == self.Status.CAUGHT_UP
