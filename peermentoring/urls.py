@@ -4,10 +4,10 @@ from django.urls import include, path
 
 from peermentoring.core import views as core_views
 from peermentoring.recruitment import pupil_views as recruitment_pupil_views
-from peermentoring.schools import account_views
+from peermentoring.schools import account_views, home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/login/", core_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.ChoosePasswordView.as_view(), name="password_change"),
@@ -54,9 +54,8 @@ urlpatterns = [
     ),
     # A feeder primary refers Year 6 children through a signed, expiring link, with no account.
     path("refer/", include("peermentoring.matching.public_urls")),
-    path("t/<slug:trust_slug>/", core_views.trust_dashboard, name="trust-dashboard"),
+    path("t/<slug:trust_slug>/", home_views.trust_dashboard, name="trust-dashboard"),
     path("s/<slug:school_slug>/", include("peermentoring.schools.urls")),
-    path("s/<slug:school_slug>/", include("peermentoring.core.urls")),
     path("s/<slug:school_slug>/recruitment/", include("peermentoring.recruitment.urls")),
     path("s/<slug:school_slug>/training/", include("peermentoring.training.urls")),
     path("s/<slug:school_slug>/matching/", include("peermentoring.matching.urls")),

@@ -1,4 +1,8 @@
-"""Pages every school shares: the front door, messages, audit trail, e-mail delivery, trusts."""
+"""Sign-in, password change and reset, and the "too many tries" page.
+
+A school's own pages (home, messages, audit trail, read log, e-mails) and the trust
+dashboard are in `schools/home_views.py` and `schools/log_views.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,21 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from peermentoring.core import notifications
 from peermentoring.core.auth import normalise_username
 from peermentoring.core.forms import LoginForm
-from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry
 from peermentoring.core.notifications import queue_email
-from peermentoring.core.roles import Role
 from peermentoring.core.throttle import per_address_rate
-from peermentoring.schools.access import AuthenticatedRequest, SchoolRequest, school_role_required
 
 
 def _per_address(group: str, request: HttpRequest) -> str:
@@ -130,145 +125,6 @@ class ChoosePasswordView(PasswordChangeView):
             update_session_auth_hash(self.request, user)  # type: ignore[arg-type]
         messages.success(self.request, "Your password has been changed.")
         return response
-
-
-@require_GET
-@login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    from peermentoring.schools.models import Membership
-
-    memberships = list(
-        Membership.objects.active()
-        .filter(user=request.user)
-        .select_related("school", "school__trust")
-    )
-    invitations = list(
-        Membership.objects.invitations().filter(user=request.user).select_related("school")
-    )
-    if len(memberships) == 1 and memberships[0].role != Role.TRUST_LEAD and not invitations:
-        return redirect("schools:home", school_slug=memberships[0].school.slug)
-    trusts = {m.school.trust for m in memberships if m.role == Role.TRUST_LEAD and m.school.trust}
-    return render(
-        request,
-        "core/home.html",
-        {
-            "memberships": memberships,
-            "trusts": sorted(trusts, key=str),
-            "invitations": invitations,
-        },
-    )
-
-
-@require_GET
-@school_role_required()
-def notification_list(request: SchoolRequest) -> HttpResponse:
-    items = Notification.objects.for_school(request.school).filter(recipient=request.user)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
-
-
-@require_POST
-@school_role_required()
-def notification_open(request: SchoolRequest, notification_pk: int) -> HttpResponse:
-    notification = get_object_or_404(
-        Notification.objects.for_school(request.school).filter(recipient=request.user),
-        pk=notification_pk,
-    )
-    notifications.mark_read(notification=notification)
-    if notification.url and url_has_allowed_host_and_scheme(
-        notification.url, allowed_hosts={request.get_host()}
-    ):
-        return redirect(notification.url)
-    return redirect("core:notification-list", school_slug=request.school.slug)
-
-
-@require_POST
-@school_role_required()
-def notification_read_all(request: SchoolRequest) -> HttpResponse:
-    count = notifications.mark_all_read(recipient=request.user, school=request.school)
-    messages.success(request, f"{count} message{'s' if count != 1 else ''} marked as read.")
-    return redirect("core:notification-list", school_slug=request.school.slug)
-
-
-@require_GET
-@school_role_required(Role.COORDINATOR, Role.SCHOOL_ADMIN)
-def audit_list(request: SchoolRequest) -> HttpResponse:
-    entries = AuditEntry.objects.for_school(request.school).select_related("actor")
-    action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "action": action})
-
-
-@require_GET
-@school_role_required(Role.SCHOOL_ADMIN)
-def read_list(request: SchoolRequest) -> HttpResponse:
-    """Who opened pupils' records and referrals: for the school admin to review."""
-    entries = ReadEntry.objects.for_school(request.school).select_related("reader")
-    kind = request.GET.get("kind", "")
-    if kind in ReadEntry.Kind.values:
-        entries = entries.filter(kind=kind)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/read_list.html",
-        {"page": page, "kind": kind, "kinds": ReadEntry.Kind.choices},
-    )
-
-
-@require_GET
-@school_role_required(Role.SCHOOL_ADMIN)
-def email_list(request: SchoolRequest) -> HttpResponse:
-    emails = OutboundEmail.objects.for_school(request.school)
-    counts = emails.aggregate(
-        failed=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
-        waiting=Count(
-            "pk", filter=Q(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING])
-        ),
-    )
-    if request.GET.get("status") in OutboundEmail.Status.values:
-        emails = emails.filter(status=request.GET["status"])
-    page = Paginator(emails, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/email_list.html",
-        {"page": page, "counts": counts, "status": request.GET.get("status", "")},
-    )
-
-
-@require_POST
-@school_role_required(Role.SCHOOL_ADMIN)
-def email_retry(request: SchoolRequest, email_pk: int) -> HttpResponse:
-    message = get_object_or_404(
-        OutboundEmail.objects.for_school(request.school).failed(), pk=email_pk
-    )
-    notifications.retry_email(message=message, by=request.user)
-    messages.success(request, f"The e-mail to {message.to_address} will be tried again.")
-    return redirect("core:email-list", school_slug=request.school.slug)
-
-
-@require_GET
-@login_required
-def trust_dashboard(request: HttpRequest, trust_slug: str) -> HttpResponse:
-    from peermentoring.schools.models import Membership, School, Trust
-
-    trust = get_object_or_404(Trust, slug=trust_slug)
-    is_lead = (
-        Membership.objects.active()
-        .filter(user=request.user, role=Role.TRUST_LEAD, school__trust=trust)
-        .exists()
-    )
-    if not is_lead:
-        raise Http404("No such trust")
-    schools = School.objects.filter(trust=trust).annotate(
-        pupil_count=Count("pupils", filter=Q(pupils__is_on_roll=True), distinct=True),
-        year7_count=Count(
-            "pupils", filter=Q(pupils__is_on_roll=True, pupils__year_group=7), distinct=True
-        ),
-        primary_count=Count("feeder_primaries", distinct=True),
-    )
-    return render(request, "core/trust_dashboard.html", {"trust": trust, "schools": schools})
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

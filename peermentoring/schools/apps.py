@@ -16,4 +16,7 @@ class SchoolsConfig(AppConfig):
         register_menu(label="School day", url_name="schools:windows", order=70)
         register_menu(label="Import pupils", url_name="schools:pupil-import", order=80)
         register_menu(label="People", url_name="schools:people", order=110)
+        register_menu(label="Audit trail", url_name="schools:audit-list", order=120)
+        register_menu(label="Read log", url_name="schools:read-list", order=125)
+        register_menu(label="E-mails", url_name="schools:email-list", order=130)
         register_menu(label="School details", url_name="schools:settings", order=140)

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from peermentoring.schools import account_views, pupil_views, views
+from peermentoring.schools import account_views, home_views, log_views, pupil_views, views
 
 app_name = "schools"
 
 urlpatterns = [
-    path("", views.school_home, name="home"),
+    path("", home_views.school_home, name="home"),
     path("settings/", views.school_settings, name="settings"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/new-year/", views.academic_year_create, name="academic-year-create"),
@@ -37,4 +37,15 @@ urlpatterns = [
         account_views.membership_toggle,
         name="membership-toggle",
     ),
+    path("messages/", log_views.notification_list, name="notification-list"),
+    path(
+        "messages/<int:notification_pk>/open/",
+        log_views.notification_open,
+        name="notification-open",
+    ),
+    path("messages/read-all/", log_views.notification_read_all, name="notification-read-all"),
+    path("audit/", log_views.audit_list, name="audit-list"),
+    path("reads/", log_views.read_list, name="read-list"),
+    path("emails/", log_views.email_list, name="email-list"),
+    path("emails/<int:email_pk>/retry/", log_views.email_retry, name="email-retry"),
 ]

@@ -1,11 +1,11 @@
-"""School set-up pages: home, details, calendar, free windows and feeder primaries."""
+"""School set-up pages: details, calendar, free windows and feeder primaries."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,6 @@ from peermentoring.schools.calendar import (
     academic_year_name,
     academic_year_start,
     default_term_dates,
-    term_on,
 )
 from peermentoring.schools.forms import (
     AcademicYearForm,
@@ -33,42 +32,12 @@ from peermentoring.schools.forms import (
 from peermentoring.schools.models import (
     AcademicYear,
     FeederPrimary,
-    Pupil,
     School,
     SchoolDayWindow,
     Term,
 )
 
-ANY_ROLE: tuple[str, ...] = ()
 SETUP_ROLES = (Role.SCHOOL_ADMIN, Role.COORDINATOR)
-
-
-@require_GET
-@school_role_required(*ANY_ROLE)
-def school_home(request: SchoolRequest) -> HttpResponse:
-    today = timezone.localdate()
-    school, membership = request.school, request.membership
-    year = (
-        AcademicYear.objects.for_school(school).containing(today).prefetch_related("terms").first()
-    )
-    context = {"today": today, "year": year, "term": term_on(school, today)}
-    if membership.is_pupil:
-        return render(request, "schools/home_pupil.html", context)
-    year_counts = (
-        Pupil.objects.for_school(school)
-        .on_roll()
-        .aggregate(
-            total=Count("pk"),
-            **{f"y{y}": Count("pk", filter=Q(year_group=y)) for y in range(7, 12)},
-        )
-    )
-    context |= {
-        "year_counts": [(y, year_counts[f"y{y}"]) for y in range(7, 12)],
-        "pupil_total": year_counts["total"],
-        "primary_count": FeederPrimary.objects.for_school(school).count(),
-        "can_see_pupils": membership.role in STAFF_ROLES,
-    }
-    return render(request, "schools/home_staff.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,8 @@
-"""The audit trail and notifications every later app builds on."""
+"""The audit trail and notifications every later app builds on.
+
+The audit of a real change (a school's details) is tested in
+`schools/tests/test_audit_of_school_changes.py`.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from peermentoring.core.audit import record
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail
 from peermentoring.core.notifications import notify, retry_email
 from peermentoring.core.tasks import deliver_email
-from peermentoring.schools import services
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -24,29 +27,6 @@ def test_record_refuses_to_run_outside_a_transaction(school, coordinator):
     with pytest.raises(RuntimeError):
         record(action="school.poked", target=school, by=coordinator)
     assert not AuditEntry.objects.exists()
-
-
-def test_a_change_and_its_audit_entry_roll_back_together(school, school_admin):
-    with pytest.raises(ZeroDivisionError), transaction.atomic():
-        services.update_school(school=school, name="Oakbrook College", urn="", by=school_admin)
-        1 / 0  # noqa: B018 - something fails later in the same transaction
-    school.refresh_from_db()
-    assert school.name == "Oakbrook Academy"
-    assert not AuditEntry.objects.filter(action="school.updated").exists()
-
-
-def test_an_update_records_who_and_what_changed(school, school_admin):
-    services.update_school(school=school, name="Oakbrook College", urn=school.urn, by=school_admin)
-    entry = AuditEntry.objects.get(action="school.updated")
-    assert entry.actor == school_admin
-    assert entry.school == school
-    assert entry.target_id == str(school.pk)
-    assert entry.changes == {"name": ["Oakbrook Academy", "Oakbrook College"]}
-
-
-def test_saving_without_a_change_writes_no_entry(school, school_admin):
-    services.update_school(school=school, name=school.name, urn=school.urn, by=school_admin)
-    assert not AuditEntry.objects.filter(action="school.updated").exists()
 
 
 def test_nothing_is_sent_while_the_transaction_is_open(school, coordinator):

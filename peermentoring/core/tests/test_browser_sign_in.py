@@ -6,8 +6,6 @@ import os
 
 import pytest
 
-from peermentoring.core.roles import Role
-
 # Playwright's sync API runs an event loop in this thread; the test itself only
 # sets up rows before the browser starts, so Django's async guard is lifted.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,21 +48,3 @@ def test_on_a_phone_the_menu_opens_from_its_button(page, live_server, school_adm
     assert pupils_link.is_visible()
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def test_a_pupil_with_a_temporary_password_must_choose_their_own(page, live_server, school):
-    from peermentoring.schools.factories import PupilFactory
-    from peermentoring.schools.services import create_pupil_account
-
-    pupil = PupilFactory(school=school, given_name="Lily")
-    membership, temporary = create_pupil_account(
-        school=school, pupil=pupil, role=Role.MENTEE, by=None
-    )
-    sign_in(page, live_server.url, membership.user.username, temporary)
-    page.wait_for_url(f"{live_server.url}/accounts/password/")
-    page.get_by_label("Old password").fill(temporary)
-    page.get_by_label("New password", exact=True).fill("purple-kettle-mountain-91")
-    page.get_by_label("New password confirmation").fill("purple-kettle-mountain-91")
-    page.get_by_role("button", name="Save password").click()
-    page.goto(f"{live_server.url}/s/oakbrook/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Lily"

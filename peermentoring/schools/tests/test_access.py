@@ -138,13 +138,13 @@ ACCESS: dict[str, Access] = {
     "schools:membership-detail": Access(ADMIN, _membership, GET_POST),
     "schools:password-reset": Access(ADMIN, _membership, GET_POST),
     "schools:membership-toggle": Access(ADMIN, _membership, GET_POST),
-    "core:notification-list": Access(EVERYONE, None, GET),
-    "core:notification-open": Access(EVERYONE, _notification, POST),
-    "core:notification-read-all": Access(EVERYONE, None, POST),
-    "core:audit-list": Access(AUDIT, None, GET),
-    "core:read-list": Access(ADMIN, None, GET),
-    "core:email-list": Access(ADMIN, None, GET),
-    "core:email-retry": Access(ADMIN, _failed_email, POST),
+    "schools:notification-list": Access(EVERYONE, None, GET),
+    "schools:notification-open": Access(EVERYONE, _notification, POST),
+    "schools:notification-read-all": Access(EVERYONE, None, POST),
+    "schools:audit-list": Access(AUDIT, None, GET),
+    "schools:read-list": Access(ADMIN, None, GET),
+    "schools:email-list": Access(ADMIN, None, GET),
+    "schools:email-retry": Access(ADMIN, _failed_email, POST),
 }
 # Every other app lists its own pages in <app>/tests/access.py.
 ACCESS.update(app_access_tables())
@@ -166,9 +166,9 @@ NO_ROW_FIELDS |= {
     "schools:membership-detail",
     "schools:password-reset",
     "schools:membership-toggle",
-    "core:notification-open",
-    "core:notification-read-all",
-    "core:email-retry",
+    "schools:notification-open",
+    "schools:notification-read-all",
+    "schools:email-retry",
 }
 
 URL_NAMES = sorted(ACCESS)
@@ -279,7 +279,7 @@ def test_another_schools_failed_email_is_not_retried_under_their_own_slug(
     client = client_for(other_school_admin)
     email_pk = _failed_email(school, other_school_admin)["email_pk"]
 
-    client.post(reverse("core:email-retry", args=[other_school.slug, email_pk]))
+    client.post(reverse("schools:email-retry", args=[other_school.slug, email_pk]))
 
     assert OutboundEmail.objects.get(pk=email_pk).status == OutboundEmail.Status.FAILED
 

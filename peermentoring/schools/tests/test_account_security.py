@@ -438,7 +438,7 @@ def test_reading_a_pupils_record_and_the_list_is_logged_once_each(
     entry = ReadEntry.objects.get(kind=ReadEntry.Kind.PUPIL)
     assert entry.reader == coordinator and entry.target_id == str(pupils[0].pk)
     client.logout()
-    log = client_for(school_admin).get(reverse("core:read-list", args=[school.slug]))
+    log = client_for(school_admin).get(reverse("schools:read-list", args=[school.slug]))
     assert str(pupils[0]) in log.text
 
 

@@ -69,7 +69,7 @@ def test_signing_in_with_a_temporary_password_sends_every_page_to_the_password_c
     signed_in = pupil.post("/accounts/login/", {"username": "Amara.Okonkwo", "password": password})
 
     assert signed_in.status_code == 302
-    for path in ["/", url("schools:home", school), url("core:notification-list", school)]:
+    for path in ["/", url("schools:home", school), url("schools:notification-list", school)]:
         response = pupil.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == "/accounts/password/", path

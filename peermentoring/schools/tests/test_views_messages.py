@@ -47,7 +47,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client_for, s
     )
     client = client_for(coordinator)
 
-    response = client.post(url("core:notification-open", school, notification.pk))
+    response = client.post(url("schools:notification-open", school, notification.pk))
 
     assert response.status_code == 302
     assert response["Location"] == url("schools:pupil-list", school)
@@ -65,9 +65,9 @@ def test_mark_all_as_read_clears_this_schools_unread_messages_only(
         school=other_school, recipient=coordinator, title="From another school"
     )
     client = client_for(coordinator)
-    assert "Mark all as read" in text(client.get(url("core:notification-list", school)))
+    assert "Mark all as read" in text(client.get(url("schools:notification-list", school)))
 
-    response = client.post(url("core:notification-read-all", school), follow=True)
+    response = client.post(url("schools:notification-read-all", school), follow=True)
 
     assert "2 messages marked as read." in text(response)
     assert not Notification.objects.filter(school=school).unread().exists()
@@ -85,7 +85,7 @@ def test_the_audit_trail_lists_this_schools_entries_and_not_another_schools(
     services.add_feeder_primary(school=school, name="Oakfield Primary", by=school_admin)
     services.add_feeder_primary(school=other_school, name="Elmfield Primary", by=None)
 
-    response = client_for(coordinator).get(url("core:audit-list", school))
+    response = client_for(coordinator).get(url("schools:audit-list", school))
 
     page = text(response)
     assert "feeder_primary.added" in page
@@ -114,12 +114,12 @@ def failed_email(school):
 def test_the_email_page_lists_a_failed_email_with_a_retry_button(
     client_for, school, school_admin, failed_email
 ):
-    page = text(client_for(school_admin).get(url("core:email-list", school)))
+    page = text(client_for(school_admin).get(url("schools:email-list", school)))
 
     assert "year6@meadowsdie.example.org" in page
     assert "SMTPRecipientsRefused: unknown domain" in page
     assert "1 e-mail could not be sent after every attempt." in page
-    assert url("core:email-retry", school, failed_email.pk) in page
+    assert url("schools:email-retry", school, failed_email.pk) in page
 
 
 def test_retrying_a_failed_email_queues_it_again_for_delivery(
@@ -128,9 +128,9 @@ def test_retrying_a_failed_email_queues_it_again_for_delivery(
     client = client_for(school_admin)
 
     with django_capture_on_commit_callbacks() as delivery:
-        response = client.post(url("core:email-retry", school, failed_email.pk))
+        response = client.post(url("schools:email-retry", school, failed_email.pk))
 
-    assert response["Location"] == url("core:email-list", school)
+    assert response["Location"] == url("schools:email-list", school)
     failed_email.refresh_from_db()
     assert failed_email.status == OutboundEmail.Status.QUEUED
     assert failed_email.attempts == 0
@@ -146,7 +146,7 @@ def test_an_email_that_has_not_failed_cannot_be_retried(client_for, school, scho
         school=school, to_address="a@example.org", subject="Hi", body="Hi", status="sent"
     )
 
-    response = client_for(school_admin).post(url("core:email-retry", school, sent.pk))
+    response = client_for(school_admin).post(url("schools:email-retry", school, sent.pk))
 
     assert response.status_code == 404
     sent.refresh_from_db()
