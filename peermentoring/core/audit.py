@@ -38,7 +38,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _school_of(target: models.Model) -> Any:
-    if target.__class__.__name__ == "School":
+    """The school a change belongs to: the target itself when it is a school, else its owner's."""
+    if getattr(target, "is_school_itself", False):
         return target
     for path in ("school", "academic_year"):
         owner = getattr(target, path, None)

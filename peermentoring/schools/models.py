@@ -40,6 +40,9 @@ class School(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    # The audit trail files a change to a school under that school (core/audit.py).
+    is_school_itself = True
+
     class Meta:
         ordering = ["name"]
 
