@@ -19,3 +19,5 @@ PUPIL_ROLES = (Role.MENTOR, Role.MENTEE, Role.PUPIL)
 PUPIL_DATA_ROLES = (Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN)
 # Staff who set the scheme up and run it: recruitment, training, referrals, matching.
 SETUP_ROLES = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
+# Everyone whose school home page is the staff one (all but pupils): the figures are for them.
+STAFF_HOME_ROLES = (*STAFF_ROLES, Role.TRUST_LEAD)

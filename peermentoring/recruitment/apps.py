@@ -6,6 +6,9 @@ class RecruitmentConfig(AppConfig):
     label = "recruitment"
 
     def ready(self) -> None:
-        from peermentoring.core.registry import register_menu
+        from peermentoring.core.registry import register_menu, register_todo
+        from peermentoring.core.roles import PUPIL_ROLES
+        from peermentoring.recruitment.home import pupil_recruitment
 
         register_menu(label="Recruitment", url_name="recruitment:round-list", order=30)
+        register_todo(key="recruitment", order=20, roles=PUPIL_ROLES, items=pupil_recruitment)

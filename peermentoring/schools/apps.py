@@ -7,7 +7,8 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools"
 
     def ready(self) -> None:
-        from peermentoring.core.registry import register_menu
+        from peermentoring.core.registry import register_home_figure, register_menu
+        from peermentoring.core.roles import STAFF_HOME_ROLES
 
         register_menu(label="Home", url_name="schools:home", order=10)
         register_menu(label="Pupils", url_name="schools:pupil-list", order=20)
@@ -20,3 +21,11 @@ class SchoolsConfig(AppConfig):
         register_menu(label="Read log", url_name="schools:read-list", order=125)
         register_menu(label="E-mails", url_name="schools:email-list", order=130)
         register_menu(label="School details", url_name="schools:settings", order=140)
+        # Shown as nought until the meetings app counts meetings: it registers the same key.
+        register_home_figure(
+            key="meetings-this-term",
+            order=30,
+            label="Meetings this term",
+            roles=STAFF_HOME_ROLES,
+            value=lambda membership: 0,
+        )

@@ -1,0 +1,69 @@
+"""Recruitment on a pupil's home page: registered in RecruitmentConfig.ready(), shown by schools.
+
+Each advert, application and the interview panels are one to-do item shown as a card
+of its own (the partials in `recruitment/templates/recruitment/_todo_*.html`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils import timezone
+
+from peermentoring.core.registry import TodoItem
+from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
+
+if TYPE_CHECKING:
+    from peermentoring.schools.models import Membership
+
+
+def pupil_recruitment(membership: Membership) -> list[TodoItem]:
+    """The pupil's open adverts, their applications, and any interview panels they sit on."""
+    school, today = membership.school, timezone.localdate()
+    applications = list(
+        Application.objects.for_school(school)
+        .filter(pupil=membership.pupil)
+        .select_related("round")
+    )
+    applied = {a.round_id for a in applications}
+    adverts = [
+        r
+        for r in RecruitmentRound.objects.for_school(school).filter(
+            opens_on__lte=today, closes_on__gte=today
+        )
+        if r.pk not in applied
+    ]
+
+    def apply_url(round_: RecruitmentRound) -> str:
+        return reverse("recruitment:apply", args=[school.slug, round_.pk])
+
+    items = [
+        TodoItem(
+            label=r.title,
+            url=apply_url(r),
+            template="recruitment/_todo_advert.html",
+            detail=r,
+        )
+        for r in adverts
+    ]
+    items += [
+        TodoItem(
+            label=f"Your application: {a.round.title}",
+            url=apply_url(a.round),
+            template="recruitment/_todo_application.html",
+            detail=a,
+        )
+        for a in applications
+        if a.status != a.Status.DRAFT or a.round.closes_on >= today
+    ]
+    # A pupil's panels: only interviews still undecided (see Interview.answers_visible_to_pupils).
+    if Interview.objects.for_school(school).on_panel(membership.user).open_to_pupils().exists():
+        items.append(
+            TodoItem(
+                label="Your interview panels",
+                url=reverse("recruitment:panel-list", args=[school.slug]),
+                template="recruitment/_todo_panels.html",
+            )
+        )
+    return items
