@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "peermentoring.mentors",
     "peermentoring.recruitment",
     "peermentoring.training",
+    "peermentoring.referrals",
     "peermentoring.matching",
     "peermentoring.demo",
     "django.contrib.admin",

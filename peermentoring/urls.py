@@ -53,10 +53,11 @@ urlpatterns = [
         name="tutor-reference",
     ),
     # A feeder primary refers Year 6 children through a signed, expiring link, with no account.
-    path("refer/", include("peermentoring.matching.public_urls")),
+    path("refer/", include("peermentoring.referrals.public_urls")),
     path("t/<slug:trust_slug>/", home_views.trust_dashboard, name="trust-dashboard"),
     path("s/<slug:school_slug>/", include("peermentoring.schools.urls")),
     path("s/<slug:school_slug>/recruitment/", include("peermentoring.recruitment.urls")),
     path("s/<slug:school_slug>/training/", include("peermentoring.training.urls")),
+    path("s/<slug:school_slug>/matching/", include("peermentoring.referrals.urls")),
     path("s/<slug:school_slug>/matching/", include("peermentoring.matching.urls")),
 ]

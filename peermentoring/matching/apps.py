@@ -8,10 +8,8 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from peermentoring.core.registry import register_home_figure, register_menu, register_todo
         from peermentoring.core.roles import STAFF_HOME_ROLES, Role
-        from peermentoring.matching import receivers  # noqa: F401 - connects the receivers
         from peermentoring.matching.home import mentees_with_a_mentor, my_mentee
 
-        register_menu(label="Referrals", url_name="matching:referral-list", order=90)
         register_menu(label="Matching", url_name="matching:home", order=100)
         register_home_figure(
             key="mentees-with-a-mentor",

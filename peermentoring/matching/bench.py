@@ -97,8 +97,8 @@ def _make_school(slug: str, referrals: int, mentors: int, rng: random.Random):
     from django.db import transaction
     from django.utils import timezone
 
-    from peermentoring.matching.models import Referral
     from peermentoring.mentors.models import Mentor, MentorFreeWindow
+    from peermentoring.referrals.models import Referral
     from peermentoring.schools.models import AcademicYear, FeederPrimary, Pupil, School
     from peermentoring.schools.services import create_school
     from peermentoring.training.models import ModuleCompletion, TrainingModule

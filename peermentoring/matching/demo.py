@@ -14,9 +14,10 @@ from django.db.models import Q
 
 from peermentoring.core.models import User
 from peermentoring.matching import services
-from peermentoring.matching.models import Referral
 from peermentoring.matching.run import current_year
 from peermentoring.mentors.models import Mentor, able_to_mentor_ids
+from peermentoring.referrals import services as referral_services
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
 
 INTERESTS = ["football", "drawing", "chess", "music", "gaming", "netball", "reading", "dance"]
@@ -30,8 +31,10 @@ NEEDS = [
 ]
 
 
-def _child(rng: random.Random, pupil: Pupil | None, categories: list) -> services.ChildDetails:
-    return services.ChildDetails(
+def _child(
+    rng: random.Random, pupil: Pupil | None, categories: list
+) -> referral_services.ChildDetails:
+    return referral_services.ChildDetails(
         given_name=pupil.given_name if pupil else rng.choice(["Noor", "Jakub", "Ayla"]),
         family_name=pupil.family_name if pupil else rng.choice(["Haddad", "Wiśniewski", "Osei"]),
         date_of_birth=pupil.date_of_birth if pupil else None,
@@ -45,21 +48,25 @@ def _child(rng: random.Random, pupil: Pupil | None, categories: list) -> service
 def load_matching_demo(*, school: School, coordinator: User) -> None:
     """Referrals from each feeder primary and staff, reviewed; then pair the trained mentors."""
     rng = random.Random(2019)
-    categories = [c for c in services.categories_for(school) if c.is_active]
+    categories = [c for c in referral_services.categories_for(school) if c.is_active]
     windows = list(SchoolDayWindow.objects.for_school(school))
     for primary in FeederPrimary.objects.for_school(school):
-        _, token = services.create_referral_link(school=school, primary=primary, by=coordinator)
+        _, token = referral_services.create_referral_link(
+            school=school, primary=primary, by=coordinator
+        )
         pupils = list(
             Pupil.objects.for_school(school).in_year(7).filter(feeder_primary=primary)[:40]
         )
         chosen = rng.sample(pupils, k=min(4, len(pupils)))
         children = [_child(rng, p, categories) for p in chosen] + [_child(rng, None, categories)]
-        services.refer_from_primary(token=token, referrer_name="Year 6 teacher", children=children)
+        referral_services.refer_from_primary(
+            token=token, referrer_name="Year 6 teacher", children=children
+        )
     others = Pupil.objects.for_school(school).in_year(7).filter(referrals__isnull=True)[:60]
     for pupil in rng.sample(list(others), k=min(3, len(others))):
         child = _child(rng, pupil, categories)
         child.consent = "given"
-        services.refer_pupil(school=school, pupil=pupil, child=child, by=coordinator)
+        referral_services.refer_pupil(school=school, pupil=pupil, child=child, by=coordinator)
     for index, referral in enumerate(Referral.objects.for_school(school).waiting_for_review()):
         child = _child(rng, referral.pupil, categories)
         child.needs, child.priority, child.consent = (
@@ -69,18 +76,18 @@ def load_matching_demo(*, school: School, coordinator: User) -> None:
         )
         child.interests = ", ".join(rng.sample(INTERESTS, k=2))
         child.languages = rng.choice(LANGUAGES) if rng.random() < 0.3 else ""
-        services.update_referral(
+        referral_services.update_referral(
             referral=referral,
             child=child,
             windows=rng.sample(windows, k=min(4, len(windows))),
             by=coordinator,
         )
         if index % 9 == 4:
-            services.ask_for_more_information(
+            referral_services.ask_for_more_information(
                 referral=referral, note="Which lessons does this happen in?", by=coordinator
             )
         elif referral.pupil_id or index % 2:
-            services.accept_referral(referral=referral, by=coordinator)
+            referral_services.accept_referral(referral=referral, by=coordinator)
     # Referrals arrive over the summer and autumn: spread them so waiting times differ.
     for referral in Referral.objects.for_school(school):
         days = rng.randint(1, 90)
@@ -115,11 +122,11 @@ def load_matching_demo(*, school: School, coordinator: User) -> None:
     for pupil in rng.sample(list(others), k=min(3, len(others))):
         child = _child(rng, pupil, categories)
         child.consent = "given"
-        referral = services.refer_pupil(
+        referral = referral_services.refer_pupil(
             school=school,
             pupil=pupil,
             child=child,
             windows=rng.sample(windows, k=min(4, len(windows))),
             by=coordinator,
         )
-        services.accept_referral(referral=referral, by=coordinator)
+        referral_services.accept_referral(referral=referral, by=coordinator)

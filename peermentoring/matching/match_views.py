@@ -24,9 +24,10 @@ from peermentoring.matching.forms import (
     MatchingSettingsForm,
     MentorMatchingForm,
 )
-from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing, Referral
+from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
 from peermentoring.matching.run import current_year, forbidden_labels, window_label
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import SchoolDayWindow
 

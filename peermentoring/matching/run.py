@@ -14,13 +14,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from peermentoring.matching.models import (
-    DoNotPair,
-    MatchingSettings,
-    Pairing,
-    Referral,
-    ReferralCategory,
-)
+from peermentoring.matching.models import DoNotPair, MatchingSettings, Pairing
 from peermentoring.matching.scoring import (
     MenteeFacts,
     MentorFacts,
@@ -31,6 +25,7 @@ from peermentoring.matching.scoring import (
     words,
 )
 from peermentoring.mentors.models import Mentor, MentorFreeWindow, able_to_mentor_ids
+from peermentoring.referrals.models import Referral, ReferralCategory
 from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow
 
 NOT_TRAINED = "has not completed every required training module"

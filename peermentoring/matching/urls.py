@@ -1,20 +1,11 @@
 from django.urls import path
 
-from peermentoring.matching import match_views, views
+from peermentoring.matching import match_views
 
 app_name = "matching"
 
 urlpatterns = [
     path("", match_views.matching_home, name="home"),
-    path("referrals/", views.referral_list, name="referral-list"),
-    path("referrals/pupil/<int:pupil_pk>/", views.referral_create, name="referral-create"),
-    path("referrals/<int:referral_pk>/", views.referral_detail, name="referral-detail"),
-    path("referrals/<int:referral_pk>/edit/", views.referral_edit, name="referral-edit"),
-    path("referrals/<int:referral_pk>/review/", views.referral_review, name="referral-review"),
-    path("referrals/categories/", views.category_list, name="category-list"),
-    path("referrals/categories/<int:category_pk>/", views.category_edit, name="category-edit"),
-    path("primary-links/", views.link_list, name="link-list"),
-    path("primary-links/<int:link_pk>/revoke/", views.link_revoke, name="link-revoke"),
     path("weights/", match_views.matching_settings, name="settings"),
     path("mentors/", match_views.mentor_list, name="mentor-list"),
     path("mentors/<int:mentor_pk>/", match_views.mentor_edit, name="mentor-edit"),

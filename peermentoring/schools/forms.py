@@ -220,3 +220,25 @@ class RoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = PUPIL_ROLES if is_pupil else STAFF_ROLES
         self.fields["role"].choices = [(r.value, r.label) for r in roles]
+
+
+# Forms of later stages that let a pupil choose windows of the school day share these.
+def switched_off_windows(form: forms.Form) -> list[SchoolDayWindow]:
+    """Windows chosen before (the form's initial) that the school day has since switched off."""
+    chosen = form.initial.get("free_windows") or []
+    return [w for w in chosen if isinstance(w, SchoolDayWindow) and not w.is_active]
+
+
+def offer_active_windows(form: forms.Form, school: School) -> None:
+    """Offer the windows that are on; say which switched-off ones are kept (they cannot be ticked)."""
+    field = form.fields["free_windows"]
+    field.queryset = SchoolDayWindow.objects.for_school(school).active()
+    kept = switched_off_windows(form)
+    if kept:
+        names = ", ".join(w.label for w in kept)
+        field.help_text = f"Kept while switched off: {names}. Tick the times they are free now."
+
+
+def keep_switched_off_windows(form: forms.Form) -> list[SchoolDayWindow]:
+    """The ticked windows plus the switched-off ones chosen before, which saving never drops."""
+    return [*form.cleaned_data["free_windows"], *switched_off_windows(form)]

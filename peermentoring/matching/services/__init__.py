@@ -1,31 +1,13 @@
-"""Domain functions for referrals and matching; each runs in one transaction with its audit entry.
+"""Domain functions for matching; each runs in one transaction with its audit entry.
 
-One module a stage: `referrals`, `reconcile`, `links`, `matching_settings`, `runs`, `pairings`.
+One module a stage: `matching_settings`, `runs`, `pairings` (referrals are in
+`peermentoring.referrals.services`).
 Every public name is re-exported here, so `services.refer_pupil` and
 `from peermentoring.matching.services import ...` keep working.
 """
 
 from __future__ import annotations
 
-from peermentoring.matching.services.links import (
-    LINK_ALREADY_MADE,
-    LINK_CHILDREN_RANGE,
-    LINK_DAYS,
-    LINK_DAYS_RANGE,
-    LINK_EXPIRED,
-    LINK_FULL,
-    LINK_INVALID,
-    LINK_MAX_DAYS,
-    LINK_ROOM,
-    LINK_SALT,
-    NO_CHILDREN,
-    create_referral_link,
-    link_rate_key,
-    link_token,
-    open_referral_link,
-    refer_from_primary,
-    revoke_referral_link,
-)
 from peermentoring.matching.services.matching_settings import (
     CAPACITY_BELOW_MENTEES,
     DO_NOT_PAIR_EXISTS,
@@ -38,27 +20,6 @@ from peermentoring.matching.services.matching_settings import (
 from peermentoring.matching.services.pairings import (
     PAIRING_ALREADY_ENDED,
     end_pairing,
-)
-from peermentoring.matching.services.reconcile import (
-    reconcile_referrals,
-)
-from peermentoring.matching.services.referrals import (
-    ALREADY_QUEUED,
-    ALREADY_REVIEWED,
-    BIRTHDAY_OUT_OF_RANGE,
-    DECLINE_NEEDS_REASON,
-    DEFAULT_CATEGORIES,
-    MORE_INFO_NEEDS_NOTE,
-    ChildDetails,
-    accept_referral,
-    ask_for_more_information,
-    categories_for,
-    check_year_7_birthday,
-    decline_referral,
-    refer_pupil,
-    save_category,
-    september_starting_year_7,
-    update_referral,
 )
 from peermentoring.matching.services.runs import (
     ALREADY_CONFIRMED,
@@ -81,24 +42,8 @@ from peermentoring.matching.services.runs import (
 
 __all__ = [
     "ALREADY_CONFIRMED",
-    "ALREADY_QUEUED",
-    "ALREADY_REVIEWED",
-    "BIRTHDAY_OUT_OF_RANGE",
     "CAPACITY_BELOW_MENTEES",
-    "ChildDetails",
-    "DECLINE_NEEDS_REASON",
-    "DEFAULT_CATEGORIES",
     "DO_NOT_PAIR_EXISTS",
-    "LINK_ALREADY_MADE",
-    "LINK_CHILDREN_RANGE",
-    "LINK_DAYS",
-    "LINK_DAYS_RANGE",
-    "LINK_EXPIRED",
-    "LINK_FULL",
-    "LINK_INVALID",
-    "LINK_MAX_DAYS",
-    "LINK_ROOM",
-    "LINK_SALT",
     "LOCK_EXCLUDED",
     "MENTEE_NOTICE_BODY",
     "MENTEE_NOTICE_TITLE",
@@ -106,37 +51,19 @@ __all__ = [
     "MENTEE_NO_CONSENT",
     "MENTEE_TAKEN",
     "MENTOR_FULL",
-    "MORE_INFO_NEEDS_NOTE",
     "NOTHING_TO_CONFIRM",
-    "NO_CHILDREN",
     "PAIRING_ALREADY_ENDED",
     "PAIR_EXCLUDED",
     "PAIR_NOT_IN_SCHOOL",
     "PROPOSAL_OUT_OF_DATE",
     "RUN_SUPERSEDED",
     "SETTINGS_FIELDS",
-    "accept_referral",
     "add_do_not_pair",
     "adjust_run",
-    "ask_for_more_information",
-    "categories_for",
-    "check_year_7_birthday",
     "confirm_run",
-    "create_referral_link",
-    "decline_referral",
     "end_pairing",
-    "link_rate_key",
-    "link_token",
-    "open_referral_link",
-    "reconcile_referrals",
-    "refer_from_primary",
-    "refer_pupil",
     "remove_do_not_pair",
-    "revoke_referral_link",
     "run_matching",
-    "save_category",
     "save_matching_settings",
-    "september_starting_year_7",
     "set_mentor_matching",
-    "update_referral",
 ]

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
-from peermentoring.matching.models import Pairing, Referral
+from peermentoring.matching.models import Pairing
+from peermentoring.referrals.models import Referral
 
 PAIRING_ALREADY_ENDED = "This pairing has already ended."
 

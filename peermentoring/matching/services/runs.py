@@ -13,10 +13,11 @@ from peermentoring.core.audit import record
 from peermentoring.core.forms import MAX_ID
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
-from peermentoring.matching.models import DoNotPair, MatchRun, Pairing, Referral
+from peermentoring.matching.models import DoNotPair, MatchRun, Pairing
 from peermentoring.matching.run import build_proposal, weights_for
 from peermentoring.matching.scoring import MenteeFacts, MentorFacts, Problem, exclusion
 from peermentoring.mentors.models import Mentor
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import Pupil, School
 
 PAIR_NOT_IN_SCHOOL = "Choose a mentee and a mentor from this proposal."

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from peermentoring.matching.models import Pairing, Referral
+from peermentoring.matching.models import Pairing
+from peermentoring.referrals.models import Referral
 
 register = template.Library()
 

@@ -11,8 +11,8 @@ import datetime as dt
 from django.utils import timezone
 
 from peermentoring.core.roles import Role
-from peermentoring.matching.models import Referral
 from peermentoring.mentors.models import Mentor
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.factories import PupilFactory, pupil_member
 from peermentoring.schools.models import AcademicYear, Pupil, School
 from peermentoring.training.models import ModuleCompletion, TrainingModule
@@ -21,7 +21,7 @@ from peermentoring.training.models import ModuleCompletion, TrainingModule
 def year_6_birthday() -> dt.date:
     """3 February in the year group of the children a primary refers today (they start Year 7
     next September), so dates in tests keep fitting the referral form's check as years pass."""
-    from peermentoring.matching.services import september_starting_year_7
+    from peermentoring.referrals.services import september_starting_year_7
 
     return dt.date(september_starting_year_7() - 11, 2, 3)
 

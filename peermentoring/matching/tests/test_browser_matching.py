@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from peermentoring.matching import services
 from peermentoring.matching.tests.helpers import make_mentor, year_6_birthday
+from peermentoring.referrals import services as referral_services
 from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,7 +40,9 @@ def test_a_year_6_referral_becomes_a_confirmed_pairing_the_mentor_can_see(
     first_choice.interests = "football"
     first_choice.save()
     make_mentor(school, mentor.memberships.get().pupil)
-    _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    _, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
     base = live_server.url
 
     # The Year 6 teacher, with no account, refers Noor through the link.

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.matching.models import Referral
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
 from peermentoring.mentors.models import MentorFreeWindow
+from peermentoring.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 HUGE = "9" * 30
@@ -33,7 +33,7 @@ def test_a_30_digit_id_in_a_referrals_ticked_boxes_is_refused(
     field, client_for, school, coordinator
 ):
     referral = accepted_referral(school)
-    url = reverse("matching:referral-edit", args=[school.slug, referral.pk])
+    url = reverse("referrals:referral-edit", args=[school.slug, referral.pk])
 
     response = client_for(coordinator).post(
         url, {field: [HUGE], "priority": "routine", "consent": "given"}

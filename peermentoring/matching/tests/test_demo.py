@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from peermentoring.matching.demo import load_matching_demo
-from peermentoring.matching.models import Pairing, Referral
+from peermentoring.matching.models import Pairing
 from peermentoring.matching.tests.helpers import make_mentor, this_year, year_6_birthday
 from peermentoring.mentors.models import Mentor
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db

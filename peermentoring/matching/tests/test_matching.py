@@ -13,13 +13,7 @@ from django.db import IntegrityError
 
 from peermentoring.core.models import Notification
 from peermentoring.matching import services
-from peermentoring.matching.models import (
-    DoNotPair,
-    MatchingSettings,
-    MatchRun,
-    Pairing,
-    Referral,
-)
+from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
 from peermentoring.matching.run import build_proposal
 from peermentoring.matching.scoring import (
     ALL_EXCLUDED,
@@ -36,6 +30,8 @@ from peermentoring.matching.tests.helpers import (
     mentor_with_account,
 )
 from peermentoring.mentors.models import Mentor, able_to_mentor_ids
+from peermentoring.referrals import services as referral_services
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -533,14 +529,16 @@ def test_run_matching_names_an_unknown_school():
 
 def test_a_pupil_cannot_be_referred_twice_while_a_referral_is_open(school, coordinator):
     pupil = PupilFactory(school=school)
-    services.refer_pupil(school=school, pupil=pupil, child=services.ChildDetails(), by=coordinator)
+    referral_services.refer_pupil(
+        school=school, pupil=pupil, child=referral_services.ChildDetails(), by=coordinator
+    )
 
     with pytest.raises(ValidationError) as error:
-        services.refer_pupil(
-            school=school, pupil=pupil, child=services.ChildDetails(), by=coordinator
+        referral_services.refer_pupil(
+            school=school, pupil=pupil, child=referral_services.ChildDetails(), by=coordinator
         )
 
-    assert error.value.messages == [services.ALREADY_QUEUED.format(pupil=pupil)]
+    assert error.value.messages == [referral_services.ALREADY_QUEUED.format(pupil=pupil)]
 
 
 def test_a_proposal_replaced_by_a_newer_run_cannot_be_confirmed(school, coordinator, dsl):

@@ -15,15 +15,12 @@ from django.utils import timezone
 from peermentoring.core.models import AuditEntry, ReadEntry
 from peermentoring.matching import forms as matching_forms
 from peermentoring.matching import services
-from peermentoring.matching.models import (
-    DoNotPair,
-    MatchRun,
-    Pairing,
-    PrimaryReferralLink,
-    Referral,
-)
+from peermentoring.matching.models import DoNotPair, MatchRun, Pairing
 from peermentoring.matching.tests.access import ACCESS, FOREIGN_POSTS, NO_ROW_FIELDS
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from peermentoring.referrals import forms as referral_forms
+from peermentoring.referrals import services as referral_services
+from peermentoring.referrals.models import PrimaryReferralLink, Referral
 from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +73,7 @@ def test_the_coordinator_sets_how_many_children_a_link_can_refer(
     client_for, school, coordinator, meadowside
 ):
     client = client_for(coordinator)
-    url = reverse("matching:link-list", args=[school.slug])
+    url = reverse("referrals:link-list", args=[school.slug])
     form_page = client.get(url)
     assert 'name="max_children"' in form_page.text
     assert 'value="60"' in form_page.text
@@ -95,7 +92,7 @@ def test_the_coordinator_sets_how_many_children_a_link_can_refer(
 def test_a_link_says_how_many_places_are_left_and_refuses_politely_once_full(
     client, school, coordinator, meadowside
 ):
-    _, token = services.create_referral_link(
+    _, token = referral_services.create_referral_link(
         school=school, primary=meadowside, max_children=4, by=coordinator
     )
     url = refer_url(token)
@@ -120,7 +117,9 @@ def test_a_link_says_how_many_places_are_left_and_refuses_politely_once_full(
 def test_ten_quick_posts_of_thirty_children_put_at_most_sixty_in_the_queue(
     client, school, coordinator, meadowside
 ):
-    _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    _, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
 
     answers = [
         client.post(refer_url(token), primary_post(30, first=30 * i)).status_code for i in range(10)
@@ -138,8 +137,10 @@ def test_posts_to_the_public_form_are_limited_per_link_and_per_address(
 ):
     settings.PUBLIC_FORM_RATE = "2/h"
     settings.PER_ADDRESS_RATE = "2/h"
-    _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
-    _, second_token = services.create_referral_link(
+    _, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
+    _, second_token = referral_services.create_referral_link(
         school=school, primary=FeederPrimaryFactory(school=school), by=coordinator
     )
 
@@ -164,11 +165,15 @@ def test_a_fresh_token_for_the_same_link_shares_its_rate_limit(
     client, settings, school, coordinator, meadowside
 ):
     settings.PUBLIC_FORM_RATE = "1/h"
-    link, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    link, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
     assert client.post(refer_url(token), primary_post(1)).status_code == 302
 
     again = client.post(
-        refer_url(services.link_token(link)), primary_post(1, first=1), REMOTE_ADDR="203.0.113.9"
+        refer_url(referral_services.link_token(link)),
+        primary_post(1, first=1),
+        REMOTE_ADDR="203.0.113.9",
     )
 
     assert again.status_code == 429
@@ -178,7 +183,9 @@ def test_a_fresh_token_for_the_same_link_shares_its_rate_limit(
 def test_an_impossible_date_of_birth_is_refused_in_plain_words(
     client, school, coordinator, meadowside, born
 ):
-    _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    _, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
 
     response = client.post(refer_url(token), primary_post(1, date_of_birth=born))
 
@@ -195,7 +202,9 @@ def test_an_impossible_date_of_birth_is_refused_in_plain_words(
 def test_a_date_of_birth_one_year_out_of_the_year_group_is_accepted_and_no_further(
     client, school, coordinator, meadowside
 ):
-    _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    _, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
     year = starting_year()
     inside = [dt.date(year - 13, 9, 1), dt.date(year - 10, 8, 31)]
     outside = [dt.date(year - 13, 8, 31), dt.date(year - 10, 9, 1)]
@@ -216,8 +225,8 @@ def test_a_date_of_birth_one_year_out_of_the_year_group_is_accepted_and_no_furth
 
 def test_every_free_text_field_in_the_matching_forms_has_a_maximum():
     found = []
-    for name in dir(matching_forms):
-        form_class = getattr(matching_forms, name)
+    for module, name in [(m, n) for m in (matching_forms, referral_forms) for n in dir(m)]:
+        form_class = getattr(module, name)
         if not (isinstance(form_class, type) and issubclass(form_class, django_forms.BaseForm)):
             continue
         for field_name, field in form_class.base_fields.items():
@@ -228,7 +237,9 @@ def test_every_free_text_field_in_the_matching_forms_has_a_maximum():
 
 
 def test_a_primary_teachers_name_is_at_most_100_characters(client, school, coordinator, meadowside):
-    _, token = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    _, token = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
 
     response = client.post(
         refer_url(token), {**primary_post(1), "referrer-referrer_name": "x" * 101}
@@ -250,7 +261,7 @@ def test_the_referral_list_shows_fifty_a_page(client_for, school, coordinator):
         for i in range(120)
     )
     client = client_for(coordinator)
-    url = reverse("matching:referral-list", args=[school.slug])
+    url = reverse("referrals:referral-list", args=[school.slug])
 
     first = client.get(url)
     last = client.get(url, {"page": 3})
@@ -288,7 +299,7 @@ def test_the_link_and_do_not_pair_lists_show_fifty_a_page(client_for, school, co
     )
     client = client_for(coordinator)
 
-    links = client.get(reverse("matching:link-list", args=[school.slug]))
+    links = client.get(reverse("referrals:link-list", args=[school.slug]))
     entries = client.get(reverse("matching:do-not-pair", args=[school.slug]))
 
     assert links.text.count("<td>Hillside Primary</td>") == 50
@@ -347,7 +358,7 @@ def test_a_new_link_is_shown_in_the_answer_and_never_stored_in_the_session(
     from django.conf import settings
 
     staff = client_for(coordinator)
-    url = reverse("matching:link-list", args=[school.slug])
+    url = reverse("referrals:link-list", args=[school.slug])
     nonce = re.search(r'name="nonce" value="([^"]+)"', staff.get(url).text).group(1)
 
     made = staff.post(url, {"primary": meadowside.pk, "days": 14, "nonce": nonce})
@@ -376,9 +387,11 @@ def test_a_new_link_is_shown_in_the_answer_and_never_stored_in_the_session(
 
 
 def test_switching_off_a_link_asks_first(client_for, school, coordinator, meadowside):
-    link, _ = services.create_referral_link(school=school, primary=meadowside, by=coordinator)
+    link, _ = referral_services.create_referral_link(
+        school=school, primary=meadowside, by=coordinator
+    )
     client = client_for(coordinator)
-    url = reverse("matching:link-revoke", args=[school.slug, link.pk])
+    url = reverse("referrals:link-revoke", args=[school.slug, link.pk])
 
     asked = client.get(url)
     link.refresh_from_db()
@@ -446,7 +459,7 @@ def test_opening_the_referral_list_writes_one_read_entry(client_for, school, coo
     for _ in range(3):
         accepted_referral(school)
 
-    client_for(coordinator).get(reverse("matching:referral-list", args=[school.slug]))
+    client_for(coordinator).get(reverse("referrals:referral-list", args=[school.slug]))
 
     entry = ReadEntry.objects.get()
     assert (entry.kind, entry.school, entry.reader) == (
@@ -456,7 +469,7 @@ def test_opening_the_referral_list_writes_one_read_entry(client_for, school, coo
     )
 
 
-@pytest.mark.parametrize("url_name", ["matching:referral-detail", "matching:referral-edit"])
+@pytest.mark.parametrize("url_name", ["referrals:referral-detail", "referrals:referral-edit"])
 def test_opening_a_referral_writes_one_read_entry_naming_it(
     client_for, school, coordinator, url_name
 ):
@@ -509,7 +522,7 @@ def test_the_default_referral_reasons_are_added_with_an_audit_entry(
     client_for, school, coordinator
 ):
     client = client_for(coordinator)
-    url = reverse("matching:category-list", args=[school.slug])
+    url = reverse("referrals:category-list", args=[school.slug])
 
     client.get(url)
     client.get(url)
@@ -522,7 +535,7 @@ def test_the_default_referral_reasons_are_added_with_an_audit_entry(
 def test_a_link_form_posted_without_its_one_time_value_makes_no_link(
     client_for, school, coordinator, meadowside
 ):
-    url = reverse("matching:link-list", args=[school.slug])
+    url = reverse("referrals:link-list", args=[school.slug])
     staff = client_for(coordinator)
 
     for _ in range(2):

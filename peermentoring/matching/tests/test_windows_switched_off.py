@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.matching.models import MatchRun, Pairing, Referral
+from peermentoring.matching.models import MatchRun, Pairing
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
 from peermentoring.mentors.models import MentorFreeWindow
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import SchoolDayWindow
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_editing_a_referral_neither_offers_nor_drops_a_switched_off_window(
     referral = accepted_referral(school)
     referral.free_windows.add(lunch)
     client = client_for(coordinator)
-    edit = reverse("matching:referral-edit", args=[school.slug, referral.pk])
+    edit = reverse("referrals:referral-edit", args=[school.slug, referral.pk])
 
     page = client.get(edit)
     offered = {w.pk for w in page.context["form"].fields["free_windows"].queryset}

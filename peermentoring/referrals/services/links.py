@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
-from peermentoring.matching.models import (
+from peermentoring.referrals.models import (
     LINK_DEFAULT_CHILDREN,
     LINK_MAX_CHILDREN,
     PrimaryReferralLink,
     Referral,
 )
-from peermentoring.matching.services.referrals import (
+from peermentoring.referrals.services.referrals import (
     ChildDetails,
     _create_referral,
     check_year_7_birthday,

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core.throttle import per_address_rate, public_form_rate
-from peermentoring.matching import services
-from peermentoring.matching.forms import PrimaryChildFormSet, ReferrerForm
-from peermentoring.matching.models import PrimaryReferralLink
+from peermentoring.referrals import services
+from peermentoring.referrals.forms import PrimaryChildFormSet, ReferrerForm
+from peermentoring.referrals.models import PrimaryReferralLink
 
 
 def link_key(group: str, request: HttpRequest) -> str:
@@ -22,12 +22,12 @@ def link_key(group: str, request: HttpRequest) -> str:
 
 
 def _closed(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "matching/primary_link_closed.html", {"message": message}, status=410)
+    return render(request, "referrals/primary_link_closed.html", {"message": message}, status=410)
 
 
 def _full(request: HttpRequest, link: PrimaryReferralLink) -> HttpResponse:
     message = services.LINK_FULL.format(max=link.max_children, school=link.school.name)
-    return render(request, "matching/primary_link_closed.html", {"message": message, "full": True})
+    return render(request, "referrals/primary_link_closed.html", {"message": message, "full": True})
 
 
 @never_cache
@@ -66,7 +66,7 @@ def primary_referral(request: HttpRequest, token: str) -> HttpResponse:
         "children": children,
         "places_left": places_left,
     }
-    return render(request, "matching/primary_referral.html", context)
+    return render(request, "referrals/primary_referral.html", context)
 
 
 @never_cache
@@ -80,6 +80,6 @@ def primary_referral_thanks(request: HttpRequest, token: str) -> HttpResponse:
     sent = request.session.pop("primary_referrals_sent", 0)
     return render(
         request,
-        "matching/primary_referral_thanks.html",
+        "referrals/primary_referral_thanks.html",
         {"link": link, "sent": sent, "token": token},
     )

@@ -1,4 +1,4 @@
-"""Matching's answers to what the foundation announces."""
+"""Referrals' answers to what the foundation announces."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from peermentoring.matching.services import reconcile_referrals
+from peermentoring.referrals.services import reconcile_referrals
 from peermentoring.schools.signals import pupils_imported
 
 
-@receiver(pupils_imported, dispatch_uid="matching.reconcile_referrals")
+@receiver(pupils_imported, dispatch_uid="referrals.reconcile_referrals")
 def reconcile_year_6_referrals(sender: Any, *, school: Any, by: Any, **_: Any) -> None:
     reconcile_referrals(school=school, by=by)

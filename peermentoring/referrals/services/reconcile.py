@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
-from peermentoring.matching.models import Referral
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import Pupil, School
 
 

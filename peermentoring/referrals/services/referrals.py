@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
-from peermentoring.matching.models import PrimaryReferralLink, Referral, ReferralCategory
-from peermentoring.matching.services.reconcile import _reconcile_one
+from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
+from peermentoring.referrals.services.reconcile import _reconcile_one
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
 
 DEFAULT_CATEGORIES = [

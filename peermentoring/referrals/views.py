@@ -18,15 +18,15 @@ from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
-from peermentoring.matching import services
-from peermentoring.matching.forms import (
+from peermentoring.referrals import services
+from peermentoring.referrals.forms import (
     CategoryForm,
     LinkForm,
     ReferralDetailsForm,
     ReviewForm,
     StaffReferralForm,
 )
-from peermentoring.matching.models import PrimaryReferralLink, Referral, ReferralCategory
+from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import Pupil
 
@@ -70,7 +70,7 @@ def referral_list(request: SchoolRequest) -> HttpResponse:
         "query": f"show={show}",
         "can_review": request.membership.role in SETUP_ROLES,
     }
-    return render(request, "matching/referral_list.html", context)
+    return render(request, "referrals/referral_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,8 +94,8 @@ def referral_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, f"{pupil} is referred for a peer mentor.")
-            return redirect("matching:referral-detail", request.school.slug, referral.pk)
-    return render(request, "matching/referral_form.html", {"form": form, "pupil": pupil})
+            return redirect("referrals:referral-detail", request.school.slug, referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form, "pupil": pupil})
 
 
 @require_GET
@@ -116,7 +116,7 @@ def referral_detail(request: SchoolRequest, referral_pk: int) -> HttpResponse:
         "can_review": request.membership.role in SETUP_ROLES,
         "pairings": referral.pairings.select_related("mentor__pupil"),
     }
-    return render(request, "matching/referral_detail.html", context)
+    return render(request, "referrals/referral_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,8 +144,8 @@ def referral_edit(request: SchoolRequest, referral_pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, "Referral saved.")
-            return redirect("matching:referral-detail", request.school.slug, referral.pk)
-    return render(request, "matching/referral_form.html", {"form": form, "referral": referral})
+            return redirect("referrals:referral-detail", request.school.slug, referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form, "referral": referral})
 
 
 @require_POST
@@ -155,7 +155,7 @@ def referral_review(request: SchoolRequest, referral_pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept, ask for more information or decline.")
-        return redirect("matching:referral-detail", request.school.slug, referral.pk)
+        return redirect("referrals:referral-detail", request.school.slug, referral.pk)
     decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
     try:
         if decision == "accept":
@@ -166,9 +166,9 @@ def referral_review(request: SchoolRequest, referral_pk: int) -> HttpResponse:
             services.ask_for_more_information(referral=referral, note=note, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("matching:referral-detail", request.school.slug, referral.pk)
+        return redirect("referrals:referral-detail", request.school.slug, referral.pk)
     messages.success(request, REVIEWED[decision].format(name=referral.child_name))
-    return redirect("matching:referral-list", request.school.slug)
+    return redirect("referrals:referral-list", request.school.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,8 +183,8 @@ def category_list(request: SchoolRequest) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, f"Category {form.cleaned_data['name']} added.")
-            return redirect("matching:category-list", request.school.slug)
-    return render(request, "matching/category_list.html", {"form": form, "categories": categories})
+            return redirect("referrals:category-list", request.school.slug)
+    return render(request, "referrals/category_list.html", {"form": form, "categories": categories})
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,8 +203,8 @@ def category_edit(request: SchoolRequest, category_pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, "Category saved.")
-            return redirect("matching:category-list", request.school.slug)
-    return render(request, "matching/category_form.html", {"form": form, "category": category})
+            return redirect("referrals:category-list", request.school.slug)
+    return render(request, "referrals/category_form.html", {"form": form, "category": category})
 
 
 LINK_REVOKED = "The link for {primary} no longer works."
@@ -249,7 +249,7 @@ def link_list(request: SchoolRequest) -> HttpResponse:
     )
     page = Paginator(links, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "new_url": new_url}
-    return render(request, "matching/link_list.html", context)
+    return render(request, "referrals/link_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -260,7 +260,7 @@ def link_revoke(request: SchoolRequest, link_pk: int) -> HttpResponse:
         PrimaryReferralLink.objects.for_school(request.school).select_related("primary"),
         pk=link_pk,
     )
-    back = reverse("matching:link-list", args=[request.school.slug])
+    back = reverse("referrals:link-list", args=[request.school.slug])
     if link.revoked_at is not None:
         messages.info(request, LINK_ALREADY_OFF.format(primary=link.primary))
         return redirect(back)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry
-from peermentoring.matching import services
-from peermentoring.matching.models import Pairing, PrimaryReferralLink, Referral, ReferralCategory
+from peermentoring.matching.models import Pairing
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor, year_6_birthday
+from peermentoring.referrals import services
+from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +200,7 @@ def test_a_member_of_staff_highlights_a_year_7_pupil_from_their_page(client_for,
     pupil = PupilFactory(school=school, given_name="Ella", year_group=7)
     client = client_for(dsl)
     page = client.get(reverse("schools:pupil-detail", args=[school.slug, pupil.pk]))
-    url = reverse("matching:referral-create", args=[school.slug, pupil.pk])
+    url = reverse("referrals:referral-create", args=[school.slug, pupil.pk])
     assert url in page.text
 
     response = client.post(
@@ -240,7 +241,7 @@ def test_the_review_queue_puts_urgent_first_then_the_longest_waiting(
     order = list(Referral.objects.for_school(school).waiting_for_review().by_urgency())
 
     assert order == [old_urgent, new_urgent, old_routine]
-    page = client_for(coordinator).get(reverse("matching:referral-list", args=[school.slug]))
+    page = client_for(coordinator).get(reverse("referrals:referral-list", args=[school.slug]))
     assert page.text.index("Cal ") < page.text.index("Bea ") < page.text.index("Ada ")
 
 
@@ -260,7 +261,7 @@ def test_the_coordinator_reviews_a_referral(
     )
 
     client_for(coordinator).post(
-        reverse("matching:referral-review", args=[school.slug, referral.pk]),
+        reverse("referrals:referral-review", args=[school.slug, referral.pk]),
         {"decision": decision, "note": note},
     )
 
@@ -287,7 +288,7 @@ def test_the_coordinator_edits_the_reasons_a_school_offers(client_for, school, c
     client = client_for(coordinator)
 
     client.post(
-        reverse("matching:category-list", args=[school.slug]),
+        reverse("referrals:category-list", args=[school.slug]),
         {"name": "Young carer", "is_higher_need": "on", "is_active": "on", "order": "8"},
     )
 
@@ -443,7 +444,7 @@ def test_the_coordinator_makes_a_link_that_works_once_copied(
     from django.conf import settings
 
     staff = client_for(coordinator)
-    list_url = reverse("matching:link-list", args=[school.slug])
+    list_url = reverse("referrals:link-list", args=[school.slug])
     nonce = re.search(r'name="nonce" value="([^"]+)"', staff.get(list_url).text).group(1)
     response = staff.post(
         list_url, {"primary": meadowside.pk, "days": 14, "nonce": nonce}, follow=True
@@ -494,8 +495,8 @@ def test_a_family_id_column_in_the_pupil_file_keeps_siblings_apart(school, schoo
 def test_a_primary_link_takes_at_most_thirty_children_in_one_go(school, coordinator, client):
     from django.urls import reverse
 
-    from peermentoring.matching import services as matching_services
-    from peermentoring.matching.models import Referral
+    from peermentoring.referrals import services as matching_services
+    from peermentoring.referrals.models import Referral
     from peermentoring.schools.factories import FeederPrimaryFactory
 
     primary = FeederPrimaryFactory(school=school)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from peermentoring.matching import public_views
+from peermentoring.referrals import public_views
 
 app_name = "refer"
 
