@@ -153,6 +153,15 @@ class OutboundEmail(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"
 
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
+    @property
+    def has_failed(self) -> bool:
+        """Every attempt used: only someone trying again sends it."""
+        return self.status == self.Status.FAILED
+
 
 class ReadEntryQuerySet(models.QuerySet["ReadEntry"]):
     def for_school(self, school: object) -> ReadEntryQuerySet:

@@ -74,6 +74,15 @@ def read_list(request: SchoolRequest) -> HttpResponse:
     )
 
 
+# The list's filter offers the statuses that need the admin first.
+EMAIL_FILTER_ORDER = [
+    OutboundEmail.Status.FAILED,
+    OutboundEmail.Status.RETRYING,
+    OutboundEmail.Status.QUEUED,
+    OutboundEmail.Status.SENT,
+]
+
+
 @require_GET
 @school_role_required(Role.SCHOOL_ADMIN)
 def email_list(request: SchoolRequest) -> HttpResponse:
@@ -90,7 +99,12 @@ def email_list(request: SchoolRequest) -> HttpResponse:
     return render(
         request,
         "schools/email_list.html",
-        {"page": page, "counts": counts, "status": request.GET.get("status", "")},
+        {
+            "page": page,
+            "counts": counts,
+            "status": request.GET.get("status", ""),
+            "status_choices": [(s.value, s.label) for s in EMAIL_FILTER_ORDER],
+        },
     )
 
 
