@@ -27,6 +27,7 @@ from peermentoring.schools.calendar import (
     default_term_dates,
 )
 from peermentoring.schools.models import Pupil, School
+from peermentoring.training.demo import load_training_demo
 
 DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105 - printed for people trying the demo
 
@@ -320,9 +321,8 @@ def load_demo() -> list[Login]:
         title="Welcome to Oakbrook's peer mentoring",
         body="Pupils, the calendar and the school day are set up. Recruitment of Year 9 mentors opens in the spring term.",
     )
-    logins += [
-        Login(who, name, oak.slug)
-        for who, name in load_recruitment_demo(oak, password=DEMO_PASSWORD)
-    ]
+    recruited = load_recruitment_demo(oak, password=DEMO_PASSWORD)
+    logins += [Login(who, name, oak.slug) for who, name in recruited.logins]
+    load_training_demo(oak, mentors=recruited.accepted, missed=recruited.missed_a_module)
     load_matching_demo(school=oak, coordinator=coordinator)
     return logins

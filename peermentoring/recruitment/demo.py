@@ -1,28 +1,26 @@
-"""Last year's recruitment and training at Oakbrook, built through the domain functions.
+"""Last year's recruitment at Oakbrook, built through the domain functions.
 
-Called at the end of `demo.builder.load_demo`. Last spring's round for Year 9
-(now Year 10): about forty applicants, interviews at break and lunch scored by
-the coordinator and two experienced mentors (now Year 11), fifteen places
-accepted, and the two training days of activities week, where one trainee
-missed module 5 and caught up at the end of the week. This year's round is
-opened too, for the spring term ahead.
+Called by `demo.builder.load_demo`. Last spring's round for Year 9 (now Year 10):
+about forty applicants, interviews at break and lunch scored by the coordinator and
+two experienced mentors (now Year 11), fifteen places accepted. This year's round is
+opened too, for the spring term ahead. Training them is `training.demo`'s part.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from peermentoring.core.models import User
 from peermentoring.core.roles import Role
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
 from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.schools import services as school_services
 from peermentoring.schools.models import AcademicYear, Membership, Pupil, School, Term
-from peermentoring.training import services as training
-from peermentoring.training.models import ModuleCompletion, TrainingModule
 
 APPLICANTS = 40
 SHORTLIST = 24
@@ -83,12 +81,18 @@ def _experienced_mentors(
     return users
 
 
-def load_recruitment_demo(school: School, *, password: str) -> list[tuple[str, str]]:
-    """Build last year's round and training; return (who, username) of the new log-ins."""
+@dataclass(frozen=True)
+class RecruitmentDemo:
+    logins: list[tuple[str, str]]  # (who, username) of the new log-ins
+    accepted: list[Mentor]  # the new mentors, in the order they accepted
+    missed_a_module: Mentor  # the trainee the training demo marks absent once
+
+
+def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
+    """Build last year's round and open this year's."""
     rng = random.Random(2016)  # the year of the other school's 527 meetings
     admin = Membership.objects.get(school=school, role=Role.SCHOOL_ADMIN).user
     coordinator = Membership.objects.get(school=school, role=Role.COORDINATOR).user
-    dsl = Membership.objects.get(school=school, role=Role.SAFEGUARDING_LEAD).user
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
     panel_users = _experienced_mentors(school, last_year, admin, rng, password)
     panel_pupils = [u.memberships.get().pupil for u in panel_users]
@@ -203,39 +207,13 @@ def load_recruitment_demo(school: School, *, password: str) -> list[tuple[str, s
         )
         accepted.append(application.mentor)
 
-    # Activities week: two days in the last week of the summer term.
-    summer = last_year.terms.get(name=Term.Name.SUMMER)
-    monday = summer.ends_on - dt.timedelta(days=summer.ends_on.weekday())
-    modules = list(TrainingModule.objects.for_school(school).order_by("order"))
-    missed = next(m for m in accepted if m.pupil_id not in {d.pupil_id for d in demo_mentors})
-    for offset, title, covered in ((0, "Day 1", modules[:3]), (1, "Day 2", modules[3:])):
-        session = training.schedule_session(
-            school=school,
-            academic_year=this_year,
-            title=f"Peer mentor training: {title}",
-            held_on=monday + dt.timedelta(days=offset),
-            modules=covered,
-            by=coordinator,
-        )
-        marks = {
-            (mentor.pk, module.pk): (
-                ModuleCompletion.Status.ABSENT
-                if mentor == missed and module.order == 5
-                else ModuleCompletion.Status.PRESENT
-            )
-            for mentor in accepted
-            for module in covered
-        }
-        training.take_register(session=session, marks=marks, by=coordinator)
-    training.record_catch_up(
-        mentor=missed,
-        module=modules[4],
-        completed_on=monday + dt.timedelta(days=3),
-        signed_off_by=dsl,
-        by=coordinator,
-    )
-
     # This year's round for today's Year 9, with the usual spring-term dates.
     if not RecruitmentRound.objects.for_school(school).filter(academic_year=this_year).exists():
         services.open_round(school=school, academic_year=this_year, by=coordinator)
-    return [("Experienced mentor (Year 11)", u.username) for u in panel_users]
+    return RecruitmentDemo(
+        logins=[("Experienced mentor (Year 11)", u.username) for u in panel_users],
+        accepted=accepted,
+        missed_a_module=next(
+            m for m in accepted if m.pupil_id not in {d.pupil_id for d in demo_mentors}
+        ),
+    )
