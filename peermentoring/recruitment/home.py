@@ -24,9 +24,12 @@ def pupil_recruitment(membership: Membership) -> list[TodoItem]:
     applications = list(
         Application.objects.for_school(school)
         .filter(pupil=membership.pupil)
-        .select_related("round")
+        .select_related("round__academic_year")
     )
     applied = {a.round_id for a in applications}
+    # Last year's application is history, not news: a mentor who accepted a place
+    # last spring and has since trained should not still read "training comes next".
+    applications = [a for a in applications if a.round.academic_year.ends_on >= today]
     adverts = [
         r
         for r in RecruitmentRound.objects.for_school(school).filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pytest
@@ -11,9 +12,10 @@ from django.utils import timezone
 
 from peermentoring.core.models import OutboundEmail
 from peermentoring.recruitment import pupil_views, services, views
-from peermentoring.recruitment.models import Application, TutorReference
+from peermentoring.recruitment.models import Application, RecruitmentRound, TutorReference
 from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import another_applicant, pupil_of, submit
+from peermentoring.schools.models import AcademicYear
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 
@@ -51,6 +53,37 @@ def test_an_eligible_pupil_sees_the_advert_on_their_home_page(school, round_, ap
 
     assert round_.title in text(response)
     assert url("recruitment:apply", school, round_.pk) in text(response)
+
+
+def test_last_years_accepted_place_is_not_news_on_a_mentors_home_page(school, applicant):
+    """A Year 10 mentor who accepted last spring is not still told "training comes next"."""
+    year = builders.this_year(school)
+    last_year = AcademicYear.objects.create(
+        school=school,
+        name="last year",
+        starts_on=year.starts_on.replace(year=year.starts_on.year - 1),
+        ends_on=year.starts_on - dt.timedelta(days=1),
+    )
+    old_round = RecruitmentRound.objects.create(
+        school=school,
+        academic_year=last_year,
+        title="Become a peer mentor 2026",
+        opens_on=last_year.starts_on,
+        closes_on=last_year.starts_on + dt.timedelta(days=14),
+    )
+    this_round = builders.open_round_today(school, title="Become a peer mentor 2027")
+    for round_ in (old_round, this_round):
+        Application.objects.create(
+            round=round_,
+            pupil=pupil_of(applicant),
+            status=Application.Status.ACCEPTED,
+            submitted_at=timezone.now(),
+        )
+
+    page = text(signed_in(applicant).get(url("schools:home", school)))
+
+    assert f"Your application: {this_round.title}" in page
+    assert f"Your application: {old_round.title}" not in page
 
 
 def test_a_pupil_saves_a_draft_then_submits_through_the_page(school, round_, applicant):
