@@ -25,11 +25,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# `make demo PORT=8101` serves elsewhere; links in the demo's e-mails follow (SITE_URL).
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py load_demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py load_demo
 	@echo "\nServing the demo at http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo-reset:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -7,7 +7,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from peermentoring.core.models import AuditEntry
+from peermentoring.core.models import AuditEntry, OutboundEmail
 from peermentoring.demo.builder import DEMO_PASSWORD
 from peermentoring.schools.calendar import term_on
 from peermentoring.schools.models import AcademicYear, Membership, Pupil, School
@@ -43,3 +43,23 @@ def test_a_second_run_changes_nothing_and_prints_the_log_ins_again(db):
     assert "already loaded" in out.getvalue()
     assert "helen.hewitt@oakbrook.example" in out.getvalue()
     assert (Pupil.objects.count(), AuditEntry.objects.count()) == (pupils, entries)
+
+
+def test_both_runs_print_the_same_log_in_table_and_no_e_mail_bodies(db, settings, capfd):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    first, second = StringIO(), StringIO()
+    call_command("load_demo", stdout=first)
+    call_command("load_demo", stdout=second)
+
+    def table(out: StringIO) -> list[str]:
+        return out.getvalue().split("Every demo account's password is", 1)[1].splitlines()
+
+    assert table(first) == table(second)
+    rows = "\n".join(table(first))
+    for username in ("gareth.jones@oakbrook.example", "anne.marsh@riverside.example"):
+        assert username in rows
+    assert "Experienced mentor (Year 11)" in rows and "My mentee" in rows
+    console = capfd.readouterr()
+    assert "How well would this pupil support" not in console.out + console.err
+    assert "Task id=" not in console.out + console.err
+    assert OutboundEmail.objects.filter(subject__contains="a reference for").exists()
