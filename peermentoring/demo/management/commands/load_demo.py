@@ -79,10 +79,14 @@ def demo_logins() -> list[tuple[Login, str]]:
         if m.user.check_password(DEMO_PASSWORD)
     ]
     memberships.sort(key=lambda m: (m.school.slug != "oakbrook", ROLE_ORDER.index(Role(m.role))))
-    return [
-        (Login(_who(m), m.user.username, m.school.slug), TRY_FIRST[Role(m.role)])
-        for m in memberships
-    ]
+    rows, seen = [], set()
+    for m in memberships:
+        if (m.user.username, m.role) in seen:
+            continue  # the trust lead belongs to every school of the trust: one line
+        seen.add((m.user.username, m.role))
+        school = "trust" if m.role == Role.TRUST_LEAD else m.school.slug
+        rows.append((Login(_who(m), m.user.username, school), TRY_FIRST[Role(m.role)]))
+    return rows
 
 
 class Command(BaseCommand):
