@@ -65,6 +65,38 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.target_label}"
 
+    @property
+    def action_in_words(self) -> str:
+        """ "match_run.proposed" → "Match run proposed": the code, readable."""
+        return _in_words(self.action.replace(".", " "))
+
+    def change_lines(self) -> list[tuple[str, str]]:
+        """Each change as (field in words, value): a [before, after] pair reads "before → after".
+
+        Anything else (a text such as "7E", a list of names) is shown whole.
+        """
+        lines = []
+        for field, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                before, after = (_shown(v) for v in value)
+                lines.append((_in_words(field), f"{before} → {after}"))
+            else:
+                lines.append((_in_words(field), _shown(value)))
+        return lines
+
+
+def _in_words(code: str) -> str:
+    words = code.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "—"
+    return str(value)
+
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def for_school(self, school: object) -> NotificationQuerySet:
