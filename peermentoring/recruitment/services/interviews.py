@@ -127,11 +127,12 @@ def book_interview(
             "user"
         )
     ]
-    for user in panel_users:
+    # An interview entered after it took place (a paper record) is no news to its panel.
+    for user in panel_users if starts_at > timezone.now() else []:
         notify(
             recipient=user,
             school=round_.school,
-            title=f"You are on an interview panel: {timezone.localtime(starts_at):%a %-d %b %H:%M}",
+            title=f"You are on an interview panel: {timezone.localtime(starts_at):%a %-d %b %Y %H:%M}",
             url=reverse(
                 "recruitment:interview-score",
                 kwargs={"school_slug": round_.school.slug, "interview_pk": interview.pk},

@@ -241,6 +241,33 @@ def test_an_interview_is_booked_inside_break_with_staff_and_an_experienced_mento
     assert list(interview.panel_pupils.all()) == [pupil_of(experienced)]
 
 
+def test_the_panel_hears_of_an_interview_ahead_with_its_year_but_not_of_one_entered_after(
+    round_, applicant, coordinator, experienced, interview_slot, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from peermentoring.core.models import Notification
+    from peermentoring.recruitment.services import interviews
+
+    maya = shortlisted(round_, applicant, coordinator)
+    panel = Notification.objects.filter(title__startswith="You are on an interview panel")
+    before_it = SimpleNamespace(
+        now=lambda: interview_slot[0] - dt.timedelta(days=1), localtime=timezone.localtime
+    )
+
+    with monkeypatch.context() as m:
+        m.setattr(interviews, "timezone", before_it)
+        book(maya, coordinator, experienced, interview_slot)
+    ahead = list(panel.values_list("recipient_id", "title"))
+    panel.delete()
+    book(maya, coordinator, experienced, interview_slot)  # now, after it took place
+
+    when = timezone.localtime(interview_slot[0])
+    assert sorted(r for r, _ in ahead) == sorted([coordinator.pk, experienced.pk])
+    assert {t for _, t in ahead} == {f"You are on an interview panel: {when:%a %-d %b %Y %H:%M}"}
+    assert not panel.exists()
+
+
 def test_an_interview_outside_the_school_day_windows_is_refused(
     round_, applicant, coordinator, experienced, interview_slot
 ):
