@@ -12,11 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from peermentoring.core.roles import Role
 
-# The access table: every page under /s/<school_slug>/, who may use it and how to
-# build the rows its URL points at. `schools/tests/test_access.py` checks every
-# entry against the running views; each app lists its pages in <app>/tests/access.py
-# as `ACCESS = {"app:url-name": Access(roles, row_builder, methods)}`.
+# The access table: every page under /s/<school_slug>/, exactly who may use it, how
+# to build the rows its URL points at and, for a page that takes a POST, what an
+# allowed POST sends and the change it must make. `schools/tests/test_access.py`
+# checks every entry against the running views; each app lists its pages in
+# <app>/tests/access.py as `ACCESS = {"app:url-name": Access(roles, rows, methods, ...)}`.
 RowBuilder = Callable[[Any, Any], dict[str, int]]  # (school, viewer) -> URL kwargs
+Body = Callable[[Any, Any, dict[str, int]], dict[str, Any]]  # (school, viewer, URL kwargs)
+Effect = Callable[[Any, dict[str, int]], None]  # (response, URL kwargs): asserts the change
 
 GET = ("get",)
 POST = ("post",)
@@ -29,21 +32,52 @@ AUDIT = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
 
 
 class Access(NamedTuple):
+    """One page of the table: the roles let in (every other role gets 403) and its rows.
+
+    A page that takes a POST also says what a let-in POST does: `body` builds the
+    form data (none: an empty POST), `effect` receives the response and the URL
+    kwargs and asserts the change in the database, so a POST that redirects but
+    changes nothing fails. `posted_by` narrows the roles whose POST must have that
+    effect, for a page everyone may open but only some may act on (default: all).
+    """
+
     roles: frozenset[str]
     rows: RowBuilder | None  # the URL's row kwargs, built in the given school
     methods: tuple[str, ...]  # the methods the view answers
+    effect: Effect | None = None
+    body: Body | None = None
+    posted_by: frozenset[str] | None = None
+
+
+def school_of(response: Any) -> Any:
+    """The school the decorator let the request into (for an effect to look in)."""
+    return response.wsgi_request.school
+
+
+def viewer_of(response: Any) -> Any:
+    """The person who sent the request (for an effect to look at their own rows)."""
+    return response.wsgi_request.user
+
+
+def access_modules() -> list[Any]:
+    """Every app's tests/access.py, core excepted (its pages are sign-in, not a school's)."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("peermentoring.") or config.label == "core":
+            continue
+        try:
+            modules.append(importlib.import_module(f"{config.name}.tests.access"))
+        except ModuleNotFoundError:
+            continue
+    return modules
 
 
 def app_access_tables() -> dict[str, Access]:
-    """The access tables of every app other than core and schools."""
+    """The access tables of every app, merged: each URL name in exactly one of them."""
     table: dict[str, Access] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("peermentoring.") or config.label in {"core", "schools"}:
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.tests.access")
-        except ModuleNotFoundError:
-            continue
+    for module in access_modules():
+        twice = set(table) & set(module.ACCESS)
+        assert not twice, f"{module.__name__} lists {sorted(twice)} again"
         table.update(module.ACCESS)
     return table
 
@@ -81,11 +115,11 @@ def assert_other_school_gets_404(
 def assert_wrong_role_refused(
     client: Client, url: str, *, methods: Iterable[str] = ("get",)
 ) -> None:
-    """A member of the school without the right role gets 403 (or 404 where existence is private)."""
+    """A member of the school without the right role gets 403, never the 404 of another school."""
     for method in methods:
         response = getattr(client, method)(url)
-        assert response.status_code in (403, 404), (
-            f"{method.upper()} {url} gave {response.status_code}"
+        assert response.status_code == 403, (
+            f"{method.upper()} {url} gave {response.status_code}, not 403"
         )
 
 
@@ -113,16 +147,10 @@ class ForeignPost(NamedTuple):
 
 
 def app_foreign_posts() -> tuple[dict[str, Callable[[Any, Any, Any], ForeignPost]], set[str]]:
-    """Every app's FOREIGN_POSTS and NO_ROW_FIELDS (core and schools excluded)."""
+    """Every app's FOREIGN_POSTS and NO_ROW_FIELDS."""
     builders: dict[str, Callable[[Any, Any, Any], ForeignPost]] = {}
     plain: set[str] = set()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("peermentoring.") or config.label in {"core", "schools"}:
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.tests.access")
-        except ModuleNotFoundError:
-            continue
+    for module in access_modules():
         builders.update(getattr(module, "FOREIGN_POSTS", {}))
         plain |= set(getattr(module, "NO_ROW_FIELDS", set()))
     return builders, plain

@@ -275,7 +275,7 @@ def _free_to_meet(chosen: list[SchoolDayWindow], every: list[str]) -> list[str]:
 
 
 @require_GET
-@school_role_required(Role.MENTOR, Role.SCHOOL_ADMIN)
+@school_role_required(Role.MENTOR)
 def my_mentee(request: SchoolRequest) -> HttpResponse:
     """What a mentor sees of their mentees: first name, form and free windows, nothing else."""
     pairings = (

@@ -1,4 +1,5 @@
-"""Who may reach each matching page; merged into schools/tests/test_access.py."""
+"""Who may reach each matching page and what a POST to it changes; merged into
+schools/tests/test_access.py."""
 
 from __future__ import annotations
 
@@ -6,15 +7,23 @@ import datetime as dt
 from typing import Any
 
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import GET, GET_POST, POST, STAFF, Access, ForeignPost
-from peermentoring.matching.models import DoNotPair, MatchRun, Pairing
+from peermentoring.core.testing import (
+    GET,
+    GET_POST,
+    POST,
+    STAFF,
+    Access,
+    ForeignPost,
+    school_of,
+)
+from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
 from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
-from peermentoring.mentors.models import MentorFreeWindow
+from peermentoring.mentors.models import Mentor, MentorFreeWindow
 from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import SchoolDayWindow
 
 SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
-MENTOR = frozenset({Role.MENTOR, Role.SCHOOL_ADMIN})
+MENTOR = frozenset({Role.MENTOR})
 
 
 def _mentor(school: Any, viewer: Any) -> dict[str, int]:
@@ -55,19 +64,96 @@ def _pairing(school: Any, viewer: Any) -> dict[str, int]:
     return {"pairing_pk": pairing.pk}
 
 
+# --- What an allowed POST sends and changes --------------------------------------------
+
+
+def _weights_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    weights = ("interests", "primary", "language", "gender", "windows", "experience", "form_house")
+    return {f"{name}_weight": 5 for name in weights} | {"form_house_rule": "same_house"}
+
+
+def _weights_saved(response: Any, kwargs: dict[str, int]) -> None:
+    saved = MatchingSettings.objects.get(school=school_of(response))
+    assert (saved.interests_weight, saved.form_house_rule) == (5, "same_house")
+    assert not saved.requires_consent  # an unticked box is a change too
+
+
+def _mentor_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"capacity": 2, "free_windows": [_their_window(school).pk]}
+
+
+def _mentor_saved(response: Any, kwargs: dict[str, int]) -> None:
+    mentor = Mentor.objects.get(pk=kwargs["mentor_pk"])
+    assert mentor.capacity == 2
+    windows = MentorFreeWindow.objects.filter(mentor=mentor).values_list("window", flat=True)
+    assert list(windows) == [_their_window(mentor.school).pk]
+
+
+def _do_not_pair_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    pupil, other = PupilFactory(school=school), PupilFactory(school=school)
+    return {"pupil": pupil.pk, "other": other.pk, "kind": "conflict", "note": "Fell out"}
+
+
+def _do_not_pair_added(response: Any, kwargs: dict[str, int]) -> None:
+    entry = DoNotPair.objects.get(school=school_of(response))
+    assert (entry.kind, entry.note) == ("conflict", "Fell out")
+
+
+def _do_not_pair_gone(response: Any, kwargs: dict[str, int]) -> None:
+    assert not DoNotPair.objects.filter(pk=kwargs["entry_pk"]).exists()
+
+
+def _run_made(response: Any, kwargs: dict[str, int]) -> None:
+    run = MatchRun.objects.get(school=school_of(response))
+    assert response["Location"].endswith(f"/matching/runs/{run.pk}/")
+
+
+def _proposed_pair(kwargs: dict[str, int]) -> list[int]:
+    pair = MatchRun.objects.get(pk=kwargs["run_pk"]).proposal["pairs"][0]
+    return [pair["referral"], pair["mentor_id"]]
+
+
+def _forbid_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    referral, mentor = _proposed_pair(kwargs)
+    return {"action": "forbid", "referral": referral, "mentor": mentor}
+
+
+def _pair_forbidden(response: Any, kwargs: dict[str, int]) -> None:
+    run = MatchRun.objects.get(pk=kwargs["run_pk"])
+    assert len(run.forbidden) == 1 and run.locked == []
+
+
+def _run_confirmed(response: Any, kwargs: dict[str, int]) -> None:
+    run = MatchRun.objects.get(pk=kwargs["run_pk"])
+    assert run.status == MatchRun.Status.CONFIRMED
+    assert Pairing.objects.filter(school=run.school).active().count() == 1
+
+
+def _end_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"reason": Pairing.EndReason.COMPLETED, "note": "A good year"}
+
+
+def _pairing_ended(response: Any, kwargs: dict[str, int]) -> None:
+    pairing = Pairing.objects.get(pk=kwargs["pairing_pk"])
+    assert (pairing.status, pairing.end_reason) == (
+        Pairing.Status.ENDED,
+        Pairing.EndReason.COMPLETED,
+    )
+
+
 ACCESS: dict[str, Access] = {
     "matching:home": Access(SETUP, None, GET),
-    "matching:settings": Access(SETUP, None, GET_POST),
+    "matching:settings": Access(SETUP, None, GET_POST, _weights_saved, _weights_body),
     "matching:mentor-list": Access(SETUP, None, GET),
-    "matching:mentor-edit": Access(SETUP, _mentor, GET_POST),
-    "matching:do-not-pair": Access(SETUP, None, GET_POST),
-    "matching:do-not-pair-remove": Access(SETUP, _do_not_pair, POST),
-    "matching:run-start": Access(SETUP, None, POST),
+    "matching:mentor-edit": Access(SETUP, _mentor, GET_POST, _mentor_saved, _mentor_body),
+    "matching:do-not-pair": Access(SETUP, None, GET_POST, _do_not_pair_added, _do_not_pair_body),
+    "matching:do-not-pair-remove": Access(SETUP, _do_not_pair, POST, _do_not_pair_gone),
+    "matching:run-start": Access(SETUP, None, POST, _run_made),
     "matching:run-detail": Access(SETUP, _run, GET),
-    "matching:run-adjust": Access(SETUP, _run, POST),
-    "matching:run-confirm": Access(SETUP, _run, GET_POST),
+    "matching:run-adjust": Access(SETUP, _run, POST, _pair_forbidden, _forbid_body),
+    "matching:run-confirm": Access(SETUP, _run, GET_POST, _run_confirmed),
     "matching:pairing-list": Access(STAFF, None, GET),
-    "matching:pairing-end": Access(SETUP, _pairing, GET_POST),
+    "matching:pairing-end": Access(SETUP, _pairing, GET_POST, _pairing_ended, _end_body),
     "matching:my-mentee": Access(MENTOR, None, GET),
 }
 

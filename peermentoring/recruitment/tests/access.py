@@ -1,17 +1,38 @@
-"""Who may reach each recruitment page (merged into schools/tests/test_access.py)."""
+"""Who may reach each recruitment page and what a POST to it changes (merged into
+schools/tests/test_access.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
 from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import EVERYONE, GET, GET_POST, POST, SETUP, Access, ForeignPost
-from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
+from peermentoring.core.testing import (
+    EVERYONE,
+    GET,
+    GET_POST,
+    POST,
+    SETUP,
+    Access,
+    ForeignPost,
+    school_of,
+    viewer_of,
+)
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import (
+    Application,
+    Interview,
+    InterviewScore,
+    RecruitmentRound,
+    TutorReference,
+)
+from peermentoring.recruitment.services import year_group_on
 from peermentoring.recruitment.tests import builders
-from peermentoring.schools.factories import MembershipFactory, PupilFactory
+from peermentoring.schools.factories import MembershipFactory, PupilFactory, pupil_member
+from peermentoring.schools.models import AcademicYear, Term
 
 PANEL = frozenset(
     {Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN, Role.MENTOR, Role.PUPIL}
@@ -30,28 +51,190 @@ def _shortlisted(school, viewer):
     return {"application_pk": builders.application(school, Application.Status.SHORTLISTED).pk}
 
 
+def _accepted(school, viewer):
+    return {"application_pk": builders.application(school, Application.Status.ACCEPTED).pk}
+
+
 def _interview(school, viewer):
     return {"interview_pk": builders.interview_with(school, viewer).pk}
 
 
+# --- What an allowed POST sends and changes --------------------------------------------
+
+PUPIL_ONLY = frozenset({Role.PUPIL})  # staff may read an advert; only a pupil applies or answers
+
+
+def _application_of(kwargs: dict[str, int]) -> Application:
+    return Application.objects.get(pk=kwargs["application_pk"])
+
+
+def _round_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    today = timezone.localdate()
+    body = {
+        "title": "Peer mentors wanted",
+        "advert": "Join us",
+        "year_group": 9,
+        "opens_on": today.isoformat(),
+        "closes_on": (today + dt.timedelta(days=14)).isoformat(),
+        "places": 12,
+        "questions_text": "Why you?\nWhy now?",
+        "criteria_text": "Listening\nKindness",
+    }
+    if "round_pk" not in kwargs:
+        body["academic_year"] = builders.this_year(school).pk
+    return body
+
+
+def _round_saved(response: Any, kwargs: dict[str, int]) -> None:
+    round_ = RecruitmentRound.objects.get(school=school_of(response))
+    assert (round_.title, round_.places, round_.questions) == (
+        "Peer mentors wanted",
+        12,
+        ["Why you?", "Why now?"],
+    )
+
+
+def _rank_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    application = builders.application(school, Application.Status.INTERVIEW_BOOKED)
+    return {f"rank_{application.pk}": "1"}
+
+
+def _ranked(response: Any, kwargs: dict[str, int]) -> None:
+    ranks = Application.objects.filter(round_id=kwargs["round_pk"]).values_list("rank", flat=True)
+    assert list(ranks) == [1]
+
+
+def _offer_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    builders.application(school, Application.Status.INTERVIEW_BOOKED, rank=1)
+    return {}
+
+
+def _offered(response: Any, kwargs: dict[str, int]) -> None:
+    statuses = Application.objects.filter(round_id=kwargs["round_pk"]).values_list("status")
+    assert list(statuses) == [(Application.Status.OFFERED,)]
+
+
+def _apply_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    pupil = viewer.memberships.get().pupil
+    year_group = year_group_on(pupil, timezone.localdate())
+    RecruitmentRound.objects.filter(pk=kwargs["round_pk"]).update(year_group=year_group)
+    answers = {f"answer_{i}": "I like helping." for i in range(3)}
+    return answers | {"availability": ["break"], "interests": "Chess", "submit": "1"}
+
+
+def _applied(response: Any, kwargs: dict[str, int]) -> None:
+    application = Application.objects.get(round_id=kwargs["round_pk"])
+    assert application.pupil_id == viewer_of(response).memberships.get().pupil_id
+    assert application.status == Application.Status.SUBMITTED
+
+
+def _offer_to_viewer(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    pupil = viewer.memberships.get().pupil
+    builders.application(school, Application.Status.OFFERED, pupil=pupil)
+    return {"answer": "accept"}
+
+
+def _offer_accepted(response: Any, kwargs: dict[str, int]) -> None:
+    application = Application.objects.get(round_id=kwargs["round_pk"])
+    assert application.status == Application.Status.ACCEPTED
+    assert Mentor.objects.filter(pupil=application.pupil).exists()
+
+
+def _shortlisted_now(response: Any, kwargs: dict[str, int]) -> None:
+    assert _application_of(kwargs).status == Application.Status.SHORTLISTED
+
+
+def _decline_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"reason": "Places went to pupils with more experience."}
+
+
+def _declined(response: Any, kwargs: dict[str, int]) -> None:
+    assert _application_of(kwargs).status == Application.Status.NOT_SUCCESSFUL
+
+
+def _reference_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"tutor_name": "Mr Hewitt", "tutor_email": "hewitt@example.org"}
+
+
+def _reference_asked(response: Any, kwargs: dict[str, int]) -> None:
+    reference = TutorReference.objects.get(application_id=kwargs["application_pk"])
+    assert reference.tutor_email == "hewitt@example.org"
+
+
+def _book_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    """A break-time slot on the autumn term's first teaching day, with a past mentor on the panel."""
+    year = builders.this_year(school)
+    autumn = year.terms.get(name=Term.Name.AUTUMN)
+    day = autumn.starts_on
+    while not autumn.is_teaching_day(day):
+        day += dt.timedelta(days=1)
+    earlier = AcademicYear.objects.create(
+        school=school,
+        name="Earlier",
+        starts_on=year.starts_on.replace(year=year.starts_on.year - 1),
+        ends_on=year.starts_on - dt.timedelta(days=1),
+    )
+    panel = pupil_member(school, Role.PUPIL, given_name="Jordan", year_group=11).pupil
+    Mentor.objects.create(school=school, pupil=panel, academic_year=earlier, status="trained")
+    return {
+        "day": day.isoformat(),
+        "starts": "10:52",
+        "ends": "11:07",
+        "location": "Room 12",
+        "staff_member": viewer.pk,
+        "panel_pupils": [panel.pk],
+    }
+
+
+def _booked(response: Any, kwargs: dict[str, int]) -> None:
+    interview = Interview.objects.get(application_id=kwargs["application_pk"])
+    assert (interview.location, interview.staff_member) == ("Room 12", viewer_of(response))
+    assert _application_of(kwargs).status == Application.Status.INTERVIEW_BOOKED
+
+
+def _consent_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"on": timezone.localdate().isoformat()}
+
+
+def _consent_recorded(response: Any, kwargs: dict[str, int]) -> None:
+    assert _application_of(kwargs).parental_consent_on == timezone.localdate()
+
+
+def _scores_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    interview = Interview.objects.get(pk=kwargs["interview_pk"])
+    criteria = interview.application.round.criteria
+    return {f"score_{i}": "3" for i in range(len(criteria))} | {"comment": "Calm"}
+
+
+def _scored(response: Any, kwargs: dict[str, int]) -> None:
+    score = InterviewScore.objects.get(interview_id=kwargs["interview_pk"])
+    assert (score.scorer, score.comment) == (viewer_of(response), "Calm")
+
+
 ACCESS = {
     "recruitment:round-list": Access(SETUP, None, GET),
-    "recruitment:round-create": Access(SETUP, None, GET_POST),
+    "recruitment:round-create": Access(SETUP, None, GET_POST, _round_saved, _round_body),
     "recruitment:round-detail": Access(SETUP, _round, GET),
-    "recruitment:round-edit": Access(SETUP, _round, GET_POST),
+    "recruitment:round-edit": Access(SETUP, _round, GET_POST, _round_saved, _round_body),
     "recruitment:round-scores": Access(SETUP, _round, GET),
-    "recruitment:round-rank": Access(SETUP, _round, POST),
-    "recruitment:round-offer": Access(SETUP, _round, GET_POST),
-    "recruitment:apply": Access(EVERYONE, _round, GET_POST),
-    "recruitment:offer-respond": Access(EVERYONE, _round, GET_POST),
+    "recruitment:round-rank": Access(SETUP, _round, POST, _ranked, _rank_body),
+    "recruitment:round-offer": Access(SETUP, _round, GET_POST, _offered, _offer_body),
+    "recruitment:apply": Access(EVERYONE, _round, GET_POST, _applied, _apply_body, PUPIL_ONLY),
+    "recruitment:offer-respond": Access(
+        EVERYONE, _round, GET_POST, _offer_accepted, _offer_to_viewer, PUPIL_ONLY
+    ),
     "recruitment:application-detail": Access(SETUP, _application, GET),
-    "recruitment:application-shortlist": Access(SETUP, _application, POST),
-    "recruitment:application-decline": Access(SETUP, _application, GET_POST),
-    "recruitment:reference-request": Access(SETUP, _application, POST),
-    "recruitment:interview-book": Access(SETUP, _shortlisted, GET_POST),
-    "recruitment:consent-record": Access(SETUP, _application, POST),
+    "recruitment:application-shortlist": Access(SETUP, _application, POST, _shortlisted_now),
+    "recruitment:application-decline": Access(
+        SETUP, _application, GET_POST, _declined, _decline_body
+    ),
+    "recruitment:reference-request": Access(
+        SETUP, _application, POST, _reference_asked, _reference_body
+    ),
+    "recruitment:interview-book": Access(SETUP, _shortlisted, GET_POST, _booked, _book_body),
+    "recruitment:consent-record": Access(SETUP, _accepted, POST, _consent_recorded, _consent_body),
     "recruitment:panel-list": Access(PANEL, None, GET),
-    "recruitment:interview-score": Access(PANEL, _interview, GET_POST),
+    "recruitment:interview-score": Access(PANEL, _interview, GET_POST, _scored, _scores_body),
 }
 
 

@@ -1,32 +1,24 @@
 """Who may reach each school page: the school in the URL and the person's role.
 
-`ACCESS` is the specification. Every URL under /s/<school_slug>/ must appear in
-it (a new page that is not added fails the suite), and every rule is checked
-against the running views: other schools get 404, anonymous visitors are sent
-to log in, the wrong roles are refused and the right ones let in.
+`ACCESS`, merged from every app's tests/access.py, is the specification. Every URL
+under /s/<school_slug>/ must appear in it (a new page that is not added fails the
+suite), and every rule is checked against the running views: another school's
+member and another school's row get exactly 404, anonymous visitors are sent to
+log in, every role not listed gets exactly 403, every listed role is let in, and
+an allowed POST makes the change its row says it makes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from peermentoring.core.factories import UserFactory
-from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
+from peermentoring.core.models import AuditEntry, OutboundEmail, User
 from peermentoring.core.roles import Role
 from peermentoring.core.testing import (
-    ADMIN,
-    AUDIT,
-    EVERYONE,
-    GET,
-    GET_POST,
-    POST,
-    SETUP,
-    STAFF,
-    Access,
     app_access_tables,
     app_foreign_posts,
     assert_anonymous_sent_to_login,
@@ -34,15 +26,14 @@ from peermentoring.core.testing import (
     assert_wrong_role_refused,
     school_url_names,
 )
-from peermentoring.schools.calendar import academic_year_name, default_term_dates
 from peermentoring.schools.factories import (
-    FeederPrimaryFactory,
     MembershipFactory,
     PupilFactory,
     TrustFactory,
     pupil_member,
 )
-from peermentoring.schools.models import AcademicYear, PupilImport, School, Term
+from peermentoring.schools.models import School
+from peermentoring.schools.tests.access import _failed_email
 
 
 @pytest.fixture(autouse=True)
@@ -51,130 +42,24 @@ def quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# --- Building the rows a URL points at -------------------------------------------------
-
-
-def _term(school: School, viewer: User) -> dict[str, int]:
-    year = AcademicYear.objects.create(
-        school=school,
-        name=academic_year_name(2025),
-        starts_on=dt.date(2025, 9, 1),
-        ends_on=dt.date(2026, 7, 31),
-    )
-    for dates in default_term_dates(2025):
-        Term.objects.create(
-            academic_year=year,
-            name=dates.name,
-            starts_on=dates.starts_on,
-            ends_on=dates.ends_on,
-            half_term_starts_on=dates.half_term_starts_on,
-            half_term_ends_on=dates.half_term_ends_on,
-        )
-    return {"term_pk": year.terms.get(name=Term.Name.AUTUMN).pk}
-
-
-def _primary(school: School, viewer: User) -> dict[str, int]:
-    return {"primary_pk": FeederPrimaryFactory(school=school, name="Hollybush Primary").pk}
-
-
-def _pupil(school: School, viewer: User) -> dict[str, int]:
-    return {"pupil_pk": PupilFactory(school=school, given_name="Rowan").pk}
-
-
-def _import(school: School, viewer: User) -> dict[str, int]:
-    report = PupilImport.objects.create(
-        school=school,
-        filename="pupils.csv",
-        file_format="csv",
-        outcome=PupilImport.Outcome.CHECKED,
-    )
-    return {"import_pk": report.pk}
-
-
-def _membership(school: School, viewer: User) -> dict[str, int]:
-    return {"membership_pk": pupil_member(school, Role.PUPIL, given_name="Ffion").pk}
-
-
-def _notification(school: School, viewer: User) -> dict[str, int]:
-    # Addressed to the person asking, so only the school can keep them out.
-    notification = Notification.objects.create(
-        school=school, recipient=viewer, title="A referral is waiting", url="/"
-    )
-    return {"notification_pk": notification.pk}
-
-
-def _failed_email(school: School, viewer: User) -> dict[str, int]:
-    email = OutboundEmail.objects.create(
-        school=school,
-        to_address="office@example.org",
-        subject="Referral",
-        body="Hello",
-        status=OutboundEmail.Status.FAILED,
-        attempts=5,
-    )
-    return {"email_pk": email.pk}
-
-
-# --- The table ----------------------------------------------------------------------
-
-ACCESS: dict[str, Access] = {
-    "schools:home": Access(EVERYONE, None, GET),
-    "schools:settings": Access(ADMIN, None, GET_POST),
-    "schools:calendar": Access(STAFF, None, GET),
-    "schools:academic-year-create": Access(ADMIN, None, GET_POST),
-    "schools:term-edit": Access(ADMIN, _term, GET_POST),
-    "schools:windows": Access(STAFF, None, GET),
-    "schools:windows-edit": Access(ADMIN, None, GET_POST),
-    "schools:primary-list": Access(SETUP, None, GET),
-    "schools:primary-create": Access(SETUP, None, GET_POST),
-    "schools:primary-edit": Access(SETUP, _primary, GET_POST),
-    "schools:pupil-list": Access(STAFF, None, GET),
-    "schools:pupil-detail": Access(STAFF, _pupil, GET),
-    "schools:pupil-account-create": Access(ADMIN, _pupil, GET_POST),
-    "schools:pupil-import": Access(ADMIN, None, GET_POST),
-    "schools:import-detail": Access(ADMIN, _import, GET),
-    "schools:people": Access(ADMIN, None, GET),
-    "schools:staff-account-create": Access(ADMIN, None, GET_POST),
-    "schools:membership-detail": Access(ADMIN, _membership, GET_POST),
-    "schools:password-reset": Access(ADMIN, _membership, GET_POST),
-    "schools:membership-toggle": Access(ADMIN, _membership, GET_POST),
-    "schools:notification-list": Access(EVERYONE, None, GET),
-    "schools:notification-open": Access(EVERYONE, _notification, POST),
-    "schools:notification-read-all": Access(EVERYONE, None, POST),
-    "schools:audit-list": Access(AUDIT, None, GET),
-    "schools:read-list": Access(ADMIN, None, GET),
-    "schools:email-list": Access(ADMIN, None, GET),
-    "schools:email-retry": Access(ADMIN, _failed_email, POST),
-}
-# Every other app lists its own pages in <app>/tests/access.py.
-ACCESS.update(app_access_tables())
+# Every app lists its own pages in <app>/tests/access.py (schools included).
+ACCESS = app_access_tables()
 
 # POST bodies that name rows: every app says, for each POST URL, how to fill its
 # row-naming fields with another school's ids (FOREIGN_POSTS) or that it has none.
 FOREIGN_POSTS, NO_ROW_FIELDS = app_foreign_posts()
-NO_ROW_FIELDS |= {
-    # The pages of core and schools post dates, times, names, roles and files: no row ids.
-    "schools:settings",
-    "schools:academic-year-create",
-    "schools:term-edit",
-    "schools:windows-edit",
-    "schools:primary-create",
-    "schools:primary-edit",
-    "schools:pupil-account-create",
-    "schools:pupil-import",
-    "schools:staff-account-create",
-    "schools:membership-detail",
-    "schools:password-reset",
-    "schools:membership-toggle",
-    "schools:notification-open",
-    "schools:notification-read-all",
-    "schools:email-retry",
-}
 
 URL_NAMES = sorted(ACCESS)
 ROW_URL_NAMES = sorted(name for name, access in ACCESS.items() if access.rows)
 ALLOWED = [(name, role) for name in URL_NAMES for role in Role if role in ACCESS[name].roles]
 REFUSED = [(name, role) for name in URL_NAMES for role in Role if role not in ACCESS[name].roles]
+POSTED = [
+    (name, role)
+    for name in URL_NAMES
+    if "post" in ACCESS[name].methods
+    for role in Role
+    if role in (ACCESS[name].posted_by or ACCESS[name].roles)
+]
 
 
 def school_url(name: str, slug: str, rows_in: School, viewer: User) -> str:
@@ -217,13 +102,31 @@ def person_with(request, school):
 
 
 def test_every_school_url_is_in_the_access_table():
-    assert set(ACCESS) == school_url_names()
+    urls = school_url_names()
+
+    assert not urls - set(ACCESS), f"pages with no row in the access table: {urls - set(ACCESS)}"
+    assert not set(ACCESS) - urls, f"rows for pages that do not exist: {set(ACCESS) - urls}"
 
 
-def test_only_the_school_admin_is_let_in_everywhere_by_the_table():
-    # Guards the table itself: a typo making every role allowed everywhere would hide refusals.
+def test_no_role_is_let_in_everywhere_by_the_table():
+    # Each page names its roles; no role is in every page by rule. A typo making a
+    # role allowed everywhere would hide the refusals this file checks.
     assert {role for _, role in ALLOWED} == set(Role)
-    assert set(Role) - {role for _, role in REFUSED} == {Role.SCHOOL_ADMIN}
+    assert {role for _, role in REFUSED} == set(Role)
+
+
+def test_the_school_admin_is_kept_out_of_a_mentors_own_page():
+    assert ACCESS["matching:my-mentee"].roles == {Role.MENTOR}
+
+
+def test_every_post_url_says_what_an_allowed_post_changes():
+    posted = {name for name in URL_NAMES if "post" in ACCESS[name].methods}
+    with_effect = {name for name in URL_NAMES if ACCESS[name].effect is not None}
+
+    assert posted == with_effect, f"POST pages without an effect: {posted - with_effect}"
+    for name in posted:
+        posted_by = ACCESS[name].posted_by
+        assert posted_by is None or posted_by <= ACCESS[name].roles, name
 
 
 # --- Another school's pages and rows ---------------------------------------------------
@@ -368,10 +271,23 @@ def test_a_member_with_an_allowed_role_is_let_in(name, role, school, person_with
         response = client.get(url)
         assert response.status_code == 200, f"GET {url} gave {response.status_code}"
     else:
-        assert client.get(url).status_code == 405
-        response = client.post(url)
-        assert response.status_code == 302, f"POST {url} gave {response.status_code}"
-        assert not response["Location"].startswith("/accounts/login/")
+        response = client.get(url)
+        assert response.status_code == 405, f"GET {url} gave {response.status_code}, not 405"
+
+
+@pytest.mark.parametrize(("name", "role"), POSTED)
+def test_an_allowed_post_makes_its_change(name, role, school, person_with, client_for):
+    access = ACCESS[name]
+    user = person_with(role)
+    kwargs = access.rows(school, user) if access.rows else {}
+    body = access.body(school, user, kwargs) if access.body else {}
+    url = reverse(name, kwargs={"school_slug": school.slug, **kwargs})
+
+    response = client_for(user).post(url, body)
+
+    assert response.status_code in (200, 302), f"POST {url} gave {response.status_code}"
+    assert not response.get("Location", "").startswith("/accounts/login/")
+    access.effect(response, kwargs)
 
 
 # --- The trust dashboard -----------------------------------------------------------------
