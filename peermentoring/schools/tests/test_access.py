@@ -287,7 +287,12 @@ def test_an_allowed_post_makes_its_change(name, role, school, person_with, clien
 
     assert response.status_code in (200, 302), f"POST {url} gave {response.status_code}"
     assert not response.get("Location", "").startswith("/accounts/login/")
-    access.effect(response, kwargs)
+    try:
+        access.effect(response, kwargs)
+    except AssertionError as error:
+        raise AssertionError(
+            f"POST {url} as {role} answered {response.status_code} but did not make its change"
+        ) from error
 
 
 # --- The trust dashboard -----------------------------------------------------------------
