@@ -12,6 +12,12 @@ from peermentoring.core.roles import Role
 from peermentoring.schools.factories import MembershipFactory, SchoolFactory, pupil_member
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Every test: a fast hasher. Many tests make accounts; none tests the hashing itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def school(db):
     return SchoolFactory(name="Oakbrook Academy", slug="oakbrook")

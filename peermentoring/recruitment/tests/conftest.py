@@ -15,12 +15,6 @@ from peermentoring.schools.factories import PupilFactory, pupil_member
 from peermentoring.schools.models import AcademicYear, Term
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    """Many accounts are made here; the real hasher would be slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def year(school) -> AcademicYear:
     return builders.this_year(school)

@@ -13,11 +13,6 @@ from peermentoring.recruitment.tests import builders
 from peermentoring.schools.factories import PupilFactory
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def ask(client, school, application, name, email):
     url = reverse("recruitment:reference-request", args=[school.slug, application.pk])
     return client.post(url, {"tutor_name": name, "tutor_email": email})

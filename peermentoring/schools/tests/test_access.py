@@ -35,13 +35,6 @@ from peermentoring.schools.factories import (
 from peermentoring.schools.models import School
 from peermentoring.schools.tests.access import _failed_email
 
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    """Hundreds of accounts are made here; the real hasher would take minutes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Every app lists its own pages in <app>/tests/access.py (schools included).
 ACCESS = app_access_tables()
 

@@ -21,11 +21,6 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     cache.clear()
     yield

@@ -13,9 +13,6 @@ from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import Membership, School
 from peermentoring.schools.tests.views_support import membership_of, second_client, text, url
 
-pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-
-
 # --- Pupil accounts -------------------------------------------------------------------------------
 
 

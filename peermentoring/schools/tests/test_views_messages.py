@@ -11,9 +11,6 @@ from peermentoring.core.notifications import notify
 from peermentoring.schools import services
 from peermentoring.schools.tests.views_support import text, url
 
-pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-
-
 # --- Notifications --------------------------------------------------------------------------------
 
 

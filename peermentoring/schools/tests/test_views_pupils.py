@@ -11,9 +11,6 @@ from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.schools.models import FeederPrimary
 from peermentoring.schools.tests.views_support import text, url
 
-pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-
-
 # --- Feeder primaries -----------------------------------------------------------------------------
 
 

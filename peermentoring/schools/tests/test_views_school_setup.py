@@ -11,9 +11,6 @@ from peermentoring.core.models import AuditEntry
 from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow, Term
 from peermentoring.schools.tests.views_support import form_data, text, url
 
-pytestmark = pytest.mark.usefixtures("quick_password_hashing")
-
-
 # --- School details -------------------------------------------------------------------------------
 
 
