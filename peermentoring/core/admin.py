@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
 
@@ -7,7 +8,10 @@ from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, U
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_superuser")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("School", {"fields": ("must_change_password",)}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("School", {"fields": ("must_change_password",)}),
+    )
 
 
 @admin.register(AuditEntry)
@@ -19,13 +23,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("target_label", "action")
     list_select_related = ("school", "actor")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
 

@@ -31,7 +31,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if not roles or membership.role in roles:
             url = reverse(entry.url_name, kwargs={"school_slug": school.slug})
             menu.append({"label": entry.label, "url": url, "current": request.path == url})
-    unread = Notification.objects.for_school(school).filter(recipient=request.user).unread().count()
+    unread = (
+        Notification.objects.for_school(school)
+        .filter(recipient=membership.user_id)
+        .unread()
+        .count()
+    )
     return {
         "current_school": school,
         "current_membership": membership,

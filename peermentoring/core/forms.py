@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -55,7 +55,13 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        # A private method of Django's, so absent from django-stubs.
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's model choice field, to set its rows: `form.fields` is typed as plain Fields."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 def up_to(limit: int) -> str:

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from peermentoring.schools.models import School
 
 
 class User(AbstractUser):
@@ -18,8 +23,6 @@ class User(AbstractUser):
         help_text="Set when a school admin gives out a temporary password.",
     )
 
-    objects = UserManager()
-
     class Meta:
         ordering = ["last_name", "first_name"]
 
@@ -29,7 +32,7 @@ class User(AbstractUser):
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_school(self, school: object) -> AuditEntryQuerySet:
+    def for_school(self, school: School) -> AuditEntryQuerySet:
         """Entries about one school's rows."""
         return self.filter(school=school)
 
@@ -99,7 +102,7 @@ def _shown(value: object) -> str:
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def for_school(self, school: object) -> NotificationQuerySet:
+    def for_school(self, school: School) -> NotificationQuerySet:
         """Messages sent in one school."""
         return self.filter(school=school)
 
@@ -138,7 +141,7 @@ class Notification(models.Model):
 
 
 class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
-    def for_school(self, school: object) -> OutboundEmailQuerySet:
+    def for_school(self, school: School) -> OutboundEmailQuerySet:
         """E-mails sent on one school's behalf."""
         return self.filter(school=school)
 
@@ -196,7 +199,7 @@ class OutboundEmail(models.Model):
 
 
 class ReadEntryQuerySet(models.QuerySet["ReadEntry"]):
-    def for_school(self, school: object) -> ReadEntryQuerySet:
+    def for_school(self, school: School) -> ReadEntryQuerySet:
         """Reads of one school's records."""
         return self.filter(school=school)
 

@@ -6,16 +6,21 @@ E-mails never leave inside the request: `notify()` queues them, and the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from peermentoring.core.models import Notification, OutboundEmail, User
 
+if TYPE_CHECKING:
+    from peermentoring.schools.models import School
+
 
 def notify(
     *,
     recipient: User,
-    school: object,
+    school: School,
     title: str,
     body: str = "",
     url: str = "",
@@ -31,7 +36,7 @@ def notify(
 
 
 def queue_email(
-    *, school: object, to_address: str, subject: str, body: str, holds_secret: bool = False
+    *, school: School, to_address: str, subject: str, body: str, holds_secret: bool = False
 ) -> OutboundEmail:
     """Store an e-mail and hand it to the task queue after the transaction commits.
 
@@ -56,7 +61,7 @@ def mark_read(*, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, recipient: User, school: object) -> int:
+def mark_all_read(*, recipient: User, school: School) -> int:
     """Mark every unread message of one person in one school read."""
     return (
         Notification.objects.for_school(school)

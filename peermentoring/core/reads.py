@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
-from django.http import HttpRequest
 
 from peermentoring.core.models import ReadEntry
+
+if TYPE_CHECKING:
+    from peermentoring.schools.access import AuthenticatedRequest
+    from peermentoring.schools.models import School
 
 
 def record_read(
     *,
-    request: HttpRequest,
-    school: object,
+    request: AuthenticatedRequest,
+    school: School,
     kind: ReadEntry.Kind,
     target: models.Model | None = None,
 ) -> ReadEntry:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, NamedTuple
 
 from django.apps import apps
@@ -82,7 +82,7 @@ def app_access_tables() -> dict[str, Access]:
     return table
 
 
-def school_url_names(namespaces: Iterable[str] | None = None) -> set[str]:
+def school_url_names(namespaces: Collection[str] | None = None) -> set[str]:
     """Every named URL under /s/<school_slug>/, as "namespace:name"."""
     names: set[str] = set()
 

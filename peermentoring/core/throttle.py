@@ -15,7 +15,7 @@ def client_ip(request: HttpRequest) -> str:
     address the outermost trusted proxy saw (X-Forwarded-For, counted from the right,
     so a visitor cannot choose it by sending their own header)."""
     count = settings.TRUSTED_PROXY_COUNT
-    forwarded = [
+    forwarded: list[str] = [
         part.strip()
         for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if part.strip()

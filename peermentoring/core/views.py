@@ -11,7 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
-from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
+from django.contrib.auth.forms import (  # type: ignore[attr-defined]  # private, not in the stubs
+    PasswordResetForm,
+    _unicode_ci_compare,
+)
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.db import transaction
 from django.forms import BaseForm
@@ -24,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core.auth import normalise_username
 from peermentoring.core.forms import LoginForm
+from peermentoring.core.models import User
 from peermentoring.core.notifications import queue_email
 from peermentoring.core.throttle import per_address_rate
 
@@ -119,10 +123,10 @@ class ChoosePasswordView(PasswordChangeView):
     def form_valid(self, form: BaseForm) -> HttpResponse:
         response = super().form_valid(form)
         user = self.request.user
-        if user.must_change_password:  # type: ignore[union-attr]
-            user.must_change_password = False  # type: ignore[union-attr]
-            user.save(update_fields=["must_change_password"])  # type: ignore[union-attr]
-            update_session_auth_hash(self.request, user)  # type: ignore[arg-type]
+        if isinstance(user, User) and user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+            update_session_auth_hash(self.request, user)
         messages.success(self.request, "Your password has been changed.")
         return response
 
