@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib import admin
 
 from peermentoring.schools.models import (
@@ -16,8 +18,8 @@ from peermentoring.schools.models import (
 class SchoolScopedAdmin(admin.ModelAdmin):
     """Lists filter by school first: a superuser works on one school at a time."""
 
-    list_filter: tuple[str, ...] = ("school",)
-    list_select_related: tuple[str, ...] = ("school",)
+    list_filter: ClassVar[tuple[str, ...]] = ("school",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("school",)
 
 
 @admin.register(Trust)

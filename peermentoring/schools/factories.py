@@ -27,6 +27,17 @@ class TrustFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"riverside-{n}")
 
 
+def _usual_windows(school: School, create: bool, extracted: object, **kwargs: object) -> None:
+    """The usual free windows, Monday to Friday, on the school just made."""
+    if not create:
+        return
+    for weekday in range(5):
+        for kind, (start, end) in DEFAULT_WINDOWS.items():
+            SchoolDayWindow.objects.create(
+                school=school, weekday=weekday, kind=kind, start_time=start, end_time=end
+            )
+
+
 class SchoolFactory(factory.django.DjangoModelFactory):
     """A school with the usual free windows, like one made by `create_school`."""
 
@@ -38,15 +49,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"oakbrook-{n}")
     urn = factory.Sequence(lambda n: f"{140000 + n}")
 
-    @factory.post_generation
-    def windows(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if not create:
-            return
-        for weekday in range(5):
-            for kind, (start, end) in DEFAULT_WINDOWS.items():
-                SchoolDayWindow.objects.create(
-                    school=self, weekday=weekday, kind=kind, start_time=start, end_time=end
-                )
+    windows = factory.PostGeneration(_usual_windows)
 
 
 class FeederPrimaryFactory(factory.django.DjangoModelFactory):
@@ -85,11 +88,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def pupil_member(school: School, role: str, **pupil_fields: object) -> Membership:
     """A pupil of the school with an account holding a pupil role."""
-    pupil = PupilFactory(school=school, **pupil_fields)
-    user = UserFactory(
+    pupil: Pupil = PupilFactory.create(school=school, **pupil_fields)
+    user = UserFactory.create(
         username=f"pupil{pupil.pk}",
         first_name=pupil.given_name,
         last_name=pupil.family_name,
         email="",
     )
-    return MembershipFactory(user=user, school=school, role=role, pupil=pupil)
+    membership: Membership = MembershipFactory.create(
+        user=user, school=school, role=role, pupil=pupil
+    )
+    return membership

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 
+from peermentoring.core.forms import model_choice
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
+from peermentoring.core.spreadsheets import megabytes
 from peermentoring.schools.models import FeederPrimary, School, SchoolDayWindow, Term
-from peermentoring.schools.pupil_files import FILE_TOO_BIG, megabytes
+from peermentoring.schools.pupil_files import FILE_TOO_BIG
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -58,7 +60,8 @@ class AcademicYearForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for term in Term.Name:
             start = data.get(f"{term}_half_term_starts_on")
             end = data.get(f"{term}_half_term_ends_on")
@@ -80,7 +83,8 @@ class TermForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("half_term_starts_on")) != bool(data.get("half_term_ends_on")):
             self.add_error("half_term_ends_on", "Give both half-term dates or neither.")
         return data
@@ -121,7 +125,8 @@ class WindowsForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for weekday in SchoolDayWindow.Weekday:
             for kind in SchoolDayWindow.Kind:
                 prefix = f"{weekday.value}_{kind.value}"
@@ -219,7 +224,7 @@ class RoleForm(forms.Form):
     def __init__(self, *args: Any, is_pupil: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = PUPIL_ROLES if is_pupil else STAFF_ROLES
-        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r.value, r.label) for r in roles]
 
 
 # Forms of later stages that let a pupil choose windows of the school day share these.
@@ -231,7 +236,7 @@ def switched_off_windows(form: forms.Form) -> list[SchoolDayWindow]:
 
 def offer_active_windows(form: forms.Form, school: School) -> None:
     """Offer the windows that are on; say which switched-off ones are kept (they cannot be ticked)."""
-    field = form.fields["free_windows"]
+    field = model_choice(form, "free_windows")
     field.queryset = SchoolDayWindow.objects.for_school(school).active()
     kept = switched_off_windows(form)
     if kept:

@@ -7,9 +7,11 @@ none of the apps that register them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -64,7 +66,7 @@ def school_home(request: SchoolRequest) -> HttpResponse:
     year = (
         AcademicYear.objects.for_school(school).containing(today).prefetch_related("terms").first()
     )
-    context = {
+    context: dict[str, Any] = {
         "today": today,
         "year": year,
         "term": term_on(school, today),
@@ -92,7 +94,7 @@ def school_home(request: SchoolRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def trust_dashboard(request: HttpRequest, trust_slug: str) -> HttpResponse:
+def trust_dashboard(request: AuthenticatedRequest, trust_slug: str) -> HttpResponse:
     """Per-school figures for a trust lead; no pupils' names."""
     trust = get_object_or_404(Trust, slug=trust_slug)
     is_lead = (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -12,6 +13,8 @@ from django.utils.functional import cached_property
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 
 SCHEME_YEAR_GROUPS = range(7, 12)  # NC Years 7 to 11 take part in the scheme
+
+_M = TypeVar("_M", bound=models.Model)
 
 urn_validator = RegexValidator(r"^\d{6,7}$", "A URN is six or seven digits.")
 
@@ -50,15 +53,15 @@ class School(models.Model):
         return self.name
 
 
-class ForSchoolQuerySet(models.QuerySet):
+class ForSchoolQuerySet(models.QuerySet[_M]):
     school_path = "school"
 
-    def for_school(self, school: School) -> ForSchoolQuerySet:
+    def for_school(self, school: School | int) -> Self:
         """Rows that belong to one school; another school's rows are never returned."""
         return self.filter(**{self.school_path: school})
 
 
-class AcademicYearQuerySet(ForSchoolQuerySet):
+class AcademicYearQuerySet(ForSchoolQuerySet["AcademicYear"]):
     def containing(self, day: dt.date) -> AcademicYearQuerySet:
         """The academic year a date falls in."""
         return self.filter(starts_on__lte=day, ends_on__gte=day)
@@ -91,7 +94,7 @@ class AcademicYear(models.Model):
         return self.name
 
 
-class TermQuerySet(ForSchoolQuerySet):
+class TermQuerySet(ForSchoolQuerySet["Term"]):
     school_path = "academic_year__school"
 
     def containing(self, day: dt.date) -> TermQuerySet:
@@ -151,7 +154,7 @@ class Term(models.Model):
         return True
 
 
-class SchoolDayWindowQuerySet(ForSchoolQuerySet):
+class SchoolDayWindowQuerySet(ForSchoolQuerySet["SchoolDayWindow"]):
     def on_weekday(self, weekday: int) -> SchoolDayWindowQuerySet:
         """The free windows of one weekday (Monday is 0)."""
         return self.filter(weekday=weekday)
@@ -246,7 +249,7 @@ class FeederPrimary(models.Model):
         return self.name
 
 
-class PupilQuerySet(ForSchoolQuerySet):
+class PupilQuerySet(ForSchoolQuerySet["Pupil"]):
     def on_roll(self) -> PupilQuerySet:
         """Pupils currently at the school."""
         return self.filter(is_on_roll=True)
@@ -346,7 +349,7 @@ class Pupil(models.Model):
         return f"{self.first_name} {self.family_name}"
 
 
-class MembershipQuerySet(ForSchoolQuerySet):
+class MembershipQuerySet(ForSchoolQuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         """Memberships that let their person in: accepted, switched on, account enabled."""
         return self.filter(is_active=True, user__is_active=True, accepted_at__isnull=False)

@@ -129,7 +129,15 @@ def term_edit(request: SchoolRequest, term_pk: int) -> HttpResponse:
     form = TermForm(request.POST or None, instance=Term.objects.get(pk=term.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_term(term=term, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            services.update_term(
+                term=term,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                half_term_starts_on=data["half_term_starts_on"],
+                half_term_ends_on=data["half_term_ends_on"],
+                by=request.user,
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -194,15 +202,24 @@ def primary_edit(request: SchoolRequest, primary_pk: int | None = None) -> HttpR
         request.POST or None, instance=FeederPrimary.objects.get(pk=primary.pk) if primary else None
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             with transaction.atomic():
                 if primary is None:
                     services.add_feeder_primary(
-                        school=request.school, by=request.user, **form.cleaned_data
+                        school=request.school,
+                        name=data["name"],
+                        urn=data["urn"],
+                        contact_email=data["contact_email"],
+                        by=request.user,
                     )
                 else:
                     services.update_feeder_primary(
-                        primary=primary, by=request.user, **form.cleaned_data
+                        primary=primary,
+                        name=data["name"],
+                        urn=data["urn"],
+                        contact_email=data["contact_email"],
+                        by=request.user,
                     )
         except ValidationError as error:
             add_validation_error(form, error)

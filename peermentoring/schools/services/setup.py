@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, ForeignObjectRel
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
@@ -150,7 +150,7 @@ def update_term(
     term.half_term_starts_on, term.half_term_ends_on = half_term_starts_on, half_term_ends_on
     year = term.academic_year
     terms = [term if t.pk == term.pk else t for t in year.terms.order_by("starts_on")]
-    terms.sort(key=lambda t: [Term.Name.AUTUMN, Term.Name.SPRING, Term.Name.SUMMER].index(t.name))
+    terms.sort(key=lambda t: Term.Name.values.index(t.name))  # autumn, spring, summer
     _check_terms(
         year.starts_on,
         year.ends_on,
@@ -178,7 +178,12 @@ def window_choices(windows: Iterable[SchoolDayWindow]) -> dict[int, list[tuple[s
     pks = [w.pk for w in windows]
     found: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for relation in SchoolDayWindow._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and relation.one_to_many):
+        if not (
+            isinstance(relation, ForeignObjectRel)
+            and relation.auto_created
+            and relation.one_to_many
+            and isinstance(relation.related_model, type)
+        ):
             continue
         model, to_window = relation.related_model, relation.field.name
         others = [
@@ -187,7 +192,9 @@ def window_choices(windows: Iterable[SchoolDayWindow]) -> dict[int, list[tuple[s
             if f.many_to_one and f is not relation.field and f.related_model is not School
         ]
         who = others[0] if len(others) == 1 else None
-        named = who.related_model._meta if who else model._meta
+        named = model._meta
+        if who is not None and isinstance(who.related_model, type):
+            named = who.related_model._meta
         counts = (
             model._default_manager.filter(**{f"{to_window}__in": pks})
             .values_list(to_window)
