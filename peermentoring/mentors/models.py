@@ -20,13 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from peermentoring.mentors.readiness import readiness_checks
-from peermentoring.schools.models import ForSchoolQuerySet
+from peermentoring.schools.models import AcademicYear, ForSchoolQuerySet
 
 MENTOR_NOT_ACTIVE = "{mentor} is {status} and cannot mentor at the moment."
 
 
-class MentorQuerySet(ForSchoolQuerySet):
-    def for_year(self, academic_year: object) -> MentorQuerySet:
+class MentorQuerySet(ForSchoolQuerySet["Mentor"]):
+    def for_year(self, academic_year: AcademicYear | int) -> MentorQuerySet:
         """Mentors serving in one academic year."""
         return self.filter(academic_year=academic_year)
 

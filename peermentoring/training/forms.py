@@ -3,11 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
-from peermentoring.core.forms import MAX_ID, BoundedModelMultipleChoiceField, bounded_text
+from peermentoring.core.forms import (
+    MAX_ID,
+    BoundedModelMultipleChoiceField,
+    bounded_text,
+    model_choice,
+)
 from peermentoring.core.models import User
 from peermentoring.schools.forms import DATE
-from peermentoring.schools.models import AcademicYear
+from peermentoring.schools.models import AcademicYear, School
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 
 DESCRIPTION_MAX = 2000
@@ -35,10 +41,10 @@ class SessionForm(forms.Form):
         queryset=TrainingModule.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, school: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["academic_year"].queryset = AcademicYear.objects.for_school(school)
-        self.fields["modules"].queryset = TrainingModule.objects.for_school(school)
+        model_choice(self, "academic_year").queryset = AcademicYear.objects.for_school(school)
+        model_choice(self, "modules").queryset = TrainingModule.objects.for_school(school)
 
 
 class CatchUpForm(forms.Form):
@@ -46,11 +52,18 @@ class CatchUpForm(forms.Form):
     completed_on = forms.DateField(label="Completed on", widget=DATE)
     signed_off_by = forms.ModelChoiceField(queryset=User.objects.none(), label="Signed off by")
 
-    def __init__(self, *args: Any, modules: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        modules: QuerySet[TrainingModule],
+        staff: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = modules
-        self.fields["signed_off_by"].queryset = staff
-        self.fields["signed_off_by"].label_from_instance = lambda u: u.display_name
+        model_choice(self, "module").queryset = modules
+        signed_off_by = model_choice(self, "signed_off_by")
+        signed_off_by.queryset = staff
+        signed_off_by.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign, assignment]
 
 
 class CohortForm(forms.Form):

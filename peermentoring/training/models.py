@@ -8,7 +8,7 @@ from django.utils import timezone
 from peermentoring.schools.models import ForSchoolQuerySet
 
 
-class TrainingModuleQuerySet(ForSchoolQuerySet):
+class TrainingModuleQuerySet(ForSchoolQuerySet["TrainingModule"]):
     def required(self) -> TrainingModuleQuerySet:
         """Modules every mentor must complete before any mentoring."""
         return self.filter(is_required=True)

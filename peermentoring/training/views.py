@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +38,7 @@ CATCH_UP_SAVED = "Catch-up of {module} recorded for {mentor}."
 NOT_TRAINED_YET = "{mentor} is not trained yet, so has no certificate."
 
 
-def _staff(request: SchoolRequest) -> object:
+def _staff(request: SchoolRequest) -> QuerySet[User]:
     return User.objects.filter(memberships__in=Membership.objects.staff_of(request.school))
 
 
@@ -63,7 +66,13 @@ def module_edit(request: SchoolRequest, module_pk: int | None = None) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_module(
-                school=request.school, module=module, by=request.user, **form.cleaned_data
+                school=request.school,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                is_required=form.cleaned_data["is_required"],
+                order=form.cleaned_data["order"],
+                module=module,
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -81,7 +90,12 @@ def session_create(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session = services.schedule_session(
-                school=request.school, by=request.user, **form.cleaned_data
+                school=request.school,
+                academic_year=form.cleaned_data["academic_year"],
+                title=form.cleaned_data["title"],
+                held_on=form.cleaned_data["held_on"],
+                modules=form.cleaned_data["modules"],
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -121,10 +135,12 @@ def _year_param(request: SchoolRequest) -> int | None:
 @school_role_required(*SETUP_ROLES)
 def grid(request: SchoolRequest) -> HttpResponse:
     years = AcademicYear.objects.for_school(request.school)
-    year = years.filter(pk=_year_param(request)).first() or cohort_year(request.school)
+    year_pk = _year_param(request)
+    chosen = years.filter(pk=year_pk).first() if year_pk is not None else None
+    year = chosen or cohort_year(request.school)
     modules = list(TrainingModule.objects.for_school(request.school))
     cohort = services.trainees(school=request.school, academic_year=year) if year else []
-    context = {"years": years, "year": year, "modules": modules}
+    context: dict[str, Any] = {"years": years, "year": year, "modules": modules}
     context["rows"] = training_grid(cohort, modules, request.school)
     return render(request, "training/grid.html", context)
 
@@ -144,7 +160,13 @@ def catch_up(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_catch_up(mentor=mentor, by=request.user, **form.cleaned_data)
+            services.record_catch_up(
+                mentor=mentor,
+                module=form.cleaned_data["module"],
+                completed_on=form.cleaned_data["completed_on"],
+                signed_off_by=form.cleaned_data["signed_off_by"],
+                by=request.user,
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -172,7 +194,9 @@ def certificate(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
 @school_role_required(*SETUP_ROLES)
 def badge_list(request: SchoolRequest) -> HttpResponse:
     years = AcademicYear.objects.for_school(request.school)
-    year = years.filter(pk=_year_param(request)).first() or cohort_year(request.school)
+    year_pk = _year_param(request)
+    chosen = years.filter(pk=year_pk).first() if year_pk is not None else None
+    year = chosen or cohort_year(request.school)
     mentors = (
         Mentor.objects.for_school(request.school).for_year(year).trained().select_related("pupil")
         if year
