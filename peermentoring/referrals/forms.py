@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from peermentoring.core.forms import BoundedModelMultipleChoiceField
+from peermentoring.core.forms import BoundedModelMultipleChoiceField, model_choice
 from peermentoring.referrals.models import (
     LINK_DEFAULT_CHILDREN,
     LINK_MAX_CHILDREN,
@@ -67,9 +67,9 @@ class ReferralDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = ReferralCategory.objects.for_school(school).filter(
-            is_active=True
-        )
+        model_choice(self, "categories").queryset = ReferralCategory.objects.for_school(
+            school
+        ).filter(is_active=True)
         offer_active_windows(self, school)
 
     def clean_free_windows(self) -> list[SchoolDayWindow]:
@@ -141,9 +141,9 @@ class PrimaryChildForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = ReferralCategory.objects.for_school(school).filter(
-            is_active=True
-        )
+        model_choice(self, "categories").queryset = ReferralCategory.objects.for_school(
+            school
+        ).filter(is_active=True)
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -175,15 +175,19 @@ class BasePrimaryChildFormSet(forms.BaseFormSet):
         return [f.child() for f in self.forms if f.has_changed() and f.cleaned_data]
 
 
-PrimaryChildFormSet = forms.formset_factory(
-    PrimaryChildForm,
-    formset=BasePrimaryChildFormSet,
-    extra=3,
-    max_num=30,
-    absolute_max=30,
-    validate_max=True,
-    min_num=1,
-    validate_min=True,
+# formset_factory is typed to return a plain BaseFormSet; this one is ours, with `children()`.
+PrimaryChildFormSet = cast(
+    "type[BasePrimaryChildFormSet]",
+    forms.formset_factory(
+        PrimaryChildForm,
+        formset=BasePrimaryChildFormSet,
+        extra=3,
+        max_num=30,
+        absolute_max=30,
+        validate_max=True,
+        min_num=1,
+        validate_min=True,
+    ),
 )
 
 
@@ -243,7 +247,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary"].queryset = FeederPrimary.objects.for_school(school)
+        model_choice(self, "primary").queryset = FeederPrimary.objects.for_school(school)
 
 
 class CategoryForm(forms.ModelForm):

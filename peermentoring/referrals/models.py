@@ -9,6 +9,8 @@ so moving them here moved no rows.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -103,7 +105,7 @@ class PrimaryReferralLink(models.Model):
     def __str__(self) -> str:
         return f"Referral link for {self.primary}"
 
-    def is_open(self, at: object = None) -> bool:
+    def is_open(self, at: dt.datetime | None = None) -> bool:
         """Not revoked and not yet expired."""
         now = at or timezone.now()
         return self.revoked_at is None and now < self.expires_at
@@ -113,7 +115,7 @@ class PrimaryReferralLink(models.Model):
         return max(self.max_children - self.referrals.count(), 0)
 
 
-class ReferralQuerySet(ForSchoolQuerySet):
+class ReferralQuerySet(ForSchoolQuerySet["Referral"]):
     def waiting_for_review(self) -> ReferralQuerySet:
         """Referrals the coordinator has not yet accepted or declined."""
         return self.filter(status__in=[Referral.Status.NEW, Referral.Status.MORE_INFO])
@@ -271,10 +273,10 @@ class Referral(models.Model):
 
     @property
     def child_name(self) -> str:
-        if self.pupil_id:
+        if self.pupil is not None:
             return self.pupil.full_name
         return f"{self.child_given_name} {self.child_family_name}"
 
     @property
     def is_on_roll(self) -> bool:
-        return self.pupil_id is not None and self.pupil.is_on_roll
+        return self.pupil is not None and self.pupil.is_on_roll

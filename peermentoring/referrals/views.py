@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +28,7 @@ from peermentoring.referrals.forms import (
 )
 from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.schools.access import SchoolRequest, school_role_required
-from peermentoring.schools.models import Pupil
+from peermentoring.schools.models import Pupil, School
 
 PER_PAGE = 50
 LINK_MADE = "Link made for {primary}. Copy it now and send it to them: it is shown only once."
@@ -178,7 +178,14 @@ def category_list(request: SchoolRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None, initial={"order": len(categories)})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_category(school=request.school, by=request.user, **form.cleaned_data)
+            services.save_category(
+                school=request.school,
+                name=form.cleaned_data["name"],
+                is_higher_need=form.cleaned_data["is_higher_need"],
+                is_active=form.cleaned_data["is_active"],
+                order=form.cleaned_data["order"],
+                by=request.user,
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -197,7 +204,13 @@ def category_edit(request: SchoolRequest, category_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_category(
-                school=request.school, category=category, by=request.user, **form.cleaned_data
+                school=request.school,
+                category=category,
+                name=form.cleaned_data["name"],
+                is_higher_need=form.cleaned_data["is_higher_need"],
+                is_active=form.cleaned_data["is_active"],
+                order=form.cleaned_data["order"],
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -211,7 +224,7 @@ LINK_REVOKED = "The link for {primary} no longer works."
 LINK_ALREADY_OFF = "The link for {primary} is already switched off."
 
 
-def _link_form(school: object, data: object = None) -> LinkForm:
+def _link_form(school: School, data: QueryDict | None = None) -> LinkForm:
     """The form to make a link, carrying a fresh one-time value against sending it twice."""
     return LinkForm(data, school=school, initial={"nonce": secrets.token_urlsafe(16)})
 
@@ -229,7 +242,12 @@ def link_list(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             link, token = services.create_referral_link(
-                school=request.school, by=request.user, **form.cleaned_data
+                school=request.school,
+                primary=form.cleaned_data["primary"],
+                days=form.cleaned_data["days"],
+                max_children=form.cleaned_data["max_children"],
+                nonce=form.cleaned_data["nonce"],
+                by=request.user,
             )
         except ValidationError as error:
             if services.LINK_ALREADY_MADE not in error.messages:
