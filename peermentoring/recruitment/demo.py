@@ -50,12 +50,19 @@ ANSWERS = [
 
 
 def _teaching_days(term: Term, start: dt.date, count: int) -> list[dt.date]:
-    days, day = [], start
+    days: list[dt.date] = []
+    day = start
     while len(days) < count and day <= term.ends_on:
         if term.is_teaching_day(day):
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def _pupil(membership: Membership) -> Pupil:
+    """The pupil behind a pupil's account (every demo mentor's account has one)."""
+    assert membership.pupil is not None, membership
+    return membership.pupil
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
@@ -95,7 +102,7 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
     coordinator = Membership.objects.get(school=school, role=Role.COORDINATOR).user
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
     panel_users = _experienced_mentors(school, last_year, admin, rng, password)
-    panel_pupils = [u.memberships.get().pupil for u in panel_users]
+    panel_pupils = [_pupil(u.memberships.get()) for u in panel_users]
 
     # Last spring: the round, the applications.
     round_ = services.open_round(school=school, academic_year=last_year, by=coordinator)
@@ -110,25 +117,39 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
         .filter(membership__isnull=True)
         .order_by("admission_number")[: APPLICANTS * 2]
     )
-    applicants = [m.pupil for m in demo_mentors] + rng.sample(others, APPLICANTS - 2)
+    applicants = [_pupil(m) for m in demo_mentors] + rng.sample(others, APPLICANTS - 2)
     opened = _at(round_.opens_on, 12, 0)
     applications = []
     for index, pupil in enumerate(applicants):
-        data = {
-            "round": round_,
-            "answers": [rng.choice(options) for options in ANSWERS],
-            "availability": rng.sample(["am_registration", "break", "lunch"], rng.randint(1, 3)),
-            "interests": rng.choice(["Football", "Art, drawing", "Gaming", "Netball", "Music"]),
-            "languages": rng.choice(["", "", "", "Polish", "Urdu", "Portuguese", "Twi"]),
-            "now": opened + dt.timedelta(days=index % 20),
-        }
+        answers = [rng.choice(options) for options in ANSWERS]
+        availability = rng.sample(["am_registration", "break", "lunch"], rng.randint(1, 3))
+        interests = rng.choice(["Football", "Art, drawing", "Gaming", "Netball", "Music"])
+        languages = rng.choice(["", "", "", "Polish", "Urdu", "Portuguese", "Twi"])
+        now = opened + dt.timedelta(days=index % 20)
         if index < len(demo_mentors):
             membership = demo_mentors[index]
             application = services.save_application(
-                membership=membership, submit=True, by=membership.user, **data
+                round=round_,
+                membership=membership,
+                answers=answers,
+                availability=availability,
+                interests=interests,
+                languages=languages,
+                submit=True,
+                by=membership.user,
+                now=now,
             )
         else:
-            application = services.enter_paper_application(pupil=pupil, by=coordinator, **data)
+            application = services.enter_paper_application(
+                round=round_,
+                pupil=pupil,
+                answers=answers,
+                availability=availability,
+                interests=interests,
+                languages=languages,
+                by=coordinator,
+                now=now,
+            )
         applications.append(application)
 
     # Shortlist; decline the rest with reasons; a few tutor references.
@@ -194,7 +215,7 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
     services.decline_offer(
         application=decliner, reason="Wants to focus on the school play.", by=coordinator
     )
-    accepted = []
+    accepted: list[Mentor] = []
     answered = _at(spring.ends_on - dt.timedelta(days=10), 9, 0)
     for application in Application.objects.filter(round=round_, status="offered"):
         pupil_user = next(
@@ -205,6 +226,7 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
         services.record_parental_consent(
             application=application, on=spring.ends_on - dt.timedelta(days=3), by=coordinator
         )
+        assert application.mentor is not None, application  # accepting made the mentor
         accepted.append(application.mentor)
 
     # This year's round for today's Year 9, with the usual spring-term dates.

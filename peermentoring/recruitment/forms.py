@@ -4,18 +4,20 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from peermentoring.core.forms import (  # noqa: F401 - shared with training
     MAX_ID,
     BoundedModelMultipleChoiceField,
     bounded_text,
+    model_choice,
     up_to,
 )
 from peermentoring.core.models import User
 from peermentoring.recruitment.models import SCORE_RANGE, Application, RecruitmentRound
 from peermentoring.schools.forms import DATE, TIME
-from peermentoring.schools.models import AcademicYear, Pupil, SchoolDayWindow
+from peermentoring.schools.models import AcademicYear, Pupil, School, SchoolDayWindow
 
 AVAILABILITY_CHOICES = SchoolDayWindow.Kind.choices
 
@@ -89,9 +91,9 @@ class RoundForm(forms.ModelForm):
         ]
         widgets = {"opens_on": DATE, "closes_on": DATE}
 
-    def __init__(self, *args: Any, school: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["academic_year"].queryset = AcademicYear.objects.for_school(school)
+        model_choice(self, "academic_year").queryset = AcademicYear.objects.for_school(school)
         instance = self.instance
         self.fields["questions_text"].initial = "\n".join(instance.questions)
         self.fields["criteria_text"].initial = "\n".join(instance.criteria)
@@ -108,11 +110,13 @@ class RoundForm(forms.ModelForm):
             self.cleaned_data["criteria_text"], most=MAX_CRITERIA, longest=CRITERION_MAX
         )
 
-    def domain_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["questions"] = _lines(data.pop("questions_text"))
-        data["criteria"] = _lines(data.pop("criteria_text"))
-        return data
+    def questions(self) -> list[str]:
+        """The application questions, one a line."""
+        return _lines(self.cleaned_data["questions_text"])
+
+    def criteria(self) -> list[str]:
+        """The interview criteria, one a line."""
+        return _lines(self.cleaned_data["criteria_text"])
 
 
 class ApplicationForm(forms.Form):
@@ -214,14 +218,16 @@ class InterviewForm(forms.Form):
         help_text="One or two pupils who have mentored before.",
     )
 
-    def __init__(self, *args: Any, staff: Any, experienced: list[Pupil], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, staff: QuerySet[User], experienced: list[Pupil], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff_member"].queryset = staff
-        self.fields["staff_member"].label_from_instance = lambda u: u.display_name
-        self.fields["panel_pupils"].queryset = Pupil.objects.filter(
-            pk__in=[p.pk for p in experienced]
-        )
-        self.fields["panel_pupils"].label_from_instance = lambda p: (
+        staff_member = model_choice(self, "staff_member")
+        staff_member.queryset = staff
+        staff_member.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign, assignment]
+        panel_pupils = model_choice(self, "panel_pupils")
+        panel_pupils.queryset = Pupil.objects.filter(pk__in=[p.pk for p in experienced])
+        panel_pupils.label_from_instance = lambda p: (  # type: ignore[method-assign, assignment]
             f"{p.full_name} ({p.form_group})"
         )
 

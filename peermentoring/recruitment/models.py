@@ -29,7 +29,7 @@ def _default_criteria() -> list[str]:
     return list(DEFAULT_CRITERIA)
 
 
-class RecruitmentRoundQuerySet(ForSchoolQuerySet):
+class RecruitmentRoundQuerySet(ForSchoolQuerySet["RecruitmentRound"]):
     def open_on(self, day: object) -> RecruitmentRoundQuerySet:
         """Rounds taking applications on the day (opening and closing days included)."""
         return self.filter(opens_on__lte=day, closes_on__gte=day)
@@ -103,7 +103,7 @@ class RecruitmentRound(models.Model):
         return self.applications.filter(status__in=Application.OFFERS_MADE).exists()
 
 
-class ApplicationQuerySet(ForSchoolQuerySet):
+class ApplicationQuerySet(ForSchoolQuerySet["Application"]):
     school_path = "round__school"
 
     def submitted(self) -> ApplicationQuerySet:
@@ -295,7 +295,7 @@ class TutorReference(models.Model):
         return f"Reference from {self.tutor_name} for {self.application.pupil.full_name}"
 
 
-class InterviewQuerySet(ForSchoolQuerySet):
+class InterviewQuerySet(ForSchoolQuerySet["Interview"]):
     school_path = "application__round__school"
 
     def on_panel(self, user: object) -> InterviewQuerySet:

@@ -54,7 +54,9 @@ def apply(request: SchoolRequest, round_pk: int) -> HttpResponse:
                 answers=form.answers(),
                 submit=submit,
                 by=request.user,
-                **{k: form.cleaned_data[k] for k in ("availability", "interests", "languages")},
+                availability=form.cleaned_data["availability"],
+                interests=form.cleaned_data["interests"],
+                languages=form.cleaned_data["languages"],
             )
         except ValidationError as error:
             add_validation_error(form, error)

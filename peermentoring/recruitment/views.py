@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -83,24 +85,46 @@ def round_edit(request: SchoolRequest, round_pk: int | None = None) -> HttpRespo
     round_ = _round(request, round_pk) if round_pk else None
     year = AcademicYear.objects.for_school(request.school).first()
     instance = RecruitmentRound.objects.get(pk=round_.pk) if round_ else None
-    initial = {"academic_year": year} if year and not round_ else {}
+    initial: dict[str, Any] = {"academic_year": year} if year and not round_ else {}
     if year and not round_:
         initial["opens_on"], initial["closes_on"] = services.default_round_dates(year)
     form = RoundForm(
         request.POST or None, instance=instance, initial=initial, school=request.school
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             if round_ is None:
-                fields = form.domain_fields()
                 round_ = services.open_round(
                     school=request.school,
-                    academic_year=fields.pop("academic_year"),
+                    academic_year=data["academic_year"],
                     by=request.user,
-                    **fields,
+                    title=data["title"],
+                    advert=data["advert"],
+                    year_group=data["year_group"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    places=data["places"],
+                    questions=form.questions(),
+                    asks_tutor_reference=data["asks_tutor_reference"],
+                    reference_question=data["reference_question"],
+                    criteria=form.criteria(),
                 )
             else:
-                services.update_round(round=round_, by=request.user, **form.domain_fields())
+                services.update_round(
+                    round=round_,
+                    by=request.user,
+                    title=data["title"],
+                    advert=data["advert"],
+                    year_group=data["year_group"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    places=data["places"],
+                    questions=form.questions(),
+                    asks_tutor_reference=data["asks_tutor_reference"],
+                    reference_question=data["reference_question"],
+                    criteria=form.criteria(),
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -207,7 +231,10 @@ def reference_request(request: SchoolRequest, application_pk: int) -> HttpRespon
     else:
         try:
             services.request_reference(
-                application=application, by=request.user, **form.cleaned_data
+                application=application,
+                tutor_name=form.cleaned_data["tutor_name"],
+                tutor_email=form.cleaned_data["tutor_email"],
+                by=request.user,
             )
         except ValidationError as error:
             refuse(request, error)

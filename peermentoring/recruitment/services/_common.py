@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application
 from peermentoring.schools.models import Membership
 
 
 def _set_status(
-    application: Application, status: str, *, by: User | None, reason: str = "", **extra: object
+    application: Application,
+    status: Application.Status,
+    *,
+    by: User | None,
+    reason: str = "",
+    submitted_at: dt.datetime | None = None,
+    offered_at: dt.datetime | None = None,
+    responded_at: dt.datetime | None = None,
+    mentor: Mentor | None = None,
 ) -> None:
-    """Move an application to a status and write the audit entry that says so."""
+    """Move an application to a status and write the audit entry that says so.
+
+    The moment and the mentor, when given, are the ones that status brings: submitted,
+    offered, answered (accepted or declined), and the mentor an acceptance makes.
+    """
     before = application.status
     application.status = status
     if reason:
         application.decision_reason = reason
-    for name, value in extra.items():
-        setattr(application, name, value)
+    if submitted_at is not None:
+        application.submitted_at = submitted_at
+    if offered_at is not None:
+        application.offered_at = offered_at
+    if responded_at is not None:
+        application.responded_at = responded_at
+    if mentor is not None:
+        application.mentor = mentor
     application.full_clean()
     application.save()
     changes: dict[str, object] = {"status": [before, status]}

@@ -69,17 +69,43 @@ def open_round(
     by: User | None,
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
-    **fields: object,
+    title: str | None = None,
+    advert: str | None = None,
+    year_group: int | None = None,
+    places: int | None = None,
+    questions: list[str] | None = None,
+    asks_tutor_reference: bool | None = None,
+    reference_question: str | None = None,
+    criteria: list[str] | None = None,
 ) -> RecruitmentRound:
-    """Open a recruitment round; dates default to the spring term of its academic year."""
+    """Open a recruitment round; dates default to the spring term of its academic year.
+
+    Anything left out keeps the round's default (the model's): "Become a peer mentor",
+    Year 9, 15 places, the usual questions and criteria, a tutor reference asked for.
+    """
     default_open, default_close = default_round_dates(academic_year)
     round_ = RecruitmentRound(
         school=school,
         academic_year=academic_year,
         opens_on=opens_on or default_open,
         closes_on=closes_on or default_close,
-        **fields,
     )
+    if title is not None:
+        round_.title = title
+    if advert is not None:
+        round_.advert = advert
+    if year_group is not None:
+        round_.year_group = year_group
+    if places is not None:
+        round_.places = places
+    if questions is not None:
+        round_.questions = questions
+    if asks_tutor_reference is not None:
+        round_.asks_tutor_reference = asks_tutor_reference
+    if reference_question is not None:
+        round_.reference_question = reference_question
+    if criteria is not None:
+        round_.criteria = criteria
     _check_round_dates(round_)
     round_.full_clean()
     round_.save()
@@ -88,15 +114,46 @@ def open_round(
 
 
 @transaction.atomic
-def update_round(*, round: RecruitmentRound, by: User, **fields: object) -> RecruitmentRound:
-    """Change a round's dates, places, questions or criteria."""
+def update_round(
+    *,
+    round: RecruitmentRound,
+    by: User,
+    title: str | None = None,
+    advert: str | None = None,
+    year_group: int | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    places: int | None = None,
+    questions: list[str] | None = None,
+    asks_tutor_reference: bool | None = None,
+    reference_question: str | None = None,
+    criteria: list[str] | None = None,
+) -> RecruitmentRound:
+    """Change a round's dates, places, questions or criteria; what is left out stays as it is."""
     before = snapshot(round, ROUND_FIELDS)
-    places = int(fields.get("places", round.places))  # type: ignore[call-overload]
     accepted = Application.objects.filter(round=round).accepted().count()
-    if places < accepted:
+    if (round.places if places is None else places) < accepted:
         raise ValidationError({"places": FEWER_PLACES_THAN_ACCEPTED.format(accepted=accepted)})
-    for name, value in fields.items():
-        setattr(round, name, value)
+    if title is not None:
+        round.title = title
+    if advert is not None:
+        round.advert = advert
+    if year_group is not None:
+        round.year_group = year_group
+    if opens_on is not None:
+        round.opens_on = opens_on
+    if closes_on is not None:
+        round.closes_on = closes_on
+    if places is not None:
+        round.places = places
+    if questions is not None:
+        round.questions = questions
+    if asks_tutor_reference is not None:
+        round.asks_tutor_reference = asks_tutor_reference
+    if reference_question is not None:
+        round.reference_question = reference_question
+    if criteria is not None:
+        round.criteria = criteria
     _check_round_dates(round)
     round.full_clean()
     round.save()
