@@ -14,11 +14,19 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from peermentoring.matching.engine import assign, greedy, total_score
+
+if TYPE_CHECKING:
+    from peermentoring.schools.models import School
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SOLVER_CASES = [(200, 60, 3), (2_000, 700, 2), (10_000, 3_500, 2)][
     : int(os.environ.get("BENCH_CASES", "3"))
@@ -27,8 +35,10 @@ SCHOOL_REFERRALS, SCHOOL_MENTORS = 200, 60
 TRUST_SCHOOLS, TRUST_REFERRALS, TRUST_MENTORS = 500, 40, 15
 
 
-def _best_of(repeats: int, func, *args, **kwargs) -> tuple[float, object]:
-    best, result = float("inf"), None
+def _best_of(
+    repeats: int, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs
+) -> tuple[float, R]:
+    best = float("inf")
     for _ in range(repeats):
         gc.collect()
         started = time.perf_counter()
@@ -92,7 +102,7 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def _make_school(slug: str, referrals: int, mentors: int, rng: random.Random):
+def _make_school(slug: str, referrals: int, mentors: int, rng: random.Random) -> School:
     """A school with a current year, trained mentors and accepted referrals, made in bulk."""
     from django.db import transaction
     from django.utils import timezone

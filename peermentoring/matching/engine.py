@@ -103,7 +103,8 @@ def _largest_then_best(expanded: np.ndarray, mask: np.ndarray) -> tuple[np.ndarr
     bonus = spread * size + 1.0
     values = np.zeros_like(expanded)
     np.add(expanded - low, bonus, out=values, where=mask)
-    return linear_sum_assignment(values, maximize=True)
+    rows, cols = linear_sum_assignment(values, maximize=True)
+    return rows, cols
 
 
 def _pairs(rows: np.ndarray, mentors: np.ndarray) -> list[tuple[int, int]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from peermentoring.core.forms import MAX_ID, BoundedModelMultipleChoiceField
+from peermentoring.core.forms import MAX_ID, BoundedModelMultipleChoiceField, model_choice
 from peermentoring.matching.models import DoNotPair, MatchingSettings, Pairing
 from peermentoring.schools.forms import keep_switched_off_windows, offer_active_windows
 from peermentoring.schools.models import Pupil, School, SchoolDayWindow
@@ -68,8 +68,8 @@ class DoNotPairForm(forms.Form):
             .on_roll()
             .only("pk", "given_name", "preferred_name", "family_name")
         )
-        self.fields["pupil"].queryset = pupils
-        self.fields["other"].queryset = pupils
+        model_choice(self, "pupil").queryset = pupils
+        model_choice(self, "other").queryset = pupils
 
 
 class AdjustForm(forms.Form):

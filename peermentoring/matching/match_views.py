@@ -59,8 +59,19 @@ def matching_settings(request: SchoolRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             services.save_matching_settings(
-                school=request.school, values=form.cleaned_data, by=request.user
+                school=request.school,
+                interests_weight=data["interests_weight"],
+                primary_weight=data["primary_weight"],
+                language_weight=data["language_weight"],
+                gender_weight=data["gender_weight"],
+                windows_weight=data["windows_weight"],
+                experience_weight=data["experience_weight"],
+                form_house_weight=data["form_house_weight"],
+                form_house_rule=data["form_house_rule"],
+                requires_consent=data["requires_consent"],
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -117,7 +128,14 @@ def do_not_pair_list(request: SchoolRequest) -> HttpResponse:
     form = DoNotPairForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_do_not_pair(school=request.school, by=request.user, **form.cleaned_data)
+            services.add_do_not_pair(
+                school=request.school,
+                pupil=form.cleaned_data["pupil"],
+                other=form.cleaned_data["other"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -258,7 +276,13 @@ def pairing_end(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
     form = EndPairingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_pairing(pairing=pairing, by=request.user, **form.cleaned_data)
+            services.end_pairing(
+                pairing=pairing,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                still_needs_mentor=form.cleaned_data["still_needs_mentor"],
+                by=request.user,
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:

@@ -8,7 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from peermentoring.schools.models import ForSchoolQuerySet
+from peermentoring.schools.models import ForSchoolQuerySet, School
+
+# Every weight runs from 0 (ignored) to 5.
+WEIGHT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(5)]
 
 
 class MatchingSettings(models.Model):
@@ -21,20 +24,32 @@ class MatchingSettings(models.Model):
         SAME_FORM = "same_form", "Same form group (vertical tutoring)"
         DIFFERENT_FORM = "different_form", "Different form group"
 
-    weight = {"validators": [MinValueValidator(0), MaxValueValidator(5)]}
-
     school = models.OneToOneField(
         "schools.School", on_delete=models.CASCADE, related_name="matching_settings"
     )
-    interests_weight = models.PositiveSmallIntegerField("shared interests", default=3, **weight)
-    primary_weight = models.PositiveSmallIntegerField("same feeder primary", default=2, **weight)
-    language_weight = models.PositiveSmallIntegerField("shared home language", default=2, **weight)
-    gender_weight = models.PositiveSmallIntegerField("gender preference", default=4, **weight)
-    windows_weight = models.PositiveSmallIntegerField("free at the same times", default=3, **weight)
-    experience_weight = models.PositiveSmallIntegerField(
-        "experienced mentor for urgent or higher-need referrals", default=3, **weight
+    interests_weight = models.PositiveSmallIntegerField(
+        "shared interests", default=3, validators=WEIGHT_VALIDATORS
     )
-    form_house_weight = models.PositiveSmallIntegerField("form group or house", default=1, **weight)
+    primary_weight = models.PositiveSmallIntegerField(
+        "same feeder primary", default=2, validators=WEIGHT_VALIDATORS
+    )
+    language_weight = models.PositiveSmallIntegerField(
+        "shared home language", default=2, validators=WEIGHT_VALIDATORS
+    )
+    gender_weight = models.PositiveSmallIntegerField(
+        "gender preference", default=4, validators=WEIGHT_VALIDATORS
+    )
+    windows_weight = models.PositiveSmallIntegerField(
+        "free at the same times", default=3, validators=WEIGHT_VALIDATORS
+    )
+    experience_weight = models.PositiveSmallIntegerField(
+        "experienced mentor for urgent or higher-need referrals",
+        default=3,
+        validators=WEIGHT_VALIDATORS,
+    )
+    form_house_weight = models.PositiveSmallIntegerField(
+        "form group or house", default=1, validators=WEIGHT_VALIDATORS
+    )
     form_house_rule = models.CharField(
         "form group or house rule",
         max_length=20,
@@ -69,7 +84,7 @@ class MatchingSettings(models.Model):
         return f"Matching settings for {self.school}"
 
     @classmethod
-    def for_school(cls, school: object) -> MatchingSettings:
+    def for_school(cls, school: School) -> MatchingSettings:
         """The school's settings, or the defaults (unsaved) if it has never changed them."""
         return cls.objects.filter(school=school).first() or cls(school=school)
 
@@ -144,7 +159,7 @@ class MatchRun(models.Model):
         return self.status == self.Status.PROPOSED
 
 
-class PairingQuerySet(ForSchoolQuerySet):
+class PairingQuerySet(ForSchoolQuerySet["Pairing"]):
     def active(self) -> PairingQuerySet:
         """Pairings still running."""
         return self.filter(status=Pairing.Status.ACTIVE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -27,6 +27,14 @@ from peermentoring.matching.scoring import (
 from peermentoring.mentors.models import Mentor, MentorFreeWindow, able_to_mentor_ids
 from peermentoring.referrals.models import Referral, ReferralCategory
 from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _ActiveCount(TypedDict):
+    active_count: int  # the mentor's active pairings
+
 
 NOT_TRAINED = "has not completed every required training module"
 NOT_SERVING = "is {status}"
@@ -121,11 +129,17 @@ def load_problem(
 ) -> tuple[Problem, list[dict[str, str]]]:
     """Everything the scorer needs for one school, and the mentors left out with why."""
     year = current_year(school)
-    mentors = list(
-        Mentor.objects.for_school(school)
-        .filter(academic_year=year)
-        .select_related("pupil")
-        .annotate(active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE)))
+    # MentorQuerySet yields plain Mentors to the type checker, annotation or not.
+    mentors = cast(
+        "list[WithAnnotations[Mentor, _ActiveCount]]",
+        list(
+            Mentor.objects.for_school(school)
+            .filter(academic_year=year)
+            .select_related("pupil")
+            .annotate(
+                active_count=Count("pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE))
+            )
+        ),
     )
     able = able_to_mentor_ids(mentors)
     labels = {w.pk: window_label(w) for w in SchoolDayWindow.objects.for_school(school).active()}

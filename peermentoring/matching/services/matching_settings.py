@@ -4,7 +4,6 @@ times, and the do-not-pair list."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,13 +32,33 @@ SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def save_matching_settings(*, school: School, values: dict[str, Any], by: User) -> MatchingSettings:
+def save_matching_settings(
+    *,
+    school: School,
+    interests_weight: int,
+    primary_weight: int,
+    language_weight: int,
+    gender_weight: int,
+    windows_weight: int,
+    experience_weight: int,
+    form_house_weight: int,
+    form_house_rule: str,
+    requires_consent: bool,
+    by: User,
+) -> MatchingSettings:
     """Set the weights (0–5) and rules matching uses."""
     current = MatchingSettings.objects.select_for_update().filter(school=school).first()
     current = current or MatchingSettings(school=school)
     before = snapshot(current, SETTINGS_FIELDS)
-    for name in SETTINGS_FIELDS:
-        setattr(current, name, values[name])
+    current.interests_weight = interests_weight
+    current.primary_weight = primary_weight
+    current.language_weight = language_weight
+    current.gender_weight = gender_weight
+    current.windows_weight = windows_weight
+    current.experience_weight = experience_weight
+    current.form_house_weight = form_house_weight
+    current.form_house_rule = form_house_rule
+    current.requires_consent = requires_consent
     current.updated_at = timezone.now()
     current.full_clean()
     current.save()
