@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test demo serve test test-postgres lint format bench clean demo-reset
+.PHONY: install install-test demo serve test test-postgres lint typecheck format bench clean demo-reset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with django-stubs over the package (tests aside); strict on the pure modules.
+typecheck: install-test
+	$(BIN)/mypy peermentoring
+
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -60,6 +64,7 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peermentoring.core.models import User
+    from peermentoring.schools.models import School
 
 
-def spreadsheet_bomb(school: object, admin: object) -> None:
+def spreadsheet_bomb(school: School, admin: User) -> None:
     """Issue #7: an xlsx of 1,000,000 rows (under 1 MB) is refused; how long, how much memory."""
     import io
     import tracemalloc
