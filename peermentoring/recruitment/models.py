@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from peermentoring.mentors.models import Mentor
-from peermentoring.schools.models import ForSchoolQuerySet
+from peermentoring.schools.models import ForSchoolQuerySet, School
+
+if TYPE_CHECKING:
+    from peermentoring.core.models import User
 
 DEFAULT_QUESTIONS = [
     "Why do you want to be a peer mentor?",
@@ -30,7 +36,7 @@ def _default_criteria() -> list[str]:
 
 
 class RecruitmentRoundQuerySet(ForSchoolQuerySet["RecruitmentRound"]):
-    def open_on(self, day: object) -> RecruitmentRoundQuerySet:
+    def open_on(self, day: dt.date) -> RecruitmentRoundQuerySet:
         """Rounds taking applications on the day (opening and closing days included)."""
         return self.filter(opens_on__lte=day, closes_on__gte=day)
 
@@ -95,8 +101,8 @@ class RecruitmentRound(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.academic_year.name})"
 
-    def is_open_on(self, day: object) -> bool:
-        return self.opens_on <= day <= self.closes_on  # type: ignore[operator]
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
 
     def offers_made(self) -> bool:
         """The round is decided: someone has been offered a place or put on the waiting list."""
@@ -275,7 +281,7 @@ class Application(models.Model):
         return self.KIND_WORDS[self.Status(self.status)]
 
     @property
-    def school(self) -> object:
+    def school(self) -> School:
         return self.round.school
 
 
@@ -298,7 +304,7 @@ class TutorReference(models.Model):
 class InterviewQuerySet(ForSchoolQuerySet["Interview"]):
     school_path = "application__round__school"
 
-    def on_panel(self, user: object) -> InterviewQuerySet:
+    def on_panel(self, user: User) -> InterviewQuerySet:
         """Interviews the person sits on, as the staff member or as a pupil interviewer."""
         return self.filter(Q(staff_member=user) | Q(panel_pupils__membership__user=user)).distinct()
 
@@ -351,12 +357,12 @@ class Interview(models.Model):
         """
         return self.application.is_interview_booked and not self.application.round.offers_made()
 
-    def is_pupil_interviewer(self, user: object) -> bool:
+    def is_pupil_interviewer(self, user: User) -> bool:
         """On the panel as one of the pupils, not as its member of staff."""
         return self.staff_member_id != getattr(user, "pk", None)
 
     @property
-    def school(self) -> object:
+    def school(self) -> School:
         return self.application.round.school
 
 
@@ -387,5 +393,5 @@ class InterviewScore(models.Model):
         return sum(int(v) for v in self.scores.values())
 
     @property
-    def school(self) -> object:
+    def school(self) -> School:
         return self.interview.application.round.school
