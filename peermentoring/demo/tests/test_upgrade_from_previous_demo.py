@@ -86,7 +86,9 @@ def _load(apps: Any, records: list[dict[str, Any]]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_previous_demo_migrates_and_keeps_every_row(client):
+def test_the_previous_demo_migrates_and_keeps_every_row(client, settings):
+    # The dumped accounts' passwords were hashed by Django's default hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     records = _records()
     executor = MigrationExecutor(connection)
     executor.migrate(PREVIOUS)
