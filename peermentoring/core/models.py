@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from peermentoring.schools.models import School
+from peermentoring.core.http import SchoolRef, school_pk
 
 
 class User(AbstractUser):
@@ -32,9 +29,9 @@ class User(AbstractUser):
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_school(self, school: School) -> AuditEntryQuerySet:
+    def for_school(self, school: SchoolRef) -> AuditEntryQuerySet:
         """Entries about one school's rows."""
-        return self.filter(school=school)
+        return self.filter(school_id=school_pk(school))
 
 
 class AuditEntry(models.Model):
@@ -102,9 +99,9 @@ def _shown(value: object) -> str:
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def for_school(self, school: School) -> NotificationQuerySet:
+    def for_school(self, school: SchoolRef) -> NotificationQuerySet:
         """Messages sent in one school."""
-        return self.filter(school=school)
+        return self.filter(school_id=school_pk(school))
 
     def unread(self) -> NotificationQuerySet:
         """Messages the recipient has not opened yet."""
@@ -141,9 +138,9 @@ class Notification(models.Model):
 
 
 class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
-    def for_school(self, school: School) -> OutboundEmailQuerySet:
+    def for_school(self, school: SchoolRef) -> OutboundEmailQuerySet:
         """E-mails sent on one school's behalf."""
-        return self.filter(school=school)
+        return self.filter(school_id=school_pk(school))
 
     def failed(self) -> OutboundEmailQuerySet:
         """E-mails that gave up after every attempt and need a person to look."""
@@ -199,9 +196,9 @@ class OutboundEmail(models.Model):
 
 
 class ReadEntryQuerySet(models.QuerySet["ReadEntry"]):
-    def for_school(self, school: School) -> ReadEntryQuerySet:
+    def for_school(self, school: SchoolRef) -> ReadEntryQuerySet:
         """Reads of one school's records."""
-        return self.filter(school=school)
+        return self.filter(school_id=school_pk(school))
 
 
 class ReadEntry(models.Model):

@@ -6,21 +6,17 @@ E-mails never leave inside the request: `notify()` queues them, and the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.utils import timezone
 
+from peermentoring.core.http import SchoolRef, school_pk
 from peermentoring.core.models import Notification, OutboundEmail, User
-
-if TYPE_CHECKING:
-    from peermentoring.schools.models import School
 
 
 def notify(
     *,
     recipient: User,
-    school: School,
+    school: SchoolRef,
     title: str,
     body: str = "",
     url: str = "",
@@ -28,7 +24,7 @@ def notify(
 ) -> Notification:
     """Leave an in-app message and queue an e-mail copy if the person has an address."""
     notification = Notification.objects.create(
-        school=school, recipient=recipient, title=title, body=body, url=url
+        school_id=school_pk(school), recipient=recipient, title=title, body=body, url=url
     )
     if email and recipient.email:
         queue_email(school=school, to_address=recipient.email, subject=title, body=body)
@@ -36,7 +32,7 @@ def notify(
 
 
 def queue_email(
-    *, school: School, to_address: str, subject: str, body: str, holds_secret: bool = False
+    *, school: SchoolRef, to_address: str, subject: str, body: str, holds_secret: bool = False
 ) -> OutboundEmail:
     """Store an e-mail and hand it to the task queue after the transaction commits.
 
@@ -45,7 +41,11 @@ def queue_email(
     from peermentoring.core.tasks import deliver_email
 
     message = OutboundEmail.objects.create(
-        school=school, to_address=to_address, subject=subject, body=body, holds_secret=holds_secret
+        school_id=school_pk(school),
+        to_address=to_address,
+        subject=subject,
+        body=body,
+        holds_secret=holds_secret,
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
@@ -61,7 +61,7 @@ def mark_read(*, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, recipient: User, school: School) -> int:
+def mark_all_read(*, recipient: User, school: SchoolRef) -> int:
     """Mark every unread message of one person in one school read."""
     return (
         Notification.objects.for_school(school)

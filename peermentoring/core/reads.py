@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 
+from peermentoring.core.http import AuthenticatedRequest, SchoolRef, school_pk
 from peermentoring.core.models import ReadEntry
-
-if TYPE_CHECKING:
-    from peermentoring.schools.access import AuthenticatedRequest
-    from peermentoring.schools.models import School
 
 
 def record_read(
     *,
     request: AuthenticatedRequest,
-    school: School,
+    school: SchoolRef,
     kind: ReadEntry.Kind,
     target: models.Model | None = None,
 ) -> ReadEntry:
     """Write one read entry: a record (`target`) or, for a list page, one entry for the list."""
     return ReadEntry.objects.create(
-        school=school,
+        school_id=school_pk(school),
         reader=request.user,
         kind=kind,
         target_id=str(target.pk) if target is not None else "",

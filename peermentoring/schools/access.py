@@ -16,17 +16,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from peermentoring.core.http import AuthenticatedRequest
 from peermentoring.schools.models import Membership, School
 
 if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from peermentoring.core.models import User
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-    htmx: HtmxDetails
+    pass
 
 
 class SchoolRequest(AuthenticatedRequest):
