@@ -5,16 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
-from peermentoring.schools.calendar import DEFAULT_WINDOWS
+from peermentoring.schools.calendar import (
+    DEFAULT_WINDOWS,
+    academic_year_name,
+    academic_year_start,
+    default_term_dates,
+)
 from peermentoring.schools.models import (
+    AcademicYear,
     FeederPrimary,
     Membership,
     Pupil,
     School,
     SchoolDayWindow,
+    Term,
     Trust,
 )
 
@@ -99,3 +107,29 @@ def pupil_member(school: School, role: str, **pupil_fields: object) -> Membershi
         user=user, school=school, role=role, pupil=pupil
     )
     return membership
+
+
+# The one "this year" every test uses: the school's real academic year with its terms.
+def this_year(school: School) -> AcademicYear:
+    """The academic year holding today, with its three usual terms."""
+    today = timezone.localdate()
+    existing = AcademicYear.objects.for_school(school).containing(today).first()
+    if existing:
+        return existing
+    start = academic_year_start(today)
+    year = AcademicYear.objects.create(
+        school=school,
+        name=academic_year_name(start),
+        starts_on=dt.date(start, 9, 1),
+        ends_on=dt.date(start + 1, 8, 31),
+    )
+    for dates in default_term_dates(start):
+        Term.objects.create(
+            academic_year=year,
+            name=dates.name,
+            starts_on=dates.starts_on,
+            ends_on=dates.ends_on,
+            half_term_starts_on=dates.half_term_starts_on,
+            half_term_ends_on=dates.half_term_ends_on,
+        )
+    return year

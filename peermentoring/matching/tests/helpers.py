@@ -13,8 +13,8 @@ from django.utils import timezone
 from peermentoring.core.roles import Role
 from peermentoring.mentors.models import Mentor
 from peermentoring.referrals.models import Referral
-from peermentoring.schools.factories import PupilFactory, pupil_member
-from peermentoring.schools.models import AcademicYear, Pupil, School
+from peermentoring.schools.factories import PupilFactory, pupil_member, this_year
+from peermentoring.schools.models import Pupil, School
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 
 
@@ -24,17 +24,6 @@ def year_6_birthday() -> dt.date:
     from peermentoring.referrals.services import september_starting_year_7
 
     return dt.date(september_starting_year_7() - 11, 2, 3)
-
-
-def this_year(school: School) -> AcademicYear:
-    today = timezone.localdate()
-    start = today.year if today.month >= 8 else today.year - 1
-    year, _ = AcademicYear.objects.get_or_create(
-        school=school,
-        name=f"{start}–{(start + 1) % 100:02d}",
-        defaults={"starts_on": dt.date(start, 8, 1), "ends_on": dt.date(start + 1, 7, 31)},
-    )
-    return year
 
 
 def safeguarding_module(school: School) -> TrainingModule:

@@ -10,39 +10,9 @@ from django.utils import timezone
 from peermentoring.core.roles import STAFF_ROLES
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
-from peermentoring.schools.calendar import (
-    academic_year_name,
-    academic_year_start,
-    default_term_dates,
-)
-from peermentoring.schools.factories import PupilFactory
-from peermentoring.schools.models import AcademicYear, Membership, School, Term
+from peermentoring.schools.factories import PupilFactory, this_year
+from peermentoring.schools.models import Membership, School
 from peermentoring.training.models import TrainingModule, TrainingSession
-
-
-def this_year(school: School) -> AcademicYear:
-    """The academic year holding today, with its three usual terms."""
-    today = timezone.localdate()
-    existing = AcademicYear.objects.for_school(school).containing(today).first()
-    if existing:
-        return existing
-    start = academic_year_start(today)
-    year = AcademicYear.objects.create(
-        school=school,
-        name=academic_year_name(start),
-        starts_on=dt.date(start, 9, 1),
-        ends_on=dt.date(start + 1, 8, 31),
-    )
-    for dates in default_term_dates(start):
-        Term.objects.create(
-            academic_year=year,
-            name=dates.name,
-            starts_on=dates.starts_on,
-            ends_on=dates.ends_on,
-            half_term_starts_on=dates.half_term_starts_on,
-            half_term_ends_on=dates.half_term_ends_on,
-        )
-    return year
 
 
 def open_round_today(school: School, **fields: Any) -> RecruitmentRound:
