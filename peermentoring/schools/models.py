@@ -477,6 +477,9 @@ class PupilImport(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    skipped_rows = models.JSONField(
+        default=list, blank=True, help_text="Each skipped row's line and why (the first 500)."
+    )
     problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -196,6 +196,9 @@ def import_pupils(
         return report
     report.file_format = parsed.file_format
     report.skipped = len(parsed.skipped)
+    report.skipped_rows = [
+        {"line": p.line, "message": p.message} for p in parsed.skipped[:MAX_PROBLEMS_LISTED]
+    ]
     problems = list(parsed.problems)
     if not problems:
         try:

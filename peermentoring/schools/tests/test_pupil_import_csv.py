@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from peermentoring.core.models import AuditEntry
 from peermentoring.schools.models import FeederPrimary, Pupil, PupilImport
@@ -206,6 +207,26 @@ def test_a_dry_run_of_a_bad_file_is_refused(school):
 
 
 # --- years outside the scheme ---------------------------------------------------------------------
+
+
+def test_each_skipped_row_is_reported_with_its_line_and_why(school, client_for, school_admin):
+    data = table(
+        [
+            sims_row("1001", Year="Year 7"),
+            sims_row("1002", Year="Year 12", DOB=uk_date(17)),
+        ]
+    )
+
+    report = run(school, data)
+    page = client_for(school_admin).get(
+        reverse("schools:import-detail", args=[school.slug, report.pk])
+    )
+
+    assert report.skipped_rows == [
+        {"line": 3, "message": "Year 12 is not part of the scheme (Years 7 to 11)."}
+    ]
+    assert '<td class="num" data-label="Line">3</td>' in page.text
+    assert "Year 12 is not part of the scheme (Years 7 to 11)." in page.text
 
 
 def test_year_12_and_13_rows_are_skipped_not_errors(school):
