@@ -50,6 +50,7 @@ class MenteeFacts:
     name: str
     pupil_id: int | None
     family_key: str = ""
+    family_name: str = ""
     interests: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     primary_id: int | None = None
@@ -72,6 +73,7 @@ class MentorFacts:
     name: str
     pupil_id: int
     family_key: str = ""
+    family_name: str = ""
     interests: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     primary_id: int | None = None
@@ -92,6 +94,9 @@ class Problem:
     do_not_pair: set[frozenset[int]] = field(default_factory=set)
     forbidden: set[tuple[int, int]] = field(default_factory=set)  # (referral, mentor)
     locked: set[tuple[int, int]] = field(default_factory=set)
+
+
+SAME_SURNAME = "check they are not related: both are called {name} and no family link is recorded"
 
 
 def mentee_block(mentee: MenteeFacts, weights: Weights) -> str | None:
@@ -171,7 +176,20 @@ def factors(
         words_ = _form_house(mentee, mentor, weights.form_house_rule)
         if words_:
             found.append((float(weights.form_house), words_))
+    hint = same_surname_hint(mentee, mentor)
+    if hint:
+        found.append((0.0, hint))  # no points: a prompt for the coordinator, not a factor
     return found
+
+
+def same_surname_hint(mentee: MenteeFacts, mentor: MentorFacts) -> str | None:
+    """Two pupils with one surname and no family link either way may still be relatives."""
+    name = mentee.family_name.strip()
+    if not name or name.casefold() != mentor.family_name.strip().casefold():
+        return None
+    if mentee.family_key and mentor.family_key:
+        return None  # the school's system gives each a family, and they differ
+    return SAME_SURNAME.format(name=name)
 
 
 def score(

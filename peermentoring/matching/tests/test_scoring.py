@@ -13,6 +13,7 @@ from peermentoring.matching.scoring import (
     Problem,
     Weights,
     exclusion,
+    factors,
     mentee_block,
     propose,
 )
@@ -91,3 +92,24 @@ def test_a_proposal_breaks_no_hard_rule_and_matches_as_many_as_possible(problem)
     assert len(matched) == len(set(matched))
     assert len(matched) + len(proposal.unmatched) == len(problem.mentees)
     assert len(matched) == best_size(problem)
+
+
+def test_a_shared_surname_without_a_family_link_is_flagged_for_a_check_and_scores_nothing():
+    weights = Weights(interests=0, primary=0, language=0, gender=0, windows=0, experience=0)
+    osei = MenteeFacts(key=1, name="Ayla Osei", pupil_id=10, family_name="Osei")
+    mentor = MentorFacts(key=2, name="Kofi OSEI", pupil_id=20, family_name="OSEI ")
+    other_family = MentorFacts(
+        key=3, name="Ama Osei", pupil_id=30, family_name="Osei", family_key="F9"
+    )
+    stranger = MentorFacts(key=4, name="Sam Lee", pupil_id=40, family_name="Lee")
+
+    found = factors(osei, mentor, weights, {})
+
+    assert found == [
+        (0.0, "check they are not related: both are called Osei and no family link is recorded")
+    ]
+    assert factors(osei, stranger, weights, {}) == []
+    both_known = MenteeFacts(
+        key=5, name="Ayla Osei", pupil_id=11, family_name="Osei", family_key="F1"
+    )
+    assert factors(both_known, other_family, weights, {}) == []
