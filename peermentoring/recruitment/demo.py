@@ -90,7 +90,6 @@ def _experienced_mentors(
 
 @dataclass(frozen=True)
 class RecruitmentDemo:
-    logins: list[tuple[str, str]]  # (who, username) of the new log-ins
     accepted: list[Mentor]  # the new mentors, in the order they accepted
     missed_a_module: Mentor  # the trainee the training demo marks absent once
 
@@ -233,7 +232,6 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
     if not RecruitmentRound.objects.for_school(school).filter(academic_year=this_year).exists():
         services.open_round(school=school, academic_year=this_year, by=coordinator)
     return RecruitmentDemo(
-        logins=[("Experienced mentor (Year 11)", u.username) for u in panel_users],
         accepted=accepted,
         missed_a_module=next(
             m for m in accepted if m.pupil_id not in {d.pupil_id for d in demo_mentors}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand
 
 from peermentoring.core.models import User
 from peermentoring.core.roles import Role
-from peermentoring.demo.builder import DEMO_PASSWORD, Login, load_demo
+from peermentoring.demo.builder import DEMO_PASSWORD, load_demo
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import Membership, School
 
@@ -56,6 +57,13 @@ def _quietly() -> Iterator[None]:
     finally:
         settings.EMAIL_BACKEND = backend
         tasks.setLevel(level)
+
+
+@dataclass(frozen=True)
+class Login:
+    who: str
+    username: str
+    school: str
 
 
 def _who(membership: Membership) -> str:
