@@ -7,9 +7,8 @@ import shutil
 
 import pytest
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
-from peermentoring.schools.factories import MembershipFactory, SchoolFactory, pupil_member
+from tests.support.factories import MembershipFactory, SchoolFactory, UserFactory, pupil_member
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,10 @@ import datetime as dt
 from typing import Any
 
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import (
+from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
+from peermentoring.mentors.models import Mentor, MentorFreeWindow
+from peermentoring.schools.models import SchoolDayWindow
+from tests.support.access import (
     GET,
     GET_POST,
     POST,
@@ -16,11 +19,8 @@ from peermentoring.core.testing import (
     ForeignPost,
     school_of,
 )
-from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
-from peermentoring.mentors.models import Mentor, MentorFreeWindow
-from peermentoring.schools.factories import PupilFactory
-from peermentoring.schools.models import SchoolDayWindow
+from tests.support.builders import accepted_referral, make_mentor
+from tests.support.factories import PupilFactory
 
 SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
 MENTOR = frozenset({Role.MENTOR})

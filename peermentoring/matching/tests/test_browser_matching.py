@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from peermentoring.matching.tests.helpers import make_mentor, year_6_birthday
 from peermentoring.referrals import services as referral_services
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
+from tests.support.builders import make_mentor, year_6_birthday
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

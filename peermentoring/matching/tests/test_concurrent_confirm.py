@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.matching import services
 from peermentoring.matching.models import MatchRun, Pairing
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
+from tests.support.builders import accepted_referral, make_mentor
+from tests.support.factories import UserFactory
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 

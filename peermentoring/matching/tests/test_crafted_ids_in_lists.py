@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
 from peermentoring.mentors.models import MentorFreeWindow
 from peermentoring.referrals.models import Referral
+from tests.support.builders import accepted_referral, make_mentor
 
 pytestmark = pytest.mark.django_db
 HUGE = "9" * 30

@@ -6,10 +6,10 @@ import pytest
 
 from peermentoring.matching.demo import load_matching_demo
 from peermentoring.matching.models import Pairing
-from peermentoring.matching.tests.helpers import make_mentor, this_year, year_6_birthday
 from peermentoring.mentors.models import Mentor
 from peermentoring.referrals.models import Referral
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
+from tests.support.builders import make_mentor, this_year, year_6_birthday
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -24,15 +24,15 @@ from peermentoring.matching.scoring import (
     RULE_FORBIDDEN,
     RULE_RELATIVE,
 )
-from peermentoring.matching.tests.helpers import (
+from peermentoring.mentors.models import Mentor, able_to_mentor_ids
+from peermentoring.referrals import services as referral_services
+from peermentoring.referrals.models import Referral
+from tests.support.builders import (
     accepted_referral,
     make_mentor,
     mentor_with_account,
 )
-from peermentoring.mentors.models import Mentor, able_to_mentor_ids
-from peermentoring.referrals import services as referral_services
-from peermentoring.referrals.models import Referral
-from peermentoring.schools.factories import PupilFactory
+from tests.support.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_when_places_run_out_the_unmatched_mentee_is_told_so(school):
 
 
 def test_the_proposal_gives_each_pair_its_score_and_why_in_words(school):
-    from peermentoring.schools.factories import FeederPrimaryFactory
+    from tests.support.factories import FeederPrimaryFactory
 
     meadowside = FeederPrimaryFactory(school=school, name="Meadowside Primary")
     lily = accepted_referral(

@@ -15,12 +15,12 @@ import pytest
 from django.urls import reverse
 
 from peermentoring.core.models import AuditEntry
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
 from peermentoring.mentors.models import MentorFreeWindow
 from peermentoring.referrals.models import Referral
 from peermentoring.schools.calendar import default_term_dates, is_free_time, window_at
 from peermentoring.schools.models import School, SchoolDayWindow
 from peermentoring.schools.services import set_up_academic_year
+from tests.support.builders import accepted_referral, make_mentor
 
 pytestmark = pytest.mark.django_db
 

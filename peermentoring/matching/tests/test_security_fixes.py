@@ -17,11 +17,11 @@ from peermentoring.matching import forms as matching_forms
 from peermentoring.matching import services
 from peermentoring.matching.models import DoNotPair, MatchRun, Pairing
 from peermentoring.matching.tests.access import ACCESS, FOREIGN_POSTS, NO_ROW_FIELDS
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
 from peermentoring.referrals import forms as referral_forms
 from peermentoring.referrals import services as referral_services
 from peermentoring.referrals.models import PrimaryReferralLink, Referral
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
+from tests.support.builders import accepted_referral, make_mentor
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 
 from peermentoring.matching.models import MatchRun, Pairing
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor
 from peermentoring.mentors.models import MentorFreeWindow
 from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import SchoolDayWindow
+from tests.support.builders import accepted_referral, make_mentor
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import (
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import (
+    Application,
+    Interview,
+    InterviewScore,
+    RecruitmentRound,
+    TutorReference,
+)
+from peermentoring.recruitment.services import year_group_on
+from peermentoring.schools.models import AcademicYear, Term
+from tests.support import builders
+from tests.support.access import (
     EVERYONE,
     GET,
     GET_POST,
@@ -21,18 +31,7 @@ from peermentoring.core.testing import (
     school_of,
     viewer_of,
 )
-from peermentoring.mentors.models import Mentor
-from peermentoring.recruitment.models import (
-    Application,
-    Interview,
-    InterviewScore,
-    RecruitmentRound,
-    TutorReference,
-)
-from peermentoring.recruitment.services import year_group_on
-from peermentoring.recruitment.tests import builders
-from peermentoring.schools.factories import MembershipFactory, PupilFactory, pupil_member
-from peermentoring.schools.models import AcademicYear, Term
+from tests.support.factories import MembershipFactory, PupilFactory, UserFactory, pupil_member
 
 PANEL = frozenset(
     {Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN, Role.MENTOR, Role.PUPIL}

@@ -10,9 +10,9 @@ from django.utils import timezone
 from peermentoring.core.roles import Role
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
-from peermentoring.recruitment.tests import builders
-from peermentoring.schools.factories import PupilFactory, pupil_member
 from peermentoring.schools.models import AcademicYear, Term
+from tests.support import builders
+from tests.support.factories import PupilFactory, pupil_member
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
 from peermentoring.recruitment.models import Application
 from peermentoring.recruitment.services import offers
-from peermentoring.recruitment.tests import builders
+from tests.support import builders
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
@@ -31,7 +31,7 @@ pytestmark = [
 
 
 def test_two_accepts_at_the_same_moment_never_exceed_the_places(school, monkeypatch):
-    from peermentoring.schools.factories import pupil_member
+    from tests.support.factories import pupil_member
 
     round_ = builders.open_round_today(school, places=1)
     people = []

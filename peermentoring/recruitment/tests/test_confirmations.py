@@ -10,8 +10,8 @@ from django.urls import reverse
 from peermentoring.core.models import AuditEntry
 from peermentoring.recruitment import pupil_views, services, views
 from peermentoring.recruitment.models import Application
-from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import another_applicant, pupil_of, submit
+from tests.support import builders
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from peermentoring.recruitment import forms, services, views
 from peermentoring.recruitment.models import Application, InterviewScore, TutorReference
-from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import pupil_of, submit
-from peermentoring.schools.factories import PupilFactory
+from tests.support import builders
+from tests.support.factories import PupilFactory
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 HUGE = "9" * 30

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
-from peermentoring.recruitment.tests.builders import application
-from peermentoring.schools.factories import MembershipFactory
+from tests.support.builders import application
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

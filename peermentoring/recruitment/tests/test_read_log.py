@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from peermentoring.core.models import ReadEntry
 from peermentoring.recruitment.models import Application
-from peermentoring.recruitment.tests.builders import application
+from tests.support.builders import application
 
 pytestmark = pytest.mark.django_db
 

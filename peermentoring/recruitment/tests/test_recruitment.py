@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.signing import TimestampSigner
 from django.utils import timezone
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.models import AuditEntry, OutboundEmail
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
@@ -17,6 +16,7 @@ from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.recruitment.scores import score_table
 from peermentoring.recruitment.tests.conftest import another_applicant, pupil_of, submit
 from peermentoring.schools.models import AcademicYear, Membership
+from tests.support.factories import UserFactory
 
 
 def statuses(round_):
@@ -553,7 +553,7 @@ def test_a_school_user_not_linked_to_a_pupil_cannot_accept(round_, coordinator, 
 def test_the_coordinator_types_in_a_paper_application_under_the_same_rules(
     school, round_, coordinator
 ):
-    from peermentoring.schools.factories import PupilFactory
+    from tests.support.factories import PupilFactory
 
     pupil = PupilFactory(school=school, given_name="Ola", year_group=9)
     year8 = PupilFactory(school=school, given_name="Kit", year_group=8)
@@ -585,7 +585,7 @@ def test_the_coordinator_may_record_a_written_acceptance(round_, coordinator, in
 
 def test_a_past_mentor_recorded_for_last_year_may_sit_on_a_panel(school, round_, year, coordinator):
     from peermentoring.core.roles import Role
-    from peermentoring.schools.factories import pupil_member
+    from tests.support.factories import pupil_member
 
     pupil = pupil_member(school, Role.PUPIL, given_name="Eve", year_group=11).pupil
     assert pupil not in services.experienced_pupils(round_)

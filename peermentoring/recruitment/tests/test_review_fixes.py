@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from peermentoring.recruitment import services
 from peermentoring.recruitment.models import Application, TutorReference
-from peermentoring.recruitment.tests import builders
-from peermentoring.schools.factories import PupilFactory
+from tests.support import builders
+from tests.support.factories import PupilFactory
 
 
 def ask(client, school, application, name, email):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from peermentoring.core.models import OutboundEmail
 from peermentoring.recruitment import pupil_views, services, views
 from peermentoring.recruitment.models import Application, RecruitmentRound, TutorReference
-from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import another_applicant, pupil_of, submit
 from peermentoring.schools.models import AcademicYear
+from tests.support import builders
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 

@@ -9,7 +9,10 @@ from typing import Any
 from django.utils import timezone
 
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import (
+from peermentoring.matching.tests.access import _refused_on_the_form, _their_window
+from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
+from peermentoring.schools.models import SchoolDayWindow
+from tests.support.access import (
     GET,
     GET_POST,
     POST,
@@ -18,10 +21,7 @@ from peermentoring.core.testing import (
     ForeignPost,
     school_of,
 )
-from peermentoring.matching.tests.access import _refused_on_the_form, _their_window
-from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
-from peermentoring.schools.models import SchoolDayWindow
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
 

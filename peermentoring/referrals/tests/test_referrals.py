@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry
 from peermentoring.matching.models import Pairing
-from peermentoring.matching.tests.helpers import accepted_referral, make_mentor, year_6_birthday
 from peermentoring.referrals import services
 from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
+from tests.support.builders import accepted_referral, make_mentor, year_6_birthday
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -497,7 +497,7 @@ def test_a_primary_link_takes_at_most_thirty_children_in_one_go(school, coordina
 
     from peermentoring.referrals import services as matching_services
     from peermentoring.referrals.models import Referral
-    from peermentoring.schools.factories import FeederPrimaryFactory
+    from tests.support.factories import FeederPrimaryFactory
 
     primary = FeederPrimaryFactory(school=school)
     _, token = matching_services.create_referral_link(

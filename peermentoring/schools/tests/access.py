@@ -9,7 +9,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from peermentoring.core.models import Notification, OutboundEmail, User
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import (
+from peermentoring.schools.calendar import academic_year_name, default_term_dates
+from peermentoring.schools.models import (
+    AcademicYear,
+    FeederPrimary,
+    Membership,
+    Pupil,
+    PupilImport,
+    School,
+    SchoolDayWindow,
+    Term,
+)
+from peermentoring.schools.tests.pupil_import_support import sims_row, table
+from tests.support.access import (
     ADMIN,
     AUDIT,
     EVERYONE,
@@ -22,19 +34,7 @@ from peermentoring.core.testing import (
     school_of,
     viewer_of,
 )
-from peermentoring.schools.calendar import academic_year_name, default_term_dates
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory, pupil_member
-from peermentoring.schools.models import (
-    AcademicYear,
-    FeederPrimary,
-    Membership,
-    Pupil,
-    PupilImport,
-    School,
-    SchoolDayWindow,
-    Term,
-)
-from peermentoring.schools.tests.pupil_import_support import sims_row, table
+from tests.support.factories import FeederPrimaryFactory, PupilFactory, pupil_member
 
 # --- Building the rows a URL points at -------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import Pupil, School
 from peermentoring.schools.tests.pupil_import_support import upn
+from tests.support.factories import PupilFactory
 
 
 @pytest.fixture

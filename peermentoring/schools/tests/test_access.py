@@ -15,10 +15,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.models import AuditEntry, OutboundEmail, User
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import (
+from peermentoring.schools.models import School
+from peermentoring.schools.tests.access import _failed_email
+from tests.support.access import (
     app_access_tables,
     app_foreign_posts,
     assert_anonymous_sent_to_login,
@@ -26,14 +27,13 @@ from peermentoring.core.testing import (
     assert_wrong_role_refused,
     school_url_names,
 )
-from peermentoring.schools.factories import (
+from tests.support.factories import (
     MembershipFactory,
     PupilFactory,
     TrustFactory,
+    UserFactory,
     pupil_member,
 )
-from peermentoring.schools.models import School
-from peermentoring.schools.tests.access import _failed_email
 
 # Every app lists its own pages in <app>/tests/access.py (schools included).
 ACCESS = app_access_tables()

@@ -11,11 +11,10 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.models import AuditEntry, OutboundEmail, User
 from peermentoring.core.roles import Role
-from peermentoring.schools.factories import MembershipFactory, PupilFactory, SchoolFactory
 from peermentoring.schools.models import Membership
+from tests.support.factories import MembershipFactory, PupilFactory, SchoolFactory, UserFactory
 
 PASSWORD = "correct horse battery"
 
@@ -456,8 +455,8 @@ def test_switching_off_twice_never_switches_access_back_on(
 def test_a_trust_leads_account_is_managed_by_no_school(
     client_for, school, other_school, school_admin
 ):
-    from peermentoring.schools.factories import TrustFactory
     from peermentoring.schools.services import add_trust_lead
+    from tests.support.factories import TrustFactory
 
     trust = TrustFactory()
     for each in (school, other_school):
@@ -520,8 +519,8 @@ def test_someone_whose_school_just_reset_them_can_ask_for_a_link_themselves(
 def test_making_a_coordinator_trust_lead_ends_their_schools_hold_on_the_account(
     client_for, school, school_admin, coordinator
 ):
-    from peermentoring.schools.factories import TrustFactory
     from peermentoring.schools.services import add_trust_lead
+    from tests.support.factories import TrustFactory
 
     school.trust = TrustFactory()
     school.save(update_fields=["trust"])

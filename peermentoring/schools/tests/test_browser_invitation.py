@@ -10,10 +10,9 @@ import os
 
 import pytest
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
 from peermentoring.core.tests.test_browser_sign_in import sign_in
-from peermentoring.schools.factories import MembershipFactory
+from tests.support.factories import MembershipFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

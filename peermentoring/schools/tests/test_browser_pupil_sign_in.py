@@ -8,8 +8,8 @@ import pytest
 
 from peermentoring.core.roles import Role
 from peermentoring.core.tests.test_browser_sign_in import sign_in
-from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.services import create_pupil_account
+from tests.support.factories import PupilFactory
 
 # Playwright's sync API runs an event loop in this thread; the test itself only
 # sets up rows before the browser starts, so Django's async guard is lifted.

@@ -9,8 +9,8 @@ import pytest
 from peermentoring.core import registry
 from peermentoring.core.registry import TodoItem, register_todo
 from peermentoring.core.roles import Role
-from peermentoring.schools.factories import MembershipFactory, UserFactory
 from peermentoring.schools.tests.views_support import text, url
+from tests.support.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import pytest
 from django.test import override_settings
 
 from peermentoring.core.models import AuditEntry
-from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import FeederPrimary, PupilImport
 from peermentoring.schools.pupil_files import (
     BAD_DATE,
@@ -36,6 +35,7 @@ from peermentoring.schools.tests.pupil_import_support import (
     table,
     upn,
 )
+from tests.support.factories import PupilFactory
 
 # --- bad files change nothing ---------------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from peermentoring.core.models import AuditEntry
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.schools.models import FeederPrimary, Pupil, PupilImport
 from peermentoring.schools.tests.pupil_import_support import (
     OR11_USERS_HEADER,
@@ -15,6 +14,7 @@ from peermentoring.schools.tests.pupil_import_support import (
     table,
     upn,
 )
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 # --- re-importing ---------------------------------------------------------------------------------
 

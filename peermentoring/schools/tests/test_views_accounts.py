@@ -9,9 +9,9 @@ from django.test import Client
 
 from peermentoring.core.models import OutboundEmail, User
 from peermentoring.core.roles import Role
-from peermentoring.schools.factories import PupilFactory
 from peermentoring.schools.models import Membership, School
 from peermentoring.schools.tests.views_support import membership_of, second_client, text, url
+from tests.support.factories import PupilFactory
 
 # --- Pupil accounts -------------------------------------------------------------------------------
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from peermentoring.core.models import AuditEntry
-from peermentoring.schools.factories import FeederPrimaryFactory, PupilFactory
 from peermentoring.schools.models import FeederPrimary
 from peermentoring.schools.tests.views_support import text, url
+from tests.support.factories import FeederPrimaryFactory, PupilFactory
 
 # --- Feeder primaries -----------------------------------------------------------------------------
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from peermentoring.core.factories import UserFactory
 from peermentoring.core.roles import Role
-from peermentoring.core.testing import (
+from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
+from tests.support import builders
+from tests.support.access import (
     GET,
     GET_POST,
     SETUP,
@@ -18,9 +19,7 @@ from peermentoring.core.testing import (
     school_of,
     viewer_of,
 )
-from peermentoring.recruitment.tests import builders
-from peermentoring.schools.factories import MembershipFactory
-from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
+from tests.support.factories import MembershipFactory, UserFactory
 
 
 def _module(school, viewer):

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peermentoring.recruitment.models import Application
-from peermentoring.recruitment.tests import builders
 from peermentoring.training import services
 from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
+from tests.support import builders
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 HUGE = "9" * 30

@@ -11,13 +11,13 @@ from django.utils import timezone
 from peermentoring.core.models import AuditEntry
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application
-from peermentoring.recruitment.tests import builders
 from peermentoring.recruitment.tests.conftest import pupil_of
 from peermentoring.schools.services import create_school
 from peermentoring.training import services
 from peermentoring.training.grid import training_grid
 from peermentoring.training.models import ModuleCompletion, TrainingModule
 from peermentoring.training.readiness import MENTOR_NOT_TRAINED, missing_modules
+from tests.support import builders
 
 P, A = ModuleCompletion.Status.PRESENT, ModuleCompletion.Status.ABSENT
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application
-from peermentoring.recruitment.tests import builders
 from peermentoring.training import services, views
 from peermentoring.training.models import ModuleCompletion, TrainingModule
+from tests.support import builders
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 

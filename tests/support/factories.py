@@ -1,4 +1,6 @@
-"""factory_boy factories for trusts, schools, pupils and memberships, each kept in one school."""
+"""The test suite's factory_boy factories: one module for every model, each object kept in one school.
+
+Not shipped with the package: tests only (factory_boy is a test extra)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from peermentoring.core.factories import UserFactory
+from peermentoring.core.models import User
 from peermentoring.core.roles import Role
 from peermentoring.schools.calendar import (
     DEFAULT_WINDOWS,
@@ -25,6 +27,17 @@ from peermentoring.schools.models import (
     Term,
     Trust,
 )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Taylor{n}")
+    username = factory.LazyAttribute(lambda u: f"{u.first_name}.{u.last_name}@example.org".lower())
+    email = factory.LazyAttribute(lambda u: u.username if "@" in u.username else "")
+    password = factory.django.Password("correct horse battery")
 
 
 class TrustFactory(factory.django.DjangoModelFactory):
