@@ -17,8 +17,15 @@ from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application, Interview, RecruitmentRound
 from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import Membership, Pupil, School
-from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
-from tests.support.factories import PupilFactory, pupil_member, this_year
+from peermentoring.training.models import TrainingModule, TrainingSession
+from tests.support.factories import (
+    MentorFactory,
+    ModuleCompletionFactory,
+    PupilFactory,
+    ReferralFactory,
+    pupil_member,
+    this_year,
+)
 
 
 def year_6_birthday() -> dt.date:
@@ -54,10 +61,9 @@ def make_mentor(
     if pupil is None:
         fields = {"year_group": 10, "form_group": "10B", **pupil_fields}
         pupil = PupilFactory(school=school, **fields)
-    mentor = Mentor.objects.create(
+    mentor: Mentor = MentorFactory(
         school=school,
         pupil=pupil,
-        academic_year=this_year(school),
         status=status,
         capacity=capacity,
         interests=interests,
@@ -66,12 +72,7 @@ def make_mentor(
     )
     module = safeguarding_module(school)
     if trained:
-        ModuleCompletion.objects.create(
-            mentor=mentor,
-            module=module,
-            status=ModuleCompletion.Status.PRESENT,
-            completed_on=timezone.localdate(),
-        )
+        ModuleCompletionFactory(mentor=mentor, module=module)
     return mentor
 
 
@@ -97,17 +98,16 @@ def accepted_referral(
     if pupil is None:
         fields = {"year_group": 7, "form_group": "7C", **pupil_fields}
         pupil = PupilFactory(school=school, **fields)
-    return Referral.objects.create(
+    referral: Referral = ReferralFactory(
         school=school,
         pupil=pupil,
-        source=Referral.Source.STAFF,
-        status=Referral.Status.ACCEPTED,
         consent=consent,
         priority=priority,
         interests=interests,
         languages=languages,
         needs=needs,
     )
+    return referral
 
 
 # --- Recruitment and training rows -----------------------------------------------
@@ -169,9 +169,8 @@ def mentor_in(school: School, **fields: Any) -> Mentor:
     pupil = fields.pop("pupil", None) or PupilFactory(
         school=school, given_name="Ayo", year_group=10, form_group="10A"
     )
-    return Mentor.objects.create(
-        school=school, pupil=pupil, academic_year=this_year(school), **fields
-    )
+    mentor: Mentor = MentorFactory(school=school, pupil=pupil, **fields)
+    return mentor
 
 
 def module_in(school: School) -> TrainingModule:

@@ -9,8 +9,18 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from peermentoring.core.models import User
+from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry, User
 from peermentoring.core.roles import Role
+from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
+from peermentoring.mentors.models import Mentor, MentorFreeWindow
+from peermentoring.recruitment.models import (
+    Application,
+    Interview,
+    InterviewScore,
+    RecruitmentRound,
+    TutorReference,
+)
+from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.schools.calendar import (
     DEFAULT_WINDOWS,
     academic_year_name,
@@ -22,11 +32,13 @@ from peermentoring.schools.models import (
     FeederPrimary,
     Membership,
     Pupil,
+    PupilImport,
     School,
     SchoolDayWindow,
     Term,
     Trust,
 )
+from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -146,3 +158,301 @@ def this_year(school: School) -> AcademicYear:
             half_term_ends_on=dates.half_term_ends_on,
         )
     return year
+
+
+# --- Every other model: each factory keeps its rows in the one school it is given ----
+#
+# Pass `school=` (or a parent row) and every row made along the way belongs to that
+# school: a mentor's pupil, a referral's pupil, a pairing's mentor and mentee, an
+# interview's application. Nothing reaches into a second school by accident.
+
+
+class AcademicYearFactory(factory.django.DjangoModelFactory):
+    """A past or future year; `this_year(school)` is the one holding today."""
+
+    class Meta:
+        model = AcademicYear
+
+    school = factory.SubFactory(SchoolFactory)
+    starts_on = factory.Sequence(lambda n: dt.date(2000 + n, 9, 1))
+    ends_on = factory.LazyAttribute(lambda y: dt.date(y.starts_on.year + 1, 8, 31))
+    name = factory.LazyAttribute(lambda y: academic_year_name(y.starts_on.year))
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Term
+
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    name = Term.Name.AUTUMN
+    starts_on = factory.LazyAttribute(lambda t: t.academic_year.starts_on)
+    ends_on = factory.LazyAttribute(lambda t: dt.date(t.academic_year.starts_on.year, 12, 18))
+
+
+class SchoolDayWindowFactory(factory.django.DjangoModelFactory):
+    """Monday break (SchoolFactory already makes the usual windows: this finds its one)."""
+
+    class Meta:
+        model = SchoolDayWindow
+        django_get_or_create = ("school", "weekday", "kind")
+
+    school = factory.SubFactory(SchoolFactory)
+    weekday = 0
+    kind = SchoolDayWindow.Kind.BREAK
+    start_time = dt.time(10, 40)
+    end_time = dt.time(11, 0)
+
+
+class PupilImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PupilImport
+
+    school = factory.SubFactory(SchoolFactory)
+    filename = "pupils.csv"
+    file_format = "csv"
+    outcome = PupilImport.Outcome.IMPORTED
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    school = factory.SubFactory(SchoolFactory)
+    actor = factory.SubFactory(UserFactory)
+    action = "pupil.updated"
+    target_type = "schools.pupil"
+    target_id = "1"
+    target_label = "Amelia Okafor"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    school = factory.SubFactory(SchoolFactory)
+    recipient = factory.SubFactory(UserFactory)
+    title = "Something to look at"
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboundEmail
+
+    school = factory.SubFactory(SchoolFactory)
+    to_address = "form.tutor@example.org"
+    subject = "A reference, please"
+    body = "Dear colleague,"
+
+
+class ReadEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadEntry
+
+    school = factory.SubFactory(SchoolFactory)
+    reader = factory.SubFactory(UserFactory)
+    kind = ReadEntry.Kind.PUPIL_LIST
+    path = "/"
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    """A Year 10 pupil serving as a mentor this year (no training: see ModuleCompletionFactory)."""
+
+    class Meta:
+        model = Mentor
+
+    school = factory.SubFactory(SchoolFactory)
+    pupil = factory.SubFactory(
+        PupilFactory,
+        school=factory.SelfAttribute("..school"),
+        given_name="Kofi",
+        year_group=10,
+        form_group="10B",
+    )
+    academic_year = factory.LazyAttribute(lambda m: this_year(m.school))
+
+
+class MentorFreeWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorFreeWindow
+
+    mentor = factory.SubFactory(MentorFactory)
+    window = factory.LazyAttribute(
+        lambda w: (
+            SchoolDayWindow.objects.for_school(w.mentor.school).order_by("pk").first()
+            or SchoolDayWindowFactory(school=w.mentor.school)
+        )
+    )
+
+
+class RecruitmentRoundFactory(factory.django.DjangoModelFactory):
+    """A round for Year 9 taking applications today."""
+
+    class Meta:
+        model = RecruitmentRound
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = factory.LazyAttribute(lambda r: this_year(r.school))
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application from a Year 9 pupil of the round's school."""
+
+    class Meta:
+        model = Application
+
+    round = factory.SubFactory(RecruitmentRoundFactory)
+    pupil = factory.SubFactory(
+        PupilFactory,
+        school=factory.SelfAttribute("..round.school"),
+        given_name="Noor",
+        year_group=9,
+        form_group="9C",
+    )
+    status = Application.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    answers = factory.LazyAttribute(
+        lambda a: [{"question": q, "answer": "Because I like helping."} for q in a.round.questions]
+    )
+    availability = factory.LazyFunction(lambda: ["break"])
+
+
+class TutorReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TutorReference
+
+    application = factory.SubFactory(ApplicationFactory)
+    tutor_name = "Ms Patel"
+    tutor_email = "r.patel@example.org"
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    """An interview tomorrow at 13:20, the panel led by a member of staff."""
+
+    class Meta:
+        model = Interview
+
+    application = factory.SubFactory(ApplicationFactory, status=Application.Status.INTERVIEW_BOOKED)
+    starts_at = factory.LazyFunction(
+        lambda: (
+            timezone.now().replace(hour=13, minute=20, second=0, microsecond=0)
+            + dt.timedelta(days=1)
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda i: i.starts_at + dt.timedelta(minutes=15))
+    staff_member = factory.SubFactory(UserFactory)
+
+
+class InterviewScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewScore
+
+    interview = factory.SubFactory(InterviewFactory)
+    scorer = factory.SelfAttribute("interview.staff_member")
+    scores = factory.LazyAttribute(
+        lambda s: {criterion: 3 for criterion in s.interview.application.round.criteria}
+    )
+
+
+class TrainingModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingModule
+        django_get_or_create = ("school", "order")
+
+    school = factory.SubFactory(SchoolFactory)
+    order = 5
+    title = "Ground rules and safeguarding"
+    is_required = True
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = factory.LazyAttribute(lambda s: this_year(s.school))
+    title = "Training day 1"
+    held_on = factory.LazyFunction(timezone.localdate)
+
+
+class ModuleCompletionFactory(factory.django.DjangoModelFactory):
+    """The mentor present at the required module: with it, a mentor is trained."""
+
+    class Meta:
+        model = ModuleCompletion
+
+    mentor = factory.SubFactory(MentorFactory)
+    module = factory.SubFactory(
+        TrainingModuleFactory, school=factory.SelfAttribute("..mentor.school")
+    )
+    status = ModuleCompletion.Status.PRESENT
+    completed_on = factory.LazyFunction(timezone.localdate)
+
+
+class ReferralCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralCategory
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Worried about the move {n}")
+
+
+class PrimaryReferralLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrimaryReferralLink
+
+    school = factory.SubFactory(SchoolFactory)
+    primary = factory.SubFactory(FeederPrimaryFactory, school=factory.SelfAttribute("..school"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=28))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A Year 7 pupil's referral by staff, accepted into the matching queue."""
+
+    class Meta:
+        model = Referral
+
+    school = factory.SubFactory(SchoolFactory)
+    pupil = factory.SubFactory(
+        PupilFactory, school=factory.SelfAttribute("..school"), year_group=7, form_group="7C"
+    )
+    source = Referral.Source.STAFF
+    status = Referral.Status.ACCEPTED
+    consent = Referral.Consent.GIVEN
+
+
+class MatchingSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchingSettings
+        django_get_or_create = ("school",)
+
+    school = factory.SubFactory(SchoolFactory)
+
+
+class DoNotPairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DoNotPair
+
+    school = factory.SubFactory(SchoolFactory)
+    pupil = factory.SubFactory(PupilFactory, school=factory.SelfAttribute("..school"))
+    other = factory.SubFactory(PupilFactory, school=factory.SelfAttribute("..school"))
+
+
+class MatchRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchRun
+
+    school = factory.SubFactory(SchoolFactory)
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    """An active pairing: a mentor and the pupil of an accepted referral, in one school."""
+
+    class Meta:
+        model = Pairing
+
+    school = factory.SubFactory(SchoolFactory)
+    mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..school"))
+    referral = factory.SubFactory(ReferralFactory, school=factory.SelfAttribute("..school"))
+    mentee = factory.SelfAttribute("referral.pupil")
