@@ -163,12 +163,41 @@ def referral_review(request: SchoolRequest, referral_pk: int) -> HttpResponse:
         elif decision == "decline":
             services.decline_referral(referral=referral, reason=note, by=request.user)
         else:
-            services.ask_for_more_information(referral=referral, note=note, by=request.user)
+            asked = services.ask_for_more_information(referral=referral, note=note, by=request.user)
+            _say_who_was_asked(request, asked)
+            return redirect("referrals:referral-list", request.school.slug)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("referrals:referral-detail", request.school.slug, referral.pk)
     messages.success(request, REVIEWED[decision].format(name=referral.child_name))
     return redirect("referrals:referral-list", request.school.slug)
+
+
+MORE_INFO_EMAILED = (
+    "{name}: more information asked for. {primary} was e-mailed your question at {address}, "
+    "and asked to reply to you."
+)
+MORE_INFO_NO_ADDRESS = (
+    "{name}: more information asked for, but nobody was e-mailed: {primary} has no contact "
+    "e-mail. Ask them yourself, and add their address on the feeder primaries page."
+)
+MORE_INFO_ALREADY_ASKED = "{name}: you had already asked this. Nothing new was sent."
+
+
+def _say_who_was_asked(request: SchoolRequest, asked: services.MoreInformationAsked) -> None:
+    """Tell the staff member whether the primary was e-mailed, and plainly when it could not be."""
+    referral = asked.referral
+    name = referral.child_name
+    primary = referral.feeder_primary or "The primary school"
+    if asked.already_asked:
+        messages.info(request, MORE_INFO_ALREADY_ASKED.format(name=name))
+    elif asked.primary_has_no_address:
+        messages.warning(request, MORE_INFO_NO_ADDRESS.format(name=name, primary=primary))
+    elif asked.emailed_to:
+        text = MORE_INFO_EMAILED.format(name=name, primary=primary, address=asked.emailed_to)
+        messages.success(request, text)
+    else:
+        messages.success(request, REVIEWED["more_info"].format(name=name))
 
 
 @require_http_methods(["GET", "POST"])

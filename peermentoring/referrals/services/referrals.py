@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import User
+from peermentoring.core.notifications import queue_email
 from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
 from peermentoring.referrals.services.reconcile import _reconcile_one
 from peermentoring.schools.models import FeederPrimary, Pupil, School, SchoolDayWindow
@@ -256,9 +258,76 @@ def decline_referral(*, referral: Referral, reason: str, by: User) -> Referral:
     return _review(referral, Referral.Status.DECLINED, reason, by, "referral.declined")
 
 
+@dataclass(frozen=True)
+class MoreInformationAsked:
+    """What asking for more information did: the referral, and who was e-mailed, if anyone."""
+
+    referral: Referral
+    # The feeder primary's address the question went to; empty when nobody was e-mailed.
+    emailed_to: str = ""
+    # A primary's referral whose primary has no contact e-mail: staff must ask them themselves.
+    primary_has_no_address: bool = False
+    # The same question was already asked (a form sent twice): nothing changed, nothing sent.
+    already_asked: bool = False
+
+
 @transaction.atomic
-def ask_for_more_information(*, referral: Referral, note: str, by: User) -> Referral:
-    """Hold a referral until the referrer says more."""
-    if not note.strip():
+def ask_for_more_information(*, referral: Referral, note: str, by: User) -> MoreInformationAsked:
+    """Hold a referral until the referrer says more; a feeder primary is e-mailed the question.
+
+    Only the question goes out (with the child's name, which the primary gave us): none
+    of the school's own notes. The same question asked twice is one question, one e-mail.
+    """
+    note = note.strip()
+    if not note:
         raise ValidationError({"note": MORE_INFO_NEEDS_NOTE})
-    return _review(referral, Referral.Status.MORE_INFO, note, by, "referral.more_info_asked")
+    # Lock the row: two posts of the same form at once must not send two e-mails.
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("school", "feeder_primary", "link__primary")
+        .get(pk=referral.pk)
+    )
+    if referral.status == Referral.Status.MORE_INFO and referral.review_note == note:
+        return MoreInformationAsked(referral=referral, already_asked=True)
+    referral = _review(referral, Referral.Status.MORE_INFO, note, by, "referral.more_info_asked")
+    if referral.source != Referral.Source.PRIMARY:
+        return MoreInformationAsked(referral=referral)
+    primary = referral.feeder_primary or (referral.link.primary if referral.link else None)
+    address = primary.contact_email if primary else ""
+    if not address:
+        return MoreInformationAsked(referral=referral, primary_has_no_address=True)
+    queue_email(
+        school=referral.school,
+        to_address=address,
+        subject=MORE_INFO_SUBJECT.format(
+            school=referral.school.name, child=_child_as_referred(referral)
+        ),
+        body=_more_info_email(referral, note, by),
+    )
+    record(action="referral.more_info_emailed", target=referral, by=by, changes={"to": address})
+    return MoreInformationAsked(referral=referral, emailed_to=address)
+
+
+MORE_INFO_SUBJECT = "{school}: a question about your referral of {child}"
+
+
+def _child_as_referred(referral: Referral) -> str:
+    """The child's name as the primary wrote it (not the name on our roll)."""
+    written = f"{referral.child_given_name} {referral.child_family_name}".strip()
+    return written or referral.child_name
+
+
+def _more_info_email(referral: Referral, question: str, by: User) -> str:
+    school = referral.school.name
+    asker = by.get_full_name() or f"the peer mentoring coordinator at {school}"
+    reply = f"{asker} at {by.email}" if by.email else f"{asker}, {school}"
+    signed = f" ({referral.referrer_name})" if referral.referrer_name else ""
+    return (
+        f"Hello,\n\n"
+        f"Thank you for referring {_child_as_referred(referral)} to the peer mentoring scheme "
+        f"at {school} on {date_format(timezone.localtime(referral.referred_at), 'j F Y')}"
+        f"{signed}.\n\n"
+        f"Before we can go on, we need a little more information:\n\n{question}\n\n"
+        f"Please reply to {reply} (this e-mail comes from our mentoring system, so answering "
+        f"it directly may not reach them).\n\n{school}"
+    )
