@@ -3,7 +3,8 @@
 Accepted: a CSV or XLSX export with one pupil per row (SIMS, Arbor, Bromcom… all
 name their columns slightly differently; the common names are recognised), or
 a OneRoster 1.1/1.2 `users.csv`, alone or in a zip bundle with `orgs.csv`,
-`demographics.csv` and `roles.csv`. Nothing here touches the database: the
+`demographics.csv` and `roles.csv` (which a 1.2 `users.csv` needs: it has no role
+column, so alone it cannot tell pupils from staff). Nothing here touches the database: the
 result is a list of rows and a list of problems, each with its line number.
 """
 
@@ -35,6 +36,14 @@ NOT_A_TABLE = "The file could not be read as CSV or Excel: {detail}"
 MISSING_COLUMNS = "The file has no column for: {columns}. The first row must hold column names."
 NO_ROWS = "The file has column names but no pupils."
 ZIP_WITHOUT_USERS = "The zip file holds no OneRoster users.csv."
+# OneRoster 1.2 moved each person's role (pupil, teacher, administrator…) out of
+# users.csv into roles.csv: without it a users file cannot tell pupils from staff.
+ONEROSTER_WITHOUT_ROLES = (
+    "This is a OneRoster 1.2 users.csv: upload it with roles.csv from the same export, which "
+    "says who is a pupil. Put both in one zip file (the OneRoster export usually is one) and "
+    "upload that."
+)
+ROLES_MISSING_COLUMNS = "The roles.csv file has no column for: {columns}."
 FORMULA_CELL = "The {column} cell starts with “{char}”, which a spreadsheet would run as a formula."
 BAD_YEAR = "Year group “{value}” is not a year group; the scheme takes Years 7 to 11."
 BAD_DATE = "Date of birth “{value}” is not a date (use DD/MM/YYYY)."
@@ -461,10 +470,19 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
         raise PupilFileError(MISSING_COLUMNS.format(columns=", ".join(missing)))
     students: set[str] | None = None
     if "roles.csv" in files:
-        _, role_records = _records(_read_csv(files["roles.csv"]))
+        roles_header, role_records = _records(_read_csv(files["roles.csv"]))
+        missing = [c for c in ("usersourcedid", "role") if c not in roles_header]
+        if missing:
+            raise PupilFileError(ROLES_MISSING_COLUMNS.format(columns=", ".join(missing)))
         students = {
-            r.get("usersourcedid", "") for _, r in role_records if r.get("role") == "student"
+            r.get("usersourcedid", "").strip()
+            for _, r in role_records
+            if r.get("role", "").strip().lower() == "student"
+            and r.get("status", "").strip().lower() != "tobedeleted"
         }
+    elif "role" not in header:
+        # A 1.2 users.csv on its own: reading everyone as a pupil made staff pupils.
+        raise PupilFileError(ONEROSTER_WITHOUT_ROLES)
     org_identifiers: dict[str, str] = {}
     if "orgs.csv" in files:
         _, org_records = _records(_read_csv(files["orgs.csv"]))
@@ -491,9 +509,7 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
     for line, record in records:
         source_id = record.get("sourcedid", "").strip()
         role = record.get("role", "").strip().lower()
-        is_student = (
-            role == "student" if role else (source_id in students if students is not None else True)
-        )
+        is_student = role == "student" if role else students is not None and source_id in students
         if not is_student:
             continue
         if (
