@@ -111,6 +111,14 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """An in-app message: the bell on every page counts the unread ones."""
 
+    class Kind(models.TextChoices):
+        # The messages page groups by kind, in this order.
+        INTERVIEWS = "interviews", "Interview panels"
+        APPLICATIONS = "applications", "Applying to be a mentor"
+        REFERRALS = "referrals", "Referrals"
+        PAIRINGS = "pairings", "Mentors and mentees"
+        GENERAL = "general", "Other messages"
+
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -118,6 +126,7 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GENERAL)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

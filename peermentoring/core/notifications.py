@@ -20,11 +20,17 @@ def notify(
     title: str,
     body: str = "",
     url: str = "",
+    kind: str = Notification.Kind.GENERAL,
     email: bool = True,
 ) -> Notification:
-    """Leave an in-app message and queue an e-mail copy if the person has an address."""
+    """Leave an in-app message and queue an e-mail copy if the person has an address.
+
+    `kind` is the heading the messages page lists it under (`Notification.Kind`).
+    """
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"Unknown kind of message: {kind!r}")
     notification = Notification.objects.create(
-        school_id=school_pk(school), recipient=recipient, title=title, body=body, url=url
+        school_id=school_pk(school), recipient=recipient, title=title, body=body, url=url, kind=kind
     )
     if email and recipient.email:
         queue_email(school=school, to_address=recipient.email, subject=title, body=body)
@@ -61,14 +67,15 @@ def mark_read(*, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, recipient: User, school: SchoolRef) -> int:
-    """Mark every unread message of one person in one school read."""
-    return (
-        Notification.objects.for_school(school)
-        .filter(recipient=recipient)
-        .unread()
-        .update(read_at=timezone.now())
-    )
+def mark_all_read(*, recipient: User, school: SchoolRef, kind: str = "") -> int:
+    """Mark every unread message of one person in one school read (of one kind, if given).
+
+    Only that person's messages: sending the form twice marks nothing the second time.
+    """
+    unread = Notification.objects.for_school(school).filter(recipient=recipient).unread()
+    if kind:
+        unread = unread.filter(kind=kind)
+    return unread.update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,13 +21,86 @@ from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, R
 from peermentoring.core.roles import Role
 from peermentoring.schools.access import SchoolRequest, school_role_required
 
+# The messages page shows each kind's newest few; "show all" opens one kind, 30 a page.
+MESSAGES_PER_GROUP = 8
+MESSAGES_PER_PAGE = 30
+MARKED_READ = "{count} message{s} marked as read."
+NOTHING_TO_MARK = "There were no unread messages to mark."
+
+
+@dataclass
+class MessageGroup:
+    """One kind of message on the messages page: its newest messages and its counts."""
+
+    kind: str
+    label: str
+    messages: list[tuple[Notification, str]]  # each message with its date as shown
+    total: int
+    unread: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.total > len(self.messages)
+
+
+def _shown_at(moment: dt.datetime, today: dt.date) -> str:
+    """ "3 Mar, 13:19", with the year when it is not this year."""
+    local = timezone.localtime(moment)
+    return f"{local:%-d %b}{f' {local.year}' if local.year != today.year else ''}, {local:%H:%M}"
+
+
+def _newest_of_each_kind(mine: QuerySet[Notification]) -> list[Notification]:
+    """The newest few messages of every kind, in one query."""
+    rank = Window(
+        RowNumber(), partition_by=F("kind"), order_by=[F("created_at").desc(), F("pk").desc()]
+    )
+    return list(
+        mine.annotate(rank=rank).filter(rank__lte=MESSAGES_PER_GROUP).order_by("-created_at", "-pk")
+    )
+
+
+def _group(shown: list[Notification], counts: dict[str, dict[str, int]]) -> list[MessageGroup]:
+    """Messages under their kinds' headings: kinds with unread messages first, then the newest."""
+    today, labels = timezone.localdate(), dict(Notification.Kind.choices)
+    groups: dict[str, MessageGroup] = {}
+    for message in shown:
+        if message.kind not in groups:
+            count = counts[message.kind]
+            label = labels.get(message.kind, message.kind)
+            groups[message.kind] = MessageGroup(
+                message.kind, label, [], count["total"], count["unread"]
+            )
+        groups[message.kind].messages.append((message, _shown_at(message.created_at, today)))
+    # Messages come newest first, so the groups are in order of their newest already.
+    return sorted(groups.values(), key=lambda group: group.unread == 0)
+
 
 @require_GET
 @school_role_required()
 def notification_list(request: SchoolRequest) -> HttpResponse:
-    items = Notification.objects.for_school(request.school).filter(recipient=request.user)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
-    return render(request, "schools/notification_list.html", {"page": page})
+    """The person's own messages here, grouped by kind; `?kind=` lists all of one kind."""
+    mine = Notification.objects.for_school(request.school).filter(recipient=request.user)
+    counts = {
+        row["kind"]: row
+        for row in mine.values("kind").annotate(
+            total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+        )
+    }
+    kind = request.GET.get("kind", "")
+    page = None
+    if kind in counts:
+        paginator = Paginator(mine.filter(kind=kind), MESSAGES_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+    else:
+        kind, shown = "", _newest_of_each_kind(mine)
+    context = {
+        "groups": _group(shown, counts),
+        "kind": kind,
+        "page": page,
+        "query": f"kind={kind}" if kind else "",
+    }
+    return render(request, "schools/notification_list.html", context)
 
 
 @require_POST
@@ -42,9 +121,18 @@ def notification_open(request: SchoolRequest, notification_pk: int) -> HttpRespo
 @require_POST
 @school_role_required()
 def notification_read_all(request: SchoolRequest) -> HttpResponse:
-    count = notifications.mark_all_read(recipient=request.user, school=request.school)
-    messages.success(request, f"{count} message{'s' if count != 1 else ''} marked as read.")
-    return redirect("schools:notification-list", school_slug=request.school.slug)
+    """Mark the person's own unread messages here read: all of them, or one kind's (`kind`)."""
+    kind = request.POST.get("kind", "")
+    back = reverse("schools:notification-list", kwargs={"school_slug": request.school.slug})
+    if kind and kind not in Notification.Kind.values:
+        messages.error(request, "Those messages were not found: nothing was marked as read.")
+        return redirect(back)
+    count = notifications.mark_all_read(recipient=request.user, school=request.school, kind=kind)
+    if count:
+        messages.success(request, MARKED_READ.format(count=count, s="s" if count != 1 else ""))
+    else:
+        messages.info(request, NOTHING_TO_MARK)
+    return redirect(f"{back}?kind={kind}" if kind and request.POST.get("back") == "kind" else back)
 
 
 @require_GET

@@ -239,4 +239,5 @@ def _tell_mentor(pairing: Pairing) -> None:
         title=MENTEE_NOTICE_TITLE,
         body=MENTEE_NOTICE_BODY.format(first_name=mentee.first_name, form=form),
         url=reverse("matching:my-mentee", kwargs={"school_slug": pairing.school.slug}),
+        kind="pairings",
     )

@@ -63,4 +63,5 @@ def _tell_applicant(application: Application, title: str) -> None:
             "recruitment:apply",
             kwargs={"school_slug": application.round.school.slug, "round_pk": application.round_id},
         ),
+        kind="applications",
     )

@@ -137,6 +137,7 @@ def book_interview(
                 "recruitment:interview-score",
                 kwargs={"school_slug": round_.school.slug, "interview_pk": interview.pk},
             ),
+            kind="interviews",
             email=False,
         )
     return interview

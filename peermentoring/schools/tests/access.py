@@ -34,7 +34,7 @@ from tests.support.access import (
     school_of,
     viewer_of,
 )
-from tests.support.factories import FeederPrimaryFactory, PupilFactory, pupil_member
+from tests.support.factories import FeederPrimaryFactory, PupilFactory, UserFactory, pupil_member
 
 # --- Building the rows a URL points at -------------------------------------------------
 
@@ -241,14 +241,17 @@ def _notification_read(response: Any, kwargs: dict[str, int]) -> None:
 def _unread_body(school: School, viewer: User, kwargs: dict[str, int]) -> dict[str, Any]:
     for title in ("A referral is waiting", "Training on Tuesday"):
         Notification.objects.create(school=school, recipient=viewer, title=title, url="/")
+    # Someone else's message in the same school stays unread.
+    someone = UserFactory(first_name="Bryony")
+    Notification.objects.create(school=school, recipient=someone, title="Not yours", url="/")
     return {}
 
 
 def _all_read(response: Any, kwargs: dict[str, int]) -> None:
-    mine = Notification.objects.for_school(school_of(response)).filter(
-        recipient=viewer_of(response)
-    )
+    here = Notification.objects.for_school(school_of(response))
+    mine = here.filter(recipient=viewer_of(response))
     assert mine.count() == 2 and not mine.unread().exists()
+    assert here.exclude(recipient=viewer_of(response)).get().read_at is None
 
 
 def _email_queued_again(response: Any, kwargs: dict[str, int]) -> None:
@@ -260,6 +263,7 @@ def _email_queued_again(response: Any, kwargs: dict[str, int]) -> None:
 
 ACCESS: dict[str, Access] = {
     "schools:home": Access(EVERYONE, None, GET),
+    "schools:trust-school-figures": Access(frozenset({Role.TRUST_LEAD}), None, GET),
     "schools:settings": Access(ADMIN, None, GET_POST, _settings_saved, _settings_body),
     "schools:calendar": Access(STAFF, None, GET),
     "schools:academic-year-create": Access(ADMIN, None, GET_POST, _year_added, _year_body),
