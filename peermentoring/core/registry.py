@@ -7,33 +7,79 @@ A membership is passed around as `Any` because core knows nothing of schools.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 # --- The school menu ---------------------------------------------------------------
+
+# The menu follows the scheme's year, then the school's own settings. Each group is one
+# heading in the menu (a drop-down on a wide screen); a group with one page for this
+# person is shown as that page's link. An entry with no group (Home) stands on its own.
+MENU_GROUPS: dict[str, str] = {
+    "recruit": "Recruitment",
+    "train": "Training",
+    "match": "Referrals and matching",
+    "meet": "Meetings",
+    "report": "Reports",
+    "school": "School",
+}
 
 
 @dataclass(frozen=True)
 class MenuEntry:
-    order: int  # place in the menu, lowest first
+    order: int  # place in the menu (within its group), lowest first
     label: str
     url_name: str  # a school page, "namespace:name"; its roles decide who sees it
+    group: str = ""  # a key of MENU_GROUPS, or "" for an entry of its own
 
 
 _menu: dict[str, MenuEntry] = {}
 
 
-def register_menu(*, label: str, url_name: str, order: int) -> None:
+def register_menu(*, label: str, url_name: str, order: int, group: str = "") -> None:
     """Add one school page to the menu (registering the same page again replaces it)."""
-    _menu[url_name] = MenuEntry(order=order, label=label, url_name=url_name)
+    if group and group not in MENU_GROUPS:
+        raise ValueError(f"Unknown menu group {group!r}: use one of {', '.join(MENU_GROUPS)}.")
+    _menu[url_name] = MenuEntry(order=order, label=label, url_name=url_name, group=group)
 
 
 def menu_entries() -> list[MenuEntry]:
-    """Every registered menu entry, in menu order."""
-    return sorted(_menu.values(), key=lambda entry: entry.order)
+    """Every registered menu entry in menu order: those of no group, then group by group."""
+    groups = list(MENU_GROUPS)
+    return sorted(
+        _menu.values(),
+        key=lambda entry: (groups.index(entry.group) + 1 if entry.group else 0, entry.order),
+    )
+
+
+# --- Links to a school's pages, for the roles that may open them ---------------------
+
+
+_page_roles: dict[str, tuple[str, ...]] = {}
+
+
+def page_roles(url_name: str, url: str) -> tuple[str, ...]:
+    """The roles a school page lets in, read from its view's decorator (none: everyone)."""
+    if url_name not in _page_roles:
+        _page_roles[url_name] = tuple(getattr(resolve(url).func, "school_roles", ()))
+    return _page_roles[url_name]
+
+
+def school_url(membership: Any, url_name: str, query: str = "", **kwargs: Any) -> str:
+    """The school page's address for this member, or "" if their role may not open it.
+
+    Figures and to-do items link through this, so nobody is shown a link to a 403.
+    `kwargs` are the page's own (a row's pk); `query` its filter ("show=queue").
+    """
+    url = reverse(url_name, kwargs={"school_slug": membership.school.slug, **kwargs})
+    roles = page_roles(url_name, url)
+    if roles and membership.role not in roles:
+        return ""
+    return f"{url}?{query}" if query else url
 
 
 # --- Figures on the home page ------------------------------------------------------
@@ -56,6 +102,7 @@ class HomeFigure:
     roles: frozenset[str]  # the roles whose home page shows it
     value: Callable[[Any], int]  # receives the viewer's membership
     url_name: str = ""  # a school page listing the rows counted, "namespace:name"
+    url_query: str = ""  # the list's filter showing just those rows, e.g. "show=queue"
 
 
 _figures: dict[str, HomeFigure] = {}
@@ -69,8 +116,12 @@ def register_home_figure(
     roles: Iterable[str],
     value: Callable[[Any], int],
     url_name: str = "",
+    url_query: str = "",
 ) -> None:
-    """Add one figure to the home page of the given roles."""
+    """Add one figure to the home page of the given roles.
+
+    The figure links to `url_name` (with `url_query`) for the roles that page lets in.
+    """
     _figures[key] = HomeFigure(
         key=key,
         order=order,
@@ -78,6 +129,7 @@ def register_home_figure(
         roles=frozenset(roles),
         value=value,
         url_name=url_name,
+        url_query=url_query,
     )
 
 
@@ -87,11 +139,7 @@ def home_figures(membership: Any) -> list[Figure]:
     for entry in sorted(_figures.values(), key=lambda entry: entry.order):
         if membership.role not in entry.roles:
             continue
-        url = (
-            reverse(entry.url_name, kwargs={"school_slug": membership.school.slug})
-            if entry.url_name
-            else ""
-        )
+        url = school_url(membership, entry.url_name, entry.url_query) if entry.url_name else ""
         figures.append(Figure(label=entry.label, value=entry.value(membership), url=url))
     return figures
 
@@ -105,6 +153,8 @@ class TodoItem:
 
     An item shown as a card of its own names the app's partial (`template`), which
     receives the item as `item`; `detail` holds what that partial needs (a row).
+    An empty `url` is an item the person should know of but has no page for (see
+    `school_url`). `urgent` items come first, flagged, whatever their source's order.
     """
 
     label: str
@@ -112,6 +162,12 @@ class TodoItem:
     count: int | None = None
     template: str = ""
     detail: Any = None
+    urgent: bool = False
+
+
+def day_words(day: dt.date, today: dt.date) -> str:
+    """A day as a to-do item says it: "Mon 6 July", with the year when not this year."""
+    return f"{day:%a %-d %B}" if day.year == today.year else f"{day:%a %-d %B %Y}"
 
 
 @dataclass(frozen=True)
@@ -133,9 +189,70 @@ def register_todo(
 
 
 def todo_items(membership: Any) -> list[TodoItem]:
-    """The to-do items of every source registered for the membership's role, in order."""
+    """The to-do items of every source registered for the membership's role: urgent first,
+    then in the sources' order."""
     items: list[TodoItem] = []
     for source in sorted(_todos.values(), key=lambda source: source.order):
         if membership.role in source.roles:
             items.extend(source.items(membership))
-    return items
+    return sorted(items, key=lambda item: not item.urgent)
+
+
+# --- Each school's figures side by side, for a trust ------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolFigure:
+    """One column of the trust's figures: a count per school, never a name."""
+
+    key: str  # names the figure; registering the same key again replaces it
+    order: int  # place among the columns, lowest first
+    label: str
+    # Receives the schools; returns each school's count by school id (missing: nought),
+    # in one query for them all, so a trust of twenty schools costs what one does.
+    values: Callable[[Sequence[Any]], Mapping[int, int]]
+    group: str = ""  # a heading over neighbouring columns ("Referrals waiting for review")
+
+
+@dataclass(frozen=True)
+class SchoolFigureColumn:
+    label: str
+    values: Mapping[int, int]
+    group: str = ""
+
+    @property
+    def full_label(self) -> str:
+        """The label with its group's heading, for where the column stands alone."""
+        return f"{self.group}: {self.label}" if self.group else self.label
+
+    def of(self, school: Any) -> int:
+        return self.values.get(school.pk, 0)
+
+
+_school_figures: dict[str, SchoolFigure] = {}
+
+
+def register_school_figure(
+    *,
+    key: str,
+    order: int,
+    label: str,
+    values: Callable[[Sequence[Any]], Mapping[int, int]],
+    group: str = "",
+) -> None:
+    """Add one column to the figures a trust lead sees for each school."""
+    _school_figures[key] = SchoolFigure(
+        key=key, order=order, label=label, values=values, group=group
+    )
+
+
+def school_figures(schools: Sequence[Any]) -> list[SchoolFigureColumn]:
+    """Every registered school figure, in order, worked out for the schools."""
+    return [
+        SchoolFigureColumn(
+            label=entry.label,
+            values=entry.values(schools) if schools else {},
+            group=entry.group,
+        )
+        for entry in sorted(_school_figures.values(), key=lambda entry: entry.order)
+    ]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
+from django.db.models import Count
 
-from peermentoring.core.registry import TodoItem
 from peermentoring.matching.models import Pairing
 
 if TYPE_CHECKING:
-    from peermentoring.schools.models import Membership
+    from peermentoring.schools.models import Membership, School
 
 
 def mentees_with_a_mentor(membership: Membership) -> int:
@@ -18,7 +18,16 @@ def mentees_with_a_mentor(membership: Membership) -> int:
     return Pairing.objects.for_school(membership.school).active().count()
 
 
-def my_mentee(membership: Membership) -> list[TodoItem]:
-    """A mentor's way to their mentee."""
-    url = reverse("matching:my-mentee", kwargs={"school_slug": membership.school.slug})
-    return [TodoItem(label="My mentee", url=url)]
+# --- Staff: the trust's figures per school ------------------------------------------------
+
+
+def mentees_with_a_mentor_by_school(schools: Sequence[School]) -> Mapping[int, int]:
+    """Pupils with an active pairing, per school, in one query."""
+    rows = (
+        Pairing.objects.filter(school__in=[s.pk for s in schools])
+        .active()
+        .values("school")
+        .annotate(n=Count("mentee", distinct=True))
+        .order_by()
+    )
+    return {row["school"]: row["n"] for row in rows}

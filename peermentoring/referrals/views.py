@@ -48,9 +48,14 @@ REVIEWED = {
 @require_GET
 @school_role_required(*STAFF_ROLES)
 def referral_list(request: SchoolRequest) -> HttpResponse:
-    """One of the three lists (waiting, queue, done), 50 a page; the read log gets one entry."""
+    """One of the three lists (waiting, queue, done), 50 a page; the read log gets one entry.
+
+    `?priority=urgent` (or soon, routine) narrows the list to that urgency.
+    """
     show = request.GET.get("show", "review")
     show = show if show in REFERRAL_LISTS else "review"
+    priority = request.GET.get("priority", "")
+    priority = priority if priority in Referral.Priority.values else ""
     referrals = Referral.objects.for_school(request.school)
     lists = {
         "review": referrals.waiting_for_review().by_urgency(),
@@ -60,14 +65,17 @@ def referral_list(request: SchoolRequest) -> HttpResponse:
         ),
     }
     chosen = lists[show].select_related("pupil", "feeder_primary")
+    if priority:
+        chosen = chosen.filter(priority=priority)
     page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
     record_read(request=request, school=request.school, kind=ReadEntry.Kind.REFERRAL_LIST)
     context = {
         "tabs": [(key, title, lists[key].count()) for key, title in REFERRAL_LISTS.items()],
         "show": show,
         "title": REFERRAL_LISTS[show],
+        "priority": Referral.Priority(priority).label.lower() if priority else "",
         "page": page,
-        "query": f"show={show}",
+        "query": f"show={show}" + (f"&priority={priority}" if priority else ""),
         "can_review": request.membership.role in SETUP_ROLES,
     }
     return render(request, "referrals/referral_list.html", context)

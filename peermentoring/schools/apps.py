@@ -7,20 +7,27 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools"
 
     def ready(self) -> None:
-        from peermentoring.core.registry import register_home_figure, register_menu
-        from peermentoring.core.roles import STAFF_HOME_ROLES
+        from peermentoring.core.registry import register_home_figure, register_menu, register_todo
+        from peermentoring.core.roles import STAFF_HOME_ROLES, Role
+        from peermentoring.schools.home import school_setup
 
         register_menu(label="Home", url_name="schools:home", order=10)
-        register_menu(label="Pupils", url_name="schools:pupil-list", order=20)
-        register_menu(label="Feeder primaries", url_name="schools:primary-list", order=50)
-        register_menu(label="Calendar", url_name="schools:calendar", order=60)
-        register_menu(label="School day", url_name="schools:windows", order=70)
-        register_menu(label="Import pupils", url_name="schools:pupil-import", order=80)
-        register_menu(label="People", url_name="schools:people", order=110)
-        register_menu(label="Audit trail", url_name="schools:audit-list", order=120)
-        register_menu(label="Read log", url_name="schools:read-list", order=125)
-        register_menu(label="E-mails", url_name="schools:email-list", order=130)
-        register_menu(label="School details", url_name="schools:settings", order=140)
+        register_menu(label="Pupils", url_name="schools:pupil-list", order=10, group="school")
+        register_menu(
+            label="Feeder primaries", url_name="schools:primary-list", order=30, group="school"
+        )
+        register_menu(label="Calendar", url_name="schools:calendar", order=40, group="school")
+        register_menu(label="School day", url_name="schools:windows", order=50, group="school")
+        register_menu(
+            label="Import pupils", url_name="schools:pupil-import", order=20, group="school"
+        )
+        register_menu(label="People", url_name="schools:people", order=60, group="school")
+        register_menu(label="Audit trail", url_name="schools:audit-list", order=70, group="school")
+        register_menu(label="Read log", url_name="schools:read-list", order=80, group="school")
+        register_menu(label="E-mails", url_name="schools:email-list", order=90, group="school")
+        register_menu(
+            label="School details", url_name="schools:settings", order=100, group="school"
+        )
         # Shown as nought until the meetings app counts meetings: it registers the same key.
         register_home_figure(
             key="meetings-this-term",
@@ -29,3 +36,4 @@ class SchoolsConfig(AppConfig):
             roles=STAFF_HOME_ROLES,
             value=lambda membership: 0,
         )
+        register_todo(key="school-setup", order=1, roles=[Role.SCHOOL_ADMIN], items=school_setup)

@@ -1,22 +1,31 @@
 """Home pages: the front door, a school's home page and a trust's figures.
 
 A school's home page shows what the apps register (`core/registry.py`): the staff
-see the figures for their role, everyone their to-do items. This module imports
-none of the apps that register them.
+see the figures for their role, everyone their to-do items. The trust lead sees each
+school's registered figures side by side (`school_figures`), counts only. This
+module imports none of the apps that register them.
 """
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from peermentoring.core.registry import home_figures, todo_items
+from peermentoring.core.registry import (
+    SchoolFigureColumn,
+    home_figures,
+    school_figures,
+    school_url,
+    todo_items,
+)
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.schools.access import AuthenticatedRequest, SchoolRequest, school_role_required
 from peermentoring.schools.calendar import term_on
@@ -87,28 +96,68 @@ def school_home(request: SchoolRequest) -> HttpResponse:
         "year_counts": [(y, year_counts[f"y{y}"]) for y in range(7, 12)],
         "pupil_total": year_counts["total"],
         "primary_count": FeederPrimary.objects.for_school(school).count(),
-        "can_see_pupils": membership.role in STAFF_ROLES,
+        "pupils_url": school_url(membership, "schools:pupil-list"),
+        "primaries_url": school_url(membership, "schools:primary-list"),
+        "has_todo_list": membership.role in STAFF_ROLES,
     }
     return render(request, "schools/home_staff.html", context)
+
+
+def _count_of(queryset: QuerySet[Any]) -> Coalesce:
+    """A subquery counting the rows of `queryset` belonging to the outer school (0 if none)."""
+    counted = queryset.filter(school=OuterRef("pk")).order_by().values("school")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+
+def _with_pupil_counts(schools: QuerySet[School]) -> QuerySet[School]:
+    """Pupils on roll, Year 7 and feeder primaries, counted in the schools' own query."""
+    on_roll = Pupil.objects.filter(is_on_roll=True)
+    return schools.annotate(
+        pupil_count=_count_of(on_roll),
+        year7_count=_count_of(on_roll.filter(year_group=7)),
+        primary_count=_count_of(FeederPrimary.objects.all()),
+    )
+
+
+def _header(columns: list[SchoolFigureColumn]) -> list[tuple[str, int, int]]:
+    """The top row of the figures' heading as (text, columns, rows): each group once over
+    its columns, with its columns' own labels in the row below; a column of no group
+    takes both rows."""
+    top: list[tuple[str, int, int]] = []
+    for group, members in groupby(columns, key=lambda column: column.group):
+        in_group = list(members)
+        top += [(group, len(in_group), 1)] if group else [(c.label, 1, 2) for c in in_group]
+    return top
 
 
 @require_GET
 @login_required
 def trust_dashboard(request: AuthenticatedRequest, trust_slug: str) -> HttpResponse:
-    """Per-school figures for a trust lead; no pupils' names."""
+    """Each school's figures side by side for a trust lead; counts only, no pupils' names."""
     trust = get_object_or_404(Trust, slug=trust_slug)
-    is_lead = (
+    led = set(
         Membership.objects.active()
         .filter(user=request.user, role=Role.TRUST_LEAD, school__trust=trust)
-        .exists()
+        .values_list("school_id", flat=True)
     )
-    if not is_lead:
+    if not led:
         raise Http404("No such trust")
-    schools = School.objects.filter(trust=trust).annotate(
-        pupil_count=Count("pupils", filter=Q(pupils__is_on_roll=True), distinct=True),
-        year7_count=Count(
-            "pupils", filter=Q(pupils__is_on_roll=True, pupils__year_group=7), distinct=True
-        ),
-        primary_count=Count("feeder_primaries", distinct=True),
-    )
-    return render(request, "schools/trust_dashboard.html", {"trust": trust, "schools": schools})
+    schools = list(_with_pupil_counts(School.objects.filter(trust=trust)).order_by("name"))
+    columns = school_figures(schools)
+    rows = [(school, school.pk in led, [(c, c.of(school)) for c in columns]) for school in schools]
+    context = {"trust": trust, "columns": columns, "header": _header(columns), "rows": rows}
+    return render(request, "schools/trust_dashboard.html", context)
+
+
+@require_GET
+@school_role_required(Role.TRUST_LEAD)
+def school_figures_page(request: SchoolRequest) -> HttpResponse:
+    """One school's figures for its trust lead: the trust's columns, counts only, no names.
+
+    The trust lead's membership of the school lets them in (`add_trust_lead` gives one
+    for each school of the trust); anyone else in the school gets 403, others 404.
+    """
+    school = _with_pupil_counts(School.objects.filter(pk=request.school.pk)).get()
+    figures = [(column.full_label, column.of(school)) for column in school_figures([school])]
+    context = {"school": school, "trust": request.school.trust, "figures": figures}
+    return render(request, "schools/trust_school.html", context)

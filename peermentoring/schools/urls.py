@@ -6,6 +6,7 @@ app_name = "schools"
 
 urlpatterns = [
     path("", home_views.school_home, name="home"),
+    path("figures/", home_views.school_figures_page, name="trust-school-figures"),
     path("settings/", views.school_settings, name="settings"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/new-year/", views.academic_year_create, name="academic-year-create"),

@@ -6,10 +6,26 @@ class TrainingConfig(AppConfig):
     label = "training"
 
     def ready(self) -> None:
-        from peermentoring.core.registry import register_menu
+        from peermentoring.core.registry import register_menu, register_todo
+        from peermentoring.core.roles import SETUP_ROLES, Role
         from peermentoring.mentors.readiness import register_readiness
-        from peermentoring.training import receivers  # noqa: F401 - connects the receivers
+        from peermentoring.training import (
+            home,
+            receivers,  # noqa: F401 - connects the receivers
+        )
         from peermentoring.training.readiness import TRAINED_IN_EVERY_REQUIRED_MODULE
 
-        register_menu(label="Training", url_name="training:programme", order=40)
+        register_menu(label="Training", url_name="training:programme", order=10, group="train")
         register_readiness(TRAINED_IN_EVERY_REQUIRED_MODULE)
+        register_todo(
+            key="required-module-gaps",
+            order=20,
+            roles=[*SETUP_ROLES, Role.SAFEGUARDING_LEAD],
+            items=home.required_module_gaps,
+        )
+        register_todo(
+            key="next-training-session",
+            order=35,
+            roles=SETUP_ROLES,
+            items=home.next_training_session,
+        )

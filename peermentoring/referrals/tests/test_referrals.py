@@ -432,7 +432,12 @@ def test_the_staff_home_page_counts_referrals_waiting_and_mentees_with_a_mentor(
     )
     # One waiting for review and one accepted without a mentor; the matched one is not waiting.
     assert (
-        '<span class="stat-value">2</span><span class="stat-label">Referrals waiting' in page.text
+        '<span class="stat-value">1</span><span class="stat-label">Referrals waiting for review'
+        in page.text
+    )
+    assert (
+        '<span class="stat-value">1</span><span class="stat-label">Mentees waiting for a mentor'
+        in page.text
     )
 
 

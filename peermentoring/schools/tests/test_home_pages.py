@@ -18,7 +18,8 @@ SCHEME_FIGURES = [
     "Trained peer mentors",
     "Mentees with a mentor",
     "Meetings this term",
-    "Referrals waiting",
+    "Referrals waiting for review",
+    "Mentees waiting for a mentor",
 ]
 
 

@@ -1,0 +1,91 @@
+"""Recruitment on the staff home pages: registered in RecruitmentConfig.ready(), shown by schools.
+
+The next step of the year for recruiting next year's mentors, from this year's rounds
+and the calendar. (What pupils see is in `home.py`.)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from peermentoring.core.registry import TodoItem, day_words, school_url
+from peermentoring.recruitment.models import Application, RecruitmentRound
+from peermentoring.recruitment.services import default_round_dates
+from peermentoring.schools.models import AcademicYear
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from peermentoring.schools.models import Membership
+
+UNDECIDED = (
+    Application.Status.SUBMITTED,
+    Application.Status.SHORTLISTED,
+    Application.Status.INTERVIEW_BOOKED,
+)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _round_step(membership: Membership, round_: RecruitmentRound, today: dt.date) -> TodoItem:
+    """What comes next for one of this year's rounds, or None once its offers are made."""
+    url = school_url(membership, "recruitment:round-detail", round_pk=round_.pk)
+    who = f"Year {round_.year_group}"
+    if round_.opens_on > today:
+        label = f"Recruitment opens on {day_words(round_.opens_on, today)} ({who})"
+    elif round_.closes_on >= today:
+        so_far = _plural(round_.submitted, "application")  # type: ignore[attr-defined]
+        label = (
+            f"Recruitment ({who}) is open until {day_words(round_.closes_on, today)}: "
+            f"{so_far} so far"
+        )
+    else:
+        undecided = _plural(round_.undecided, "application")  # type: ignore[attr-defined]
+        label = (
+            f"Recruitment ({who}) closed on {day_words(round_.closes_on, today)}: "
+            f"{undecided} to shortlist, interview and offer places to"
+        )
+    return TodoItem(label=label, url=url)
+
+
+def next_recruitment_step(membership: Membership) -> list[TodoItem]:
+    """This year's rounds still to open, open, or closed with applications to decide; else
+    when recruitment usually opens (the spring term), with the way to set the round up."""
+    school, today = membership.school, timezone.localdate()
+    year = AcademicYear.objects.for_school(school).containing(today).first()
+    if year is None:
+        return []  # the school admin is asked to set up the year first
+    rounds = (
+        RecruitmentRound.objects.for_school(school)
+        .filter(academic_year=year)
+        .annotate(
+            submitted=Count(
+                "applications", filter=~Q(applications__status=Application.Status.DRAFT)
+            ),
+            undecided=Count("applications", filter=Q(applications__status__in=UNDECIDED)),
+            decided=Count(
+                "applications", filter=Q(applications__status__in=Application.OFFERS_MADE)
+            ),
+        )
+        .order_by("opens_on", "pk")
+    )
+    if rounds:
+        return [
+            _round_step(membership, r, today)
+            for r in rounds
+            if r.closes_on >= today or (r.undecided and not r.decided)  # type: ignore[attr-defined]
+        ]
+    opens_on, closes_on = default_round_dates(year)
+    create = school_url(membership, "recruitment:round-create")
+    if today < opens_on:
+        label = f"Recruitment opens in {opens_on:%B}: set up this year's round"
+    elif today <= closes_on:
+        label = "Recruitment usually runs now, in the spring term: set up this year's round"
+    else:
+        label = "No recruitment this year yet: next year's mentors need recruiting"
+    return [TodoItem(label=label, url=create)]
