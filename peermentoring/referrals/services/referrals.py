@@ -321,12 +321,12 @@ def _more_info_email(referral: Referral, question: str, by: User) -> str:
     school = referral.school.name
     asker = by.get_full_name() or f"the peer mentoring coordinator at {school}"
     reply = f"{asker} at {by.email}" if by.email else f"{asker}, {school}"
-    signed = f" ({referral.referrer_name})" if referral.referrer_name else ""
+    on = date_format(timezone.localtime(referral.referred_at), "j F Y")
+    signed = f"by {referral.referrer_name}, " if referral.referrer_name else ""
     return (
         f"Hello,\n\n"
         f"Thank you for referring {_child_as_referred(referral)} to the peer mentoring scheme "
-        f"at {school} on {date_format(timezone.localtime(referral.referred_at), 'j F Y')}"
-        f"{signed}.\n\n"
+        f"at {school}.\nReferred {signed}on {on}.\n\n"
         f"Before we can go on, we need a little more information:\n\n{question}\n\n"
         f"Please reply to {reply} (this e-mail comes from our mentoring system, so answering "
         f"it directly may not reach them).\n\n{school}"

@@ -62,6 +62,7 @@ def test_the_primary_is_emailed_the_question_once(
     sent = mail.outbox[0]
     assert "Noor Haddad" in sent.subject
     assert QUESTION in sent.body
+    assert "Referred by Mrs Patel, Year 6 teacher (Meadowside Primary), on " in sent.body
     assert f"Helen {coordinator.last_name} at {coordinator.email}" in sent.body
     assert INTERNAL_NOTE not in sent.body and "Anxious" not in sent.body
     # Through the outbox, so it shows on the school's E-mails page and is retried.
