@@ -2,7 +2,11 @@
 
 - pupil import: a 5,000-row SIMS-style CSV, first import and a re-import of the same file;
 - a spreadsheet bomb: a 1,000,000-row xlsx refused, its time and peak memory;
-- the pupil list page (50 rows) and the school home page, requests per second in one process.
+- the pupil list page (50 rows) and the school home page, requests per second in one process;
+- matching (`matching/bench.py`);
+- the main pages served by gunicorn under `wrk`, against a bare view, on SQLite and on
+  PostgreSQL when a server answers (`pagebench.py`; run it alone with
+  `python -m peermentoring.pagebench`).
 """
 
 from __future__ import annotations
@@ -117,6 +121,10 @@ def main() -> None:
     from peermentoring.matching.bench import main as matching_bench
 
     matching_bench()
+
+    from peermentoring.pagebench import main as page_bench
+
+    page_bench([])
 
 
 if __name__ == "__main__":

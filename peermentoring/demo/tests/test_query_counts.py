@@ -1,0 +1,184 @@
+"""The main pages make as many queries for a school ten times the demo's size as for the demo.
+
+A page whose queries grow with the school (one more per pupil, mentor or referral shown)
+is slow on a big school however fast it is on the demo. The demo is built, each page's
+queries counted, then every pupil, mentor (with their free windows and training
+completions), referral (with its reasons and windows) and pairing is copied nine times,
+and each page must stay within the count it had.
+"""
+
+from __future__ import annotations
+
+import copy
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from peermentoring.core.roles import Role
+from peermentoring.matching.models import MatchRun, Pairing
+from peermentoring.mentors.models import Mentor, MentorFreeWindow
+from peermentoring.referrals.models import Referral
+from peermentoring.schools.models import Membership, Pupil, School
+from peermentoring.training.models import ModuleCompletion
+
+SCHOOL = "oakbrook"
+ROLES = {
+    "school admin": Role.SCHOOL_ADMIN,
+    "coordinator": Role.COORDINATOR,
+    "safeguarding lead": Role.SAFEGUARDING_LEAD,
+    "trust lead": Role.TRUST_LEAD,
+    "mentor": Role.MENTOR,
+    "mentee": Role.MENTEE,
+    "pupil": Role.PUPIL,
+}
+COPIES = 9  # the demo's rows and nine copies: ten times the school
+
+
+def _pages(school: School) -> list[tuple[str, str, str]]:
+    """(page, who asks, url): every role's home and the main lists."""
+    slug = {"school_slug": school.slug}
+    run = MatchRun.objects.for_school(school).order_by("-pk").first()
+    assert run is not None and school.trust is not None
+    home = reverse("schools:home", kwargs=slug)
+    return [
+        *((f"home: {who}", who, home) for who in ROLES if who != "trust lead"),
+        ("trust dashboard", "trust lead", reverse("trust-dashboard", args=[school.trust.slug])),
+        ("pupil list", "coordinator", reverse("schools:pupil-list", kwargs=slug)),
+        ("training programme", "coordinator", reverse("training:programme", kwargs=slug)),
+        ("training grid", "coordinator", reverse("training:grid", kwargs=slug)),
+        ("referral list", "coordinator", reverse("referrals:referral-list", kwargs=slug)),
+        (
+            "referral list, safeguarding lead",
+            "safeguarding lead",
+            reverse("referrals:referral-list", kwargs=slug),
+        ),
+        ("matching", "coordinator", reverse("matching:home", kwargs=slug)),
+        ("matching: mentors", "coordinator", reverse("matching:mentor-list", kwargs=slug)),
+        (
+            "matching: run",
+            "coordinator",
+            reverse("matching:run-detail", kwargs={**slug, "run_pk": run.pk}),
+        ),
+        ("pairings", "coordinator", reverse("matching:pairing-list", kwargs=slug)),
+        ("my mentee", "mentor", reverse("matching:my-mentee", kwargs=slug)),
+    ]
+
+
+def _signed_in(school: School) -> dict[str, Client]:
+    clients = {}
+    for who, role in ROLES.items():
+        membership = (
+            Membership.objects.active()
+            .filter(school=school, role=role)
+            .select_related("user")
+            .order_by("user__username")
+            .first()
+        )
+        assert membership is not None, f"the demo has no {who}"
+        client = Client()
+        client.force_login(membership.user)
+        clients[who] = client
+    return clients
+
+
+def _queries(client: Client, url: str) -> int:
+    assert client.get(url).status_code == 200, url  # the first request fills caches
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def _copy(row: Model, **changes: object) -> Model:
+    new = copy.copy(row)
+    new.pk = None
+    new._state = ModelState()
+    new.__dict__.pop("_prefetched_objects_cache", None)
+    for name, value in changes.items():
+        setattr(new, name, value)
+    return new
+
+
+def _new(value: str, n: int) -> str:
+    """A unique identifier stays unique in its copy; a blank one stays blank."""
+    return f"{value}-{n}" if value else ""
+
+
+def _grow(school: School) -> None:
+    """Nine copies of the school's pupils, mentors, completions, referrals and pairings."""
+    pupils = list(Pupil.objects.for_school(school))
+    mentors = list(Mentor.objects.for_school(school))
+    windows = list(MentorFreeWindow.objects.filter(mentor__school=school))
+    completions = list(ModuleCompletion.objects.filter(mentor__school=school))
+    referrals = list(Referral.objects.for_school(school))
+    through = [Referral.categories.through, Referral.free_windows.through]
+    links = {model: list(model.objects.filter(referral__school=school)) for model in through}
+    pairings = list(Pairing.objects.for_school(school))
+    for n in range(1, COPIES + 1):
+        made = Pupil.objects.bulk_create(
+            _copy(
+                p,
+                family_name=f"{p.family_name} {n}",
+                upn=_new(p.upn, n),
+                admission_number=_new(p.admission_number, n),
+                source_id=_new(p.source_id, n),
+            )
+            for p in pupils
+        )
+        pupil = {old.pk: new.pk for old, new in zip(pupils, made, strict=True)}
+        made = Mentor.objects.bulk_create(_copy(m, pupil_id=pupil[m.pupil_id]) for m in mentors)
+        mentor = {old.pk: new.pk for old, new in zip(mentors, made, strict=True)}
+        MentorFreeWindow.objects.bulk_create(
+            _copy(w, mentor_id=mentor[w.mentor_id]) for w in windows
+        )
+        ModuleCompletion.objects.bulk_create(
+            _copy(c, mentor_id=mentor[c.mentor_id]) for c in completions
+        )
+        made = Referral.objects.bulk_create(
+            _copy(r, pupil_id=pupil.get(r.pupil_id)) for r in referrals
+        )
+        referral = {old.pk: new.pk for old, new in zip(referrals, made, strict=True)}
+        for model, rows in links.items():
+            model.objects.bulk_create(
+                _copy(row, referral_id=referral[row.referral_id]) for row in rows
+            )
+        Pairing.objects.bulk_create(
+            _copy(
+                p,
+                mentor_id=mentor[p.mentor_id],
+                mentee_id=pupil[p.mentee_id],
+                referral_id=referral[p.referral_id],
+            )
+            for p in pairings
+        )
+
+
+@pytest.mark.django_db
+def test_no_main_page_makes_more_queries_for_a_school_ten_times_the_demo(
+    django_assert_max_num_queries,
+):
+    call_command("load_demo", stdout=StringIO())
+    school = School.objects.get(slug=SCHOOL)
+    clients = _signed_in(school)
+    pages = _pages(school)
+    before = {page: _queries(clients[who], url) for page, who, url in pages}
+    grown = (Pupil, Mentor, Referral, Pairing)
+    counts = [model.objects.for_school(school).count() for model in grown]
+    completions = ModuleCompletion.objects.filter(mentor__school=school).count()
+
+    _grow(school)
+
+    assert [model.objects.for_school(school).count() for model in grown] == [
+        count * (COPIES + 1) for count in counts
+    ]
+    assert ModuleCompletion.objects.filter(mentor__school=school).count() == completions * 10
+    for page, who, url in pages:
+        assert clients[who].get(url).status_code == 200, page
+        with django_assert_max_num_queries(before[page], info=page):
+            clients[who].get(url)
