@@ -20,21 +20,24 @@ if TYPE_CHECKING:
 
 def pupil_recruitment(membership: Membership) -> list[TodoItem]:
     """The pupil's open adverts, their applications, and any interview panels they sit on."""
-    school, today = membership.school, timezone.localdate()
+    school, today, pupil = membership.school, timezone.localdate(), membership.pupil
+    if pupil is None:
+        return []
     applications = list(
         Application.objects.for_school(school)
-        .filter(pupil=membership.pupil)
+        .filter(pupil=pupil)
         .select_related("round__academic_year")
     )
     applied = {a.round_id for a in applications}
     # Last year's application is history, not news: a mentor who accepted a place
     # last spring and has since trained should not still read "training comes next".
     applications = [a for a in applications if a.round.academic_year.ends_on >= today]
+    # Only the adverts this pupil may answer: a Year 7 is not asked to apply for Year 9's round.
     adverts = [
         r
-        for r in RecruitmentRound.objects.for_school(school).filter(
-            opens_on__lte=today, closes_on__gte=today
-        )
+        for r in RecruitmentRound.objects.for_school(school)
+        .open_on(today)
+        .filter(year_group=pupil.year_group)
         if r.pk not in applied
     ]
 
@@ -58,7 +61,9 @@ def pupil_recruitment(membership: Membership) -> list[TodoItem]:
             detail=a,
         )
         for a in applications
-        if a.status != a.Status.DRAFT or a.round.closes_on >= today
+        if (a.status != a.Status.DRAFT or a.round.closes_on >= today)
+        # Accepting made them a mentor: the mentors app's status card follows them from here.
+        and a.mentor_id is None
     ]
     # A pupil's panels: only interviews still undecided (see Interview.answers_visible_to_pupils).
     if Interview.objects.for_school(school).on_panel(membership.user).open_to_pupils().exists():

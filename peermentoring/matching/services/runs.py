@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,13 @@ MENTEE_NOTICE_TITLE = "You have a new mentee"
 MENTEE_NOTICE_BODY = (
     "Your mentee is {first_name}{form}. Your coordinator will tell you when you first meet."
 )
+# The mentee's own message: kind words for an eleven-year-old, the mentor's first name and form.
+MENTEE_PAIRED_TITLE = "You have a peer mentor!"
+MENTEE_PAIRED_BODY = (
+    "Your peer mentor is {first_name}{form}. {first_name} is in Year {year_group} and is there "
+    "to listen and to help you settle in. Look on your home page to see when you can meet."
+)
+PAIRING_STARTS_IN_FUTURE = "A pairing cannot start after today."
 
 
 def _pair_set(pairs: Iterable[Sequence[int]]) -> set[tuple[int, int]]:
@@ -155,8 +163,16 @@ def _check_pair(referral: Referral, mentor: Mentor, rules: Problem) -> None:
 
 
 @transaction.atomic
-def confirm_run(*, run: MatchRun, by: User) -> list[Pairing]:
-    """Create every proposed pairing or none, and tell each mentor who their mentee is."""
+def confirm_run(*, run: MatchRun, by: User, started_on: dt.date | None = None) -> list[Pairing]:
+    """Create every proposed pairing or none, and tell each mentor and mentee who the other is.
+
+    `started_on`: the day the pairs began, when they are recorded afterwards (the demo's
+    history); they were told at the time, so no message is left for a pairing begun before today.
+    """
+    today = timezone.localdate()
+    started_on = started_on or today
+    if started_on > today:
+        raise ValidationError(PAIRING_STARTS_IN_FUTURE)
     run = MatchRun.objects.select_for_update().select_related("school").get(pk=run.pk)
     _check_still_proposed(run)
     pairs = run.proposal.get("pairs", [])
@@ -210,6 +226,7 @@ def confirm_run(*, run: MatchRun, by: User) -> list[Pairing]:
             match_run=run,
             score=item["score"],
             reasons=item["reasons"],
+            started_on=started_on,
             created_by=by,
         )
         pairing.full_clean()
@@ -221,8 +238,10 @@ def confirm_run(*, run: MatchRun, by: User) -> list[Pairing]:
     run.status, run.confirmed_by, run.confirmed_at = MatchRun.Status.CONFIRMED, by, timezone.now()
     run.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     record(action="match_run.confirmed", target=run, by=by, changes={"pairs": len(made)})
-    for pairing in made:
-        _tell_mentor(pairing)
+    if started_on == today:
+        for pairing in made:
+            _tell_mentor(pairing)
+            _tell_mentee(pairing)
     return made
 
 
@@ -239,5 +258,24 @@ def _tell_mentor(pairing: Pairing) -> None:
         title=MENTEE_NOTICE_TITLE,
         body=MENTEE_NOTICE_BODY.format(first_name=mentee.first_name, form=form),
         url=reverse("matching:my-mentee", kwargs={"school_slug": pairing.school.slug}),
+        kind="pairings",
+    )
+
+
+def _tell_mentee(pairing: Pairing) -> None:
+    """The mentor's first name, form and year: their own account's details, nothing more."""
+    membership = getattr(pairing.mentee, "membership", None)
+    if membership is None or not membership.is_active:
+        return
+    mentor = pairing.mentor.pupil
+    form = f", in form {mentor.form_group}" if mentor.form_group else ""
+    notify(
+        recipient=membership.user,
+        school=pairing.school,
+        title=MENTEE_PAIRED_TITLE,
+        body=MENTEE_PAIRED_BODY.format(
+            first_name=mentor.first_name, form=form, year_group=mentor.year_group
+        ),
+        url=reverse("schools:home", kwargs={"school_slug": pairing.school.slug}),
         kind="pairings",
     )
