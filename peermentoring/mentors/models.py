@@ -65,6 +65,17 @@ class Mentor(models.Model):
         PAUSED = "paused", "Paused"
         STEPPED_DOWN = "stepped_down", "Stepped down"
 
+    class HoodieSize(models.TextChoices):
+        # Children's then adult sizes, as school hoodie suppliers list them.
+        AGE_9_11 = "age_9_11", "Age 9–11"
+        AGE_12_13 = "age_12_13", "Age 12–13"
+        XS = "xs", "XS"
+        S = "s", "S"
+        M = "m", "M"
+        L = "l", "L"
+        XL = "xl", "XL"
+        XXL = "xxl", "XXL"
+
     SERVING = (Status.IN_TRAINING, Status.TRAINED)
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="mentors")
@@ -89,6 +100,12 @@ class Mentor(models.Model):
     )
     interests = models.TextField(blank=True)
     languages = models.CharField("languages spoken", max_length=200, blank=True)
+    hoodie_size = models.CharField(
+        max_length=10,
+        choices=HoodieSize.choices,
+        blank=True,
+        help_text="For the badge and hoodie order; blank until the mentor or coordinator says.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = MentorQuerySet.as_manager()

@@ -30,6 +30,8 @@ REASONS = [
     "The application was very short; we would love to see more next year.",
     "Already a reading buddy at break; we did not want to overload them.",
 ]
+# The sizes given when accepting, in turn; two were not sure yet.
+HOODIE_SIZES = ["m", "s", "l", "m", "xs", "", "m", "l", "s", "xl", "m", "age_12_13", "", "l"]
 ANSWERS = [
     (
         "I remember being nervous in Year 7 and an older pupil helped me.",
@@ -188,6 +190,7 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
             staff_member=coordinator,
             panel_pupils=pupil_panel,
             by=coordinator,
+            now=slots[index][0] - dt.timedelta(days=7),  # booked the week before
         )
         strength = 4.0 if index < len(demo_mentors) else rng.uniform(1.8, 3.4)
         for scorer in (coordinator, panel_users[index % 2]):
@@ -216,11 +219,17 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
     )
     accepted: list[Mentor] = []
     answered = _at(spring.ends_on - dt.timedelta(days=10), 9, 0)
-    for application in Application.objects.filter(round=round_, status="offered"):
+    offered_now = Application.objects.filter(round=round_, status="offered")
+    for index, application in enumerate(offered_now):
         pupil_user = next(
             (m.user for m in demo_mentors if m.pupil_id == application.pupil_id), None
         )
-        services.accept_offer(application=application, by=pupil_user or coordinator, now=answered)
+        services.accept_offer(
+            application=application,
+            by=pupil_user or coordinator,
+            now=answered,
+            hoodie_size=HOODIE_SIZES[index % len(HOODIE_SIZES)],
+        )
         application.refresh_from_db()
         services.record_parental_consent(
             application=application, on=spring.ends_on - dt.timedelta(days=3), by=coordinator

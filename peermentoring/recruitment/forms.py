@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from peermentoring.core.forms import (  # noqa: F401 - shared with training
     up_to,
 )
 from peermentoring.core.models import User
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import SCORE_RANGE, Application, RecruitmentRound
 from peermentoring.schools.forms import DATE, TIME
 from peermentoring.schools.models import AcademicYear, Pupil, School, SchoolDayWindow
@@ -165,6 +167,102 @@ class ApplicationForm(forms.Form):
         return [self.cleaned_data[f"answer_{i}"] for i in range(self.question_count)]
 
 
+PUPIL_TEXT_MAX = 200
+LANGUAGES_MAX = 200
+PUPIL_NOT_FOUND = (
+    "No pupil at this school matches “{text}”. Check the spelling, or type their admission number."
+)
+PUPIL_AMBIGUOUS = (
+    "{count} pupils are called {text}: choose one from the list, which shows their form "
+    "and admission number."
+)
+
+
+def pupil_choice_label(pupil: Pupil) -> str:
+    """How a pupil is offered in the paper form's list: name, form group, admission number."""
+    details = ", ".join(d for d in (pupil.form_group, pupil.admission_number) if d)
+    return f"{pupil.full_name} ({details})" if details else pupil.full_name
+
+
+def _names(pupil: Pupil) -> set[str]:
+    names = {
+        f"{pupil.first_name} {pupil.family_name}",
+        f"{pupil.given_name} {pupil.family_name}",
+        f"{pupil.family_name}, {pupil.first_name}",
+        f"{pupil.family_name}, {pupil.given_name}",
+        f"{pupil.family_name} {pupil.given_name}",
+    }
+    return {" ".join(n.split()).casefold() for n in names}
+
+
+class PaperApplicationForm(ApplicationForm):
+    """A pupil's paper application form, typed in by staff: who, when it came, then the form."""
+
+    pupil = forms.CharField(
+        label="Pupil",
+        max_length=PUPIL_TEXT_MAX,
+        help_text="Type their name or admission number, then pick them from the list.",
+        widget=forms.TextInput(attrs={"list": "paper-pupils", "autocomplete": "off"}),
+        error_messages={
+            "required": "Say whose form this is: type their name or admission number.",
+            "max_length": f"A name or admission number is at most {PUPIL_TEXT_MAX} characters.",
+        },
+    )
+    received_on = forms.DateField(
+        label="Date the form was received",
+        widget=DATE,
+        error_messages={"required": "Give the date the form was handed in."},
+    )
+    parent_signed = forms.BooleanField(
+        label="A parent or carer signed the form to give their consent",
+        required=False,
+        help_text="Recorded as parental consent, given on the day the form was received.",
+    )
+
+    def __init__(
+        self, *args: Any, round: RecruitmentRound, applicants: QuerySet[Pupil], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, round=round, application=None, **kwargs)
+        self.round = round
+        self.applicants = applicants
+        self.fields["received_on"].initial = min(timezone.localdate(), round.closes_on)
+        self.fields["availability"].label = "When they could meet a mentee"
+        self.fields["availability"].help_text = "As ticked on the form."
+        self.fields["interests"].label = "Interests and hobbies"
+        self.fields["interests"].help_text = up_to(INTERESTS_MAX)
+        self.fields["languages"].label = "Languages spoken"
+        self.fields["languages"].error_messages["max_length"] = (
+            f"Please keep this to at most {LANGUAGES_MAX} characters."
+        )
+        # Who and when first; the consent box stays last, as on the form.
+        self.order_fields(["pupil", "received_on"])
+
+    def clean_pupil(self) -> Pupil:
+        """The pupil the typed text names: a choice from the list, an admission number or a name."""
+        text = " ".join(self.cleaned_data["pupil"].split())
+        listed = list(self.applicants)
+        for pupil in listed:
+            if pupil_choice_label(pupil).casefold() == text.casefold():
+                return pupil
+        school_pupils = Pupil.objects.for_school(self.round.school_id).on_roll()
+        # A choice from the list of a pupil no longer in it (say, they have applied since).
+        chosen = re.fullmatch(r"(.+) \(([^()]*)\)", text)
+        name = chosen.group(1) if chosen else text
+        number = chosen.group(2).split(", ")[-1] if chosen else text
+        by_number = school_pupils.filter(admission_number__iexact=number).first()
+        if by_number is not None and (not chosen or name.casefold() in _names(by_number)):
+            return by_number
+        wanted = name.casefold()
+        named = [p for p in listed if wanted in _names(p)]
+        if not named:
+            named = [p for p in school_pupils.search(name)[:50] if wanted in _names(p)]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise forms.ValidationError(PUPIL_AMBIGUOUS.format(count=len(named), text=name))
+        raise forms.ValidationError(PUPIL_NOT_FOUND.format(text=text))
+
+
 class ApplicationFilterForm(forms.Form):
     form_group = forms.CharField(label="Form group", required=False, max_length=20)
     status = forms.ChoiceField(
@@ -267,13 +365,30 @@ class ConsentForm(forms.Form):
     on = forms.DateField(label="Consent received on", widget=DATE)
 
 
+HOODIE_CHOICES = [("", "Not sure yet"), *Mentor.HoodieSize.choices]
+
+
 class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+    hoodie_size = forms.ChoiceField(
+        label="Your hoodie size",
+        choices=HOODIE_CHOICES,
+        required=False,
+        help_text="Every peer mentor gets a hoodie and a badge. Not sure? Tell your coordinator later.",
+    )
     reason = bounded_text(
         500,
         label="Would you like to tell us why?",
         required=False,
         rows=2,
+    )
+
+
+class HoodieSizeForm(forms.Form):
+    hoodie_size = forms.ChoiceField(
+        label="Hoodie size",
+        choices=[("", "Not known yet"), *Mentor.HoodieSize.choices],
+        required=False,
     )
 
 

@@ -184,6 +184,12 @@ class Application(models.Model):
     )
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    paper_received_on = models.DateField(
+        "paper form received",
+        null=True,
+        blank=True,
+        help_text="Set when staff typed the application in from a paper form.",
+    )
     offered_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     parental_consent_on = models.DateField("parental consent received", null=True, blank=True)
@@ -223,6 +229,11 @@ class Application(models.Model):
             .select_related("actor")
             .order_by("created_at", "pk")
         )
+
+    @property
+    def is_on_paper(self) -> bool:
+        """Typed in by staff from the pupil's paper form."""
+        return self.paper_received_on is not None
 
     @property
     def is_draft(self) -> bool:

@@ -63,7 +63,13 @@ def apply(request: SchoolRequest, round_pk: int) -> HttpResponse:
         else:
             messages.success(request, SUBMITTED if submit else DRAFT_SAVED)
             return redirect("recruitment:apply", request.school.slug, round_.pk)
-    context = {"round": round_, "application": application, "reason": reason, "form": form}
+    context = {
+        "round": round_,
+        "application": application,
+        "reason": reason,
+        "form": form,
+        "respond_form": RespondForm(),
+    }
     return render(request, "recruitment/apply.html", context)
 
 
@@ -84,7 +90,11 @@ def offer_respond(request: SchoolRequest, round_pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         if form.cleaned_data["answer"] == "accept":
-            services.accept_offer(application=application, by=request.user)
+            services.accept_offer(
+                application=application,
+                by=request.user,
+                hoodie_size=form.cleaned_data["hoodie_size"],
+            )
             messages.success(request, ACCEPTED)
         else:
             reason = form.cleaned_data["reason"]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:round_pk>/scores/", views.round_scores, name="round-scores"),
     path("<int:round_pk>/rank/", views.round_rank, name="round-rank"),
     path("<int:round_pk>/offers/", views.round_offer, name="round-offer"),
+    path("<int:round_pk>/paper/", views.paper_application, name="paper-application"),
     path("<int:round_pk>/apply/", pupil_views.apply, name="apply"),
     path("<int:round_pk>/respond/", pupil_views.offer_respond, name="offer-respond"),
     path(
@@ -44,6 +45,7 @@ urlpatterns = [
         views.consent_record,
         name="consent-record",
     ),
+    path("mentors/<int:mentor_pk>/hoodie/", views.hoodie_size, name="hoodie-size"),
     path("interviews/", pupil_views.panel_list, name="panel-list"),
     path("interviews/<int:interview_pk>/", pupil_views.interview_score, name="interview-score"),
 ]

@@ -12,21 +12,26 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry, User
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES
+from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
 from peermentoring.recruitment.forms import (
     ApplicationFilterForm,
     ConsentForm,
     DeclineForm,
+    HoodieSizeForm,
     InterviewForm,
+    PaperApplicationForm,
     RankForm,
     ReferenceRequestForm,
     RoundForm,
+    pupil_choice_label,
 )
 from peermentoring.recruitment.models import Application, InterviewScore, RecruitmentRound
 from peermentoring.recruitment.scores import score_table
@@ -43,6 +48,11 @@ NOT_DECLINABLE = "This application has already been decided, so it cannot be dec
 APPLICATIONS_PER_PAGE = 50
 OFFERS_MADE = "{offered} offer(s) made; {waiting} on the waiting list."
 CONSENT_SAVED = "Parental consent recorded for {pupil}."
+PAPER_SAVED = (
+    "{pupil}'s paper application is saved as received on {day:%-d %B %Y}. "
+    "Type in the next form below, or go back to the round."
+)
+HOODIE_SAVED = "{pupil}'s hoodie size is saved."
 
 
 def refuse(request: SchoolRequest, error: ValidationError) -> None:
@@ -165,6 +175,44 @@ def round_detail(request: SchoolRequest, round_pk: int) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def paper_application(request: SchoolRequest, round_pk: int) -> HttpResponse:
+    round_ = _round(request, round_pk)
+    applicants = services.paper_applicants(round_).order_by("family_name", "given_name")
+    form = PaperApplicationForm(request.POST or None, round=round_, applicants=applicants)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pupil = data["pupil"]
+        try:
+            application = services.enter_paper_application(
+                round=round_,
+                pupil=pupil,
+                answers=form.answers(),
+                availability=data["availability"],
+                interests=data["interests"],
+                languages=data["languages"],
+                received_on=data["received_on"],
+                parent_signed=data["parent_signed"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            existing = Application.objects.filter(round=round_, pupil=pupil).submitted()
+        else:
+            day = application.paper_received_on
+            messages.success(request, PAPER_SAVED.format(pupil=application.pupil, day=day))
+            return redirect("recruitment:paper-application", request.school.slug, round_.pk)
+    context = {
+        "round": round_,
+        "form": form,
+        "choices": [pupil_choice_label(p) for p in applicants],
+        "existing": existing.first() if existing is not None else None,
+    }
+    return render(request, "recruitment/paper_application.html", context)
 
 
 @require_GET
@@ -359,3 +407,33 @@ def consent_record(request: SchoolRequest, application_pk: int) -> HttpResponse:
     else:
         messages.success(request, CONSENT_SAVED.format(pupil=application.pupil))
     return redirect("recruitment:application-detail", request.school.slug, application.pk)
+
+
+def _back_to(request: SchoolRequest, default: str) -> str:
+    """The page a form was opened from (this school's pages only), else the default."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    is_ours = back.startswith(f"/s/{request.school.slug}/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    )
+    return back if is_ours else default
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def hoodie_size(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
+    mentor = get_object_or_404(
+        Mentor.objects.for_school(request.school).select_related("pupil", "academic_year"),
+        pk=mentor_pk,
+    )
+    badges = reverse("training:badge-list", args=[request.school.slug])
+    back = _back_to(request, f"{badges}?year={mentor.academic_year_id}")
+    form = HoodieSizeForm(request.POST or None, initial={"hoodie_size": mentor.hoodie_size})
+    if request.method == "POST" and form.is_valid():
+        services.record_hoodie_size(
+            mentor=mentor, hoodie_size=form.cleaned_data["hoodie_size"], by=request.user
+        )
+        messages.success(request, HOODIE_SAVED.format(pupil=mentor.pupil))
+        return redirect(back)
+    return render(
+        request, "recruitment/hoodie_form.html", {"mentor": mentor, "form": form, "back": back}
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -198,10 +199,23 @@ def badge_list(request: SchoolRequest) -> HttpResponse:
     chosen = years.filter(pk=year_pk).first() if year_pk is not None else None
     year = chosen or cohort_year(request.school)
     mentors = (
-        Mentor.objects.for_school(request.school).for_year(year).trained().select_related("pupil")
+        list(
+            Mentor.objects.for_school(request.school)
+            .for_year(year)
+            .trained()
+            .select_related("pupil")
+        )
         if year
         else []
     )
-    return render(
-        request, "training/badge_list.html", {"years": years, "year": year, "mentors": mentors}
-    )
+    counts = Counter(m.hoodie_size for m in mentors)
+    # In size order, as hoodie order forms list them.
+    sizes = [(label, counts[value]) for value, label in Mentor.HoodieSize.choices if counts[value]]
+    context = {
+        "years": years,
+        "year": year,
+        "mentors": mentors,
+        "sizes": sizes,
+        "sizes_unknown": counts[""],
+    }
+    return render(request, "training/badge_list.html", context)

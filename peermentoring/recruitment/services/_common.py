@@ -24,11 +24,13 @@ def _set_status(
     offered_at: dt.datetime | None = None,
     responded_at: dt.datetime | None = None,
     mentor: Mentor | None = None,
+    changes: dict[str, object] | None = None,
 ) -> None:
     """Move an application to a status and write the audit entry that says so.
 
     The moment and the mentor, when given, are the ones that status brings: submitted,
     offered, answered (accepted or declined), and the mentor an acceptance makes.
+    `changes` adds to what the entry records (say, the day a paper form was received).
     """
     before = application.status
     application.status = status
@@ -44,10 +46,10 @@ def _set_status(
         application.mentor = mentor
     application.full_clean()
     application.save()
-    changes: dict[str, object] = {"status": [before, status]}
+    recorded: dict[str, object] = {"status": [before, status], **(changes or {})}
     if reason:
-        changes["reason"] = reason
-    record(action=f"application.{status}", target=application, by=by, changes=changes)
+        recorded["reason"] = reason
+    record(action=f"application.{status}", target=application, by=by, changes=recorded)
 
 
 def _tell_applicant(application: Application, title: str) -> None:

@@ -15,7 +15,9 @@ from peermentoring.core.roles import PUPIL_ROLES
 from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.recruitment.services._common import _set_status, _tell_applicant
 from peermentoring.schools.calendar import academic_year_start
-from peermentoring.schools.models import Membership, Pupil
+from peermentoring.schools.models import Membership, Pupil, PupilQuerySet
+
+NOON = dt.time(12, 0)
 
 NOT_A_PUPIL = "Applications are made by pupils from their own account."
 WRONG_YEAR_GROUP = "This round is for Year {wanted} pupils, and you are in Year {actual}."
@@ -27,6 +29,26 @@ CHOOSE_AVAILABILITY = "Tick at least one time you could meet a mentee."
 NOT_SUBMITTED = "Only a submitted application can be shortlisted."
 CANNOT_DECLINE = "This application has already been decided."
 REASON_REQUIRED = "Give a reason: it is kept with the application."
+# Typing in a paper form: the same rules, in words for the member of staff doing it.
+PAPER_NOT_HERE = "That pupil is not at this school."
+PAPER_ALREADY_APPLIED = (
+    "{pupil} has already applied to this round ({day:%-d %B %Y}), so nothing new was saved. "
+    "Their application is in the round's list."
+)
+PAPER_WRONG_YEAR_GROUP = (
+    "{pupil} was in Year {actual} then; this round is for Year {wanted} pupils."
+)
+PAPER_IN_FUTURE = "The date the form was received cannot be in the future."
+PAPER_BEFORE_OPENING = (
+    "Applications opened on {day:%A %-d %B %Y}; a form received before then cannot be entered."
+)
+PAPER_AFTER_CLOSING = (
+    "Applications closed on {day:%A %-d %B %Y}; a form received after then cannot be entered."
+)
+PAPER_ANSWER_EVERY_QUESTION = (
+    "Type in the answer to every question. If the form leaves one blank, type “Left blank”."
+)
+PAPER_CHOOSE_AVAILABILITY = "Tick at least one time they could meet a mentee, as on the form."
 
 
 def year_group_on(pupil: Pupil, day: dt.date) -> int:
@@ -47,6 +69,48 @@ def _why_pupil_cannot_apply(round: RecruitmentRound, pupil: Pupil, today: dt.dat
     if today > round.closes_on:
         return ROUND_CLOSED.format(day=round.closes_on)
     return None
+
+
+def _check_paper(
+    round: RecruitmentRound, pupil: Pupil, received_on: dt.date, today: dt.date
+) -> None:
+    if pupil.school_id != round.school_id:
+        raise ValidationError({"pupil": PAPER_NOT_HERE})
+    existing = Application.objects.filter(round=round, pupil=pupil).submitted().first()
+    if existing is not None:
+        day = existing.paper_received_on or timezone.localdate(existing.submitted_at)
+        raise ValidationError({"pupil": PAPER_ALREADY_APPLIED.format(pupil=pupil, day=day)})
+    if received_on > today:
+        raise ValidationError({"received_on": PAPER_IN_FUTURE})
+    if received_on < round.opens_on:
+        raise ValidationError({"received_on": PAPER_BEFORE_OPENING.format(day=round.opens_on)})
+    if received_on > round.closes_on:
+        raise ValidationError({"received_on": PAPER_AFTER_CLOSING.format(day=round.closes_on)})
+    actual = year_group_on(pupil, received_on)
+    if actual != round.year_group:
+        raise ValidationError(
+            {
+                "pupil": PAPER_WRONG_YEAR_GROUP.format(
+                    pupil=pupil, actual=actual, wanted=round.year_group
+                )
+            }
+        )
+
+
+def paper_applicants(round: RecruitmentRound) -> PupilQuerySet:
+    """Pupils whose paper form may still be typed in: on roll, in the round's year group, not applied.
+
+    The year group is the one they were in when the round ran (a pupil in Year 10 now
+    was in Year 9 for last year's round).
+    """
+    years_since = academic_year_start(timezone.localdate()) - academic_year_start(round.opens_on)
+    applied = Application.objects.filter(round=round).submitted().values("pupil")
+    return (
+        Pupil.objects.for_school(round.school_id)
+        .on_roll()
+        .in_year(round.year_group + years_since)
+        .exclude(pk__in=applied)
+    )
 
 
 def why_cannot_apply(
@@ -70,15 +134,22 @@ def _save(
     submit: bool,
     by: User,
     now: dt.datetime | None,
+    paper_received_on: dt.date | None = None,
+    parent_signed: bool = False,
 ) -> Application:
     # Lock the round so two tabs submitting at once cannot both pass the "applied" check.
     round = RecruitmentRound.objects.select_for_update().get(pk=round.pk)
-    today = timezone.localtime(now).date() if now else timezone.localdate()
-    reason = _why_pupil_cannot_apply(round, pupil, today)
-    if reason:
-        raise ValidationError(reason)
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    paper = paper_received_on is not None
+    if paper_received_on is not None:
+        _check_paper(round, pupil, paper_received_on, today)
+    else:
+        reason = _why_pupil_cannot_apply(round, pupil, today)
+        if reason:
+            raise ValidationError(reason)
     application, created = Application.objects.get_or_create(
-        round=round, pupil=pupil, defaults={"created_at": now or timezone.now()}
+        round=round, pupil=pupil, defaults={"created_at": now}
     )
     application.answers = [
         {"question": q, "answer": (a or "").strip()}
@@ -88,14 +159,28 @@ def _save(
     application.interests, application.languages = interests.strip(), languages.strip()
     if submit:
         if len(answers) < len(round.questions) or any(not a["answer"] for a in application.answers):
-            raise ValidationError(ANSWER_EVERY_QUESTION)
+            raise ValidationError(PAPER_ANSWER_EVERY_QUESTION if paper else ANSWER_EVERY_QUESTION)
         if not application.availability:
-            raise ValidationError({"availability": CHOOSE_AVAILABILITY})
+            choose = PAPER_CHOOSE_AVAILABILITY if paper else CHOOSE_AVAILABILITY
+            raise ValidationError({"availability": choose})
+        submitted_at = now
+        changes: dict[str, object] = {}
+        if paper_received_on is not None:
+            # The day on the form counts, not the day it was typed in.
+            if paper_received_on != today:
+                submitted_at = timezone.make_aware(dt.datetime.combine(paper_received_on, NOON))
+            application.paper_received_on = paper_received_on
+            changes["paper_received_on"] = paper_received_on.isoformat()
+            if parent_signed:
+                application.parental_consent_on = paper_received_on
+                application.consent_recorded_by = by
+                changes["parental_consent_on"] = paper_received_on.isoformat()
         _set_status(
             application,
             Application.Status.SUBMITTED,
             by=by,
-            submitted_at=now or timezone.now(),
+            submitted_at=submitted_at,
+            changes=changes,
         )
         _tell_applicant(application, "Your peer mentor application has been sent")
         return application
@@ -146,11 +231,16 @@ def enter_paper_application(
     interests: str,
     languages: str,
     by: User,
+    received_on: dt.date | None = None,
+    parent_signed: bool = False,
     now: dt.datetime | None = None,
 ) -> Application:
-    """Type in a pupil's paper application form; the same rules as applying online."""
-    if pupil.school_id != round.school_id:
-        raise ValidationError("That pupil is not at this school.")
+    """Type in a pupil's paper application form: submitted as received, under the same rules.
+
+    The day the form was received (today if not given) must fall while the round was
+    open; a parent's signature on the form is recorded as parental consent that day.
+    """
+    received_on = received_on or (timezone.localtime(now).date() if now else timezone.localdate())
     return _save(
         round=round,
         pupil=pupil,
@@ -161,6 +251,8 @@ def enter_paper_application(
         submit=True,
         by=by,
         now=now,
+        paper_received_on=received_on,
+        parent_signed=parent_signed,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,10 @@ INTERVIEW_OUTSIDE_WINDOWS = (
     "Interviews happen only at AM registration, break or lunch on a school day; "
     "this time is outside those windows."
 )
+INTERVIEW_IN_PAST = "That time ({when}) has already passed: choose a day and time still to come."
+STAFF_ALREADY_INTERVIEWING = "{person} is already interviewing at {when}."
+PUPIL_ALREADY_ON_PANEL = "{person} is already on an interview panel at {when}."
+PUPIL_ALREADY_INTERVIEWED = "{person} has their own interview at {when}."
 INTERVIEW_OUTSIDE_YEAR = (
     "Interviews for this round happen during {year}; choose a day in that year."
 )
@@ -68,6 +73,54 @@ def experienced_pupils(round: RecruitmentRound) -> list[Pupil]:
     )
 
 
+def _when(moment: dt.datetime) -> str:
+    """ "13:20 on Monday 2 March", with the year when it is not this year's."""
+    local = timezone.localtime(moment)
+    year = f" {local.year}" if local.year != timezone.localdate().year else ""
+    return f"{local:%H:%M} on {local:%A %-d %B}{year}"
+
+
+def _pupil_clash(interview: Interview, pupil: Pupil) -> str:
+    if interview.application.pupil_id == pupil.pk:
+        return PUPIL_ALREADY_INTERVIEWED.format(person=pupil, when=_when(interview.starts_at))
+    return PUPIL_ALREADY_ON_PANEL.format(person=pupil, when=_when(interview.starts_at))
+
+
+def _check_nobody_double_booked(
+    application: Application,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    staff_member: User,
+    panel_pupils: Sequence[Pupil],
+) -> None:
+    """Nobody on the panel, nor the applicant, is already at another interview that overlaps.
+
+    Interviews of applications declined or turned down are not held, so do not clash.
+    """
+    overlapping = (
+        Interview.objects.for_school(application.round.school_id)
+        .filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(application=application)
+        .exclude(application__status__in=Application.ENDED_WITHOUT_PLACE)
+        .select_related("application")
+        .order_by("starts_at")
+    )
+    clash = overlapping.filter(staff_member=staff_member).first()
+    if clash is not None:
+        message = STAFF_ALREADY_INTERVIEWING.format(
+            person=staff_member.display_name, when=_when(clash.starts_at)
+        )
+        raise ValidationError({"staff_member": message})
+    for pupil in panel_pupils:
+        clash = overlapping.filter(Q(application__pupil=pupil) | Q(panel_pupils=pupil)).first()
+        if clash is not None:
+            raise ValidationError({"panel_pupils": _pupil_clash(clash, pupil)})
+    applicant = application.pupil
+    clash = overlapping.filter(Q(application__pupil=applicant) | Q(panel_pupils=applicant)).first()
+    if clash is not None:
+        raise ValidationError({"starts_at": _pupil_clash(clash, applicant)})
+
+
 @transaction.atomic
 def book_interview(
     *,
@@ -78,11 +131,23 @@ def book_interview(
     panel_pupils: Sequence[Pupil],
     location: str = "Peer mentoring room",
     by: User,
+    now: dt.datetime | None = None,
 ) -> Interview:
-    """Book a shortlisted applicant's interview inside a free window, with its panel."""
-    round_ = application.round
+    """Book (or move) a shortlisted applicant's interview: a free window still to come, with its
+    panel, nobody on it (nor the applicant) already at another interview that overlaps.
+
+    `now` is the moment of booking (the demo books last year's interviews as of then).
+    """
+    # Bookings of one round are made one at a time, so two cannot take the same person.
+    round_ = (
+        RecruitmentRound.objects.select_for_update(of=("self",))
+        .select_related("school", "academic_year")
+        .get(pk=application.round_id)
+    )
     if not application.can_book_interview:
         raise ValidationError(NOT_SHORTLISTED)
+    if starts_at <= (now or timezone.now()):
+        raise ValidationError({"starts_at": INTERVIEW_IN_PAST.format(when=_when(starts_at))})
     year = round_.academic_year
     if not year.starts_on <= timezone.localtime(starts_at).date() <= year.ends_on:
         raise ValidationError({"starts_at": INTERVIEW_OUTSIDE_YEAR.format(year=year.name)})
@@ -98,6 +163,7 @@ def book_interview(
             raise ValidationError({"panel_pupils": PANEL_PUPIL_IS_APPLICANT})
         if pupil.pk not in experienced:
             raise ValidationError({"panel_pupils": PANEL_PUPIL_NOT_EXPERIENCED.format(pupil=pupil)})
+    _check_nobody_double_booked(application, starts_at, ends_at, staff_member, panel_pupils)
     interview = Interview.objects.filter(application=application).first() or Interview(
         application=application
     )

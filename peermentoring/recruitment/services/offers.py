@@ -152,11 +152,18 @@ def _check_may_answer(application: Application, by: User) -> None:
 
 
 @transaction.atomic
-def accept_offer(*, application: Application, by: User, now: dt.datetime | None = None) -> Mentor:
+def accept_offer(
+    *,
+    application: Application,
+    by: User,
+    now: dt.datetime | None = None,
+    hoodie_size: str = "",
+) -> Mentor:
     """The applicant accepts: they become a Mentor (in training) for the next academic year.
 
     The round's row is locked first, so two accepts at the same moment are counted
-    one after the other and never fill more places than the round has.
+    one after the other and never fill more places than the round has. The hoodie
+    size, if they know it, goes on their mentor record for the badge and hoodie order.
     """
     round_ = RecruitmentRound.objects.select_for_update().get(pk=application.round_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -178,10 +185,14 @@ def accept_offer(*, application: Application, by: User, now: dt.datetime | None 
         is_experienced=has_mentored,
         interests=application.interests,
         languages=application.languages,
+        hoodie_size=hoodie_size,
     )
     mentor.full_clean()
     mentor.save()
-    record(action="mentor.created", target=mentor, by=by, changes={"status": mentor.status})
+    created: dict[str, object] = {"status": mentor.status}
+    if hoodie_size:
+        created["hoodie_size"] = hoodie_size
+    record(action="mentor.created", target=mentor, by=by, changes=created)
     _set_status(
         application,
         Application.Status.ACCEPTED,
@@ -255,5 +266,23 @@ def record_existing_mentor(
         target=mentor,
         by=by,
         changes={"academic_year": academic_year.name, "status": status},
+    )
+    return mentor
+
+
+@transaction.atomic
+def record_hoodie_size(*, mentor: Mentor, hoodie_size: str, by: User) -> Mentor:
+    """Record (or clear, with "") the size of a mentor's hoodie, for the badge and hoodie order."""
+    before = mentor.hoodie_size
+    if hoodie_size == before:
+        return mentor
+    mentor.hoodie_size = hoodie_size
+    mentor.full_clean()
+    mentor.save(update_fields=["hoodie_size"])
+    record(
+        action="mentor.hoodie_size",
+        target=mentor,
+        by=by,
+        changes={"hoodie_size": [before, hoodie_size]},
     )
     return mentor

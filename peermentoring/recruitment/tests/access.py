@@ -8,8 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from peermentoring.core.models import AuditEntry
 from peermentoring.core.roles import Role
 from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.forms import pupil_choice_label
 from peermentoring.recruitment.models import (
     Application,
     Interview,
@@ -18,7 +20,8 @@ from peermentoring.recruitment.models import (
     TutorReference,
 )
 from peermentoring.recruitment.services import year_group_on
-from peermentoring.schools.models import AcademicYear, Term
+from peermentoring.recruitment.tests.slots import next_teaching_day
+from peermentoring.schools.models import AcademicYear
 from tests.support import builders
 from tests.support.access import (
     EVERYONE,
@@ -56,6 +59,10 @@ def _accepted(school, viewer):
 
 def _interview(school, viewer):
     return {"interview_pk": builders.interview_with(school, viewer).pk}
+
+
+def _trained_mentor(school, viewer):
+    return {"mentor_pk": builders.make_mentor(school).pk}
 
 
 # --- What an allowed POST sends and changes --------------------------------------------
@@ -161,12 +168,9 @@ def _reference_asked(response: Any, kwargs: dict[str, int]) -> None:
 
 
 def _book_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
-    """A break-time slot on the autumn term's first teaching day, with a past mentor on the panel."""
+    """A break-time slot on the next teaching day, with a past mentor on the panel."""
     year = builders.this_year(school)
-    autumn = year.terms.get(name=Term.Name.AUTUMN)
-    day = autumn.starts_on
-    while not autumn.is_teaching_day(day):
-        day += dt.timedelta(days=1)
+    day = next_teaching_day(year)
     earlier = AcademicYear.objects.create(
         school=school,
         name="Earlier",
@@ -189,6 +193,32 @@ def _booked(response: Any, kwargs: dict[str, int]) -> None:
     interview = Interview.objects.get(application_id=kwargs["application_pk"])
     assert (interview.location, interview.staff_member) == ("Room 12", viewer_of(response))
     assert _application_of(kwargs).status == Application.Status.INTERVIEW_BOOKED
+
+
+def _paper_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    round_ = RecruitmentRound.objects.get(pk=kwargs["round_pk"])
+    pupil = PupilFactory(school=school, given_name="Ola", year_group=round_.year_group)
+    answers = {f"answer_{i}": "I like helping." for i in range(len(round_.questions))}
+    return answers | {
+        "pupil": pupil_choice_label(pupil),
+        "received_on": timezone.localdate().isoformat(),
+        "availability": ["lunch"],
+    }
+
+
+def _paper_entered(response: Any, kwargs: dict[str, int]) -> None:
+    application = Application.objects.get(round_id=kwargs["round_pk"])
+    assert application.pupil.given_name == "Ola"
+    assert application.status == Application.Status.SUBMITTED
+    assert application.paper_received_on == timezone.localdate()
+
+
+def _hoodie_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"hoodie_size": Mentor.HoodieSize.L}
+
+
+def _hoodie_saved(response: Any, kwargs: dict[str, int]) -> None:
+    assert Mentor.objects.get(pk=kwargs["mentor_pk"]).hoodie_size == Mentor.HoodieSize.L
 
 
 def _consent_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
@@ -218,6 +248,10 @@ ACCESS = {
     "recruitment:round-scores": Access(SETUP, _round, GET),
     "recruitment:round-rank": Access(SETUP, _round, POST, _ranked, _rank_body),
     "recruitment:round-offer": Access(SETUP, _round, GET_POST, _offered, _offer_body),
+    "recruitment:paper-application": Access(SETUP, _round, GET_POST, _paper_entered, _paper_body),
+    "recruitment:hoodie-size": Access(
+        SETUP, _trained_mentor, GET_POST, _hoodie_saved, _hoodie_body
+    ),
     "recruitment:apply": Access(EVERYONE, _round, GET_POST, _applied, _apply_body, PUPIL_ONLY),
     "recruitment:offer-respond": Access(
         EVERYONE, _round, GET_POST, _offer_accepted, _offer_to_viewer, PUPIL_ONLY
@@ -303,12 +337,36 @@ def _foreign_panel(school, other_school, viewer):
     return ForeignPost({"application_pk": application.pk}, data, unchanged)
 
 
+def _foreign_paper_pupil(school, other_school, viewer):
+    """Another school's Year 9 pupil, named every way the box takes: list label, number, id."""
+    round_ = builders.open_round_today(school)
+    theirs = PupilFactory(school=other_school, given_name="Esme", year_group=round_.year_group)
+    audit_before = AuditEntry.objects.count()
+
+    def unchanged(response):
+        assert response.status_code == 200  # the form says no pupil here matches
+        assert "No pupil at this school matches" in response.text
+        assert not Application.objects.filter(pupil=theirs).exists()
+        assert not Application.objects.filter(round=round_).exists()
+        assert AuditEntry.objects.count() == audit_before
+
+    answers = {f"answer_{i}": "I like helping." for i in range(len(round_.questions))}
+    data = answers | {
+        "pupil": pupil_choice_label(theirs),
+        "received_on": timezone.localdate().isoformat(),
+        "availability": ["lunch"],
+    }
+    return ForeignPost({"round_pk": round_.pk}, data, unchanged)
+
+
 FOREIGN_POSTS = {
+    "recruitment:paper-application": _foreign_paper_pupil,
     "recruitment:round-create": _foreign_round_year,
     "recruitment:round-rank": _foreign_rank,
     "recruitment:interview-book": _foreign_panel,
 }
 NO_ROW_FIELDS = {
+    "recruitment:hoodie-size",
     "recruitment:round-edit",
     "recruitment:round-offer",
     "recruitment:apply",

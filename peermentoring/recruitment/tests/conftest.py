@@ -10,7 +10,8 @@ from django.utils import timezone
 from peermentoring.core.roles import Role
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
-from peermentoring.schools.models import AcademicYear, Term
+from peermentoring.recruitment.tests.slots import break_slot
+from peermentoring.schools.models import AcademicYear
 from tests.support import builders
 from tests.support.factories import PupilFactory, pupil_member
 
@@ -61,15 +62,9 @@ def experienced(school, year):
 
 
 @pytest.fixture
-def interview_slot(school, year):
-    """A break-time slot on the first teaching day of the autumn term."""
-    autumn = year.terms.get(name=Term.Name.AUTUMN)
-    day = autumn.starts_on
-    while not autumn.is_teaching_day(day):
-        day += dt.timedelta(days=1)
-
-    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 52)))
-    return starts, starts + dt.timedelta(minutes=15)
+def interview_slot(year):
+    """A break-time slot on the next teaching day (interviews are booked ahead)."""
+    return break_slot(year)
 
 
 def submit(round_, user, **overrides):

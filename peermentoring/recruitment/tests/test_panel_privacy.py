@@ -16,6 +16,7 @@ from django.urls import reverse
 from peermentoring.recruitment import pupil_views, services
 from peermentoring.recruitment.models import Application, InterviewScore
 from peermentoring.recruitment.tests.conftest import another_applicant, pupil_of, submit
+from peermentoring.recruitment.tests.slots import interview_slots
 
 BACKEND = "peermentoring.core.auth.EmailOrUsernameBackend"
 STAFF_COMMENT = "Seemed nervous; check with pastoral team"
@@ -123,9 +124,10 @@ def test_a_declined_application_is_never_shown_to_the_panel_pupil(
 
 
 def test_an_unranked_interview_is_finished_for_pupils_once_the_rounds_offers_are_made(
-    school, round_, interview, coordinator, experienced, interview_slot
+    school, year, round_, interview, coordinator, experienced
 ):
-    ben = book(round_, another_applicant(school, "Ben"), coordinator, experienced, interview_slot)
+    later = interview_slots(year, 2)[1]  # the panel is at Maya's in the first
+    ben = book(round_, another_applicant(school, "Ben"), coordinator, experienced, later)
     services.rank_applicants(round=round_, ranks={ben.application_id: 1}, by=coordinator)
     services.make_offers(round=round_, by=coordinator)
     interview.application.refresh_from_db()

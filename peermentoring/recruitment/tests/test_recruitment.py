@@ -15,6 +15,7 @@ from peermentoring.recruitment import services
 from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.recruitment.scores import score_table
 from peermentoring.recruitment.tests.conftest import another_applicant, pupil_of, submit
+from peermentoring.recruitment.tests.slots import interview_slots
 from peermentoring.schools.models import AcademicYear, Membership
 from tests.support.factories import UserFactory
 
@@ -213,6 +214,9 @@ def test_a_tutor_gives_a_reference_once(round_, applicant, coordinator):
 # --- Interviews ---------------------------------------------------------------------------
 
 
+WEEK = dt.timedelta(days=7)
+
+
 def book(application, coordinator, experienced, slot, **overrides):
     data = {
         "application": application,
@@ -251,16 +255,19 @@ def test_the_panel_hears_of_an_interview_ahead_with_its_year_but_not_of_one_ente
 
     maya = shortlisted(round_, applicant, coordinator)
     panel = Notification.objects.filter(title__startswith="You are on an interview panel")
-    before_it = SimpleNamespace(
-        now=lambda: interview_slot[0] - dt.timedelta(days=1), localtime=timezone.localtime
+    after_it = SimpleNamespace(
+        now=lambda: interview_slot[1] + dt.timedelta(days=1),
+        localtime=timezone.localtime,
+        localdate=timezone.localdate,
     )
 
-    with monkeypatch.context() as m:
-        m.setattr(interviews, "timezone", before_it)
-        book(maya, coordinator, experienced, interview_slot)
+    book(maya, coordinator, experienced, interview_slot)
     ahead = list(panel.values_list("recipient_id", "title"))
     panel.delete()
-    book(maya, coordinator, experienced, interview_slot)  # now, after it took place
+    with monkeypatch.context() as m:
+        m.setattr(interviews, "timezone", after_it)
+        # Typed in after it took place, as booked the week before (as the demo's history is).
+        book(maya, coordinator, experienced, interview_slot, now=interview_slot[0] - WEEK)
 
     when = timezone.localtime(interview_slot[0])
     assert sorted(r for r, _ in ahead) == sorted([coordinator.pk, experienced.pk])
@@ -410,13 +417,14 @@ def test_scores_two_or_more_apart_are_marked_as_a_disagreement(
 
 
 @pytest.fixture
-def interviewed(school, round_, coordinator, experienced, interview_slot):
+def interviewed(school, year, round_, coordinator, experienced):
     """Four interviewed applicants ranked Ana 1, Ben 2, Cat 3, Dev 4; the round has 2 places."""
     people = {}
+    slots = interview_slots(year, 4)
     for rank, name in enumerate(["Ana", "Ben", "Cat", "Dev"], start=1):
         user = another_applicant(school, name)
         application = shortlisted(round_, user, coordinator)
-        book(application, coordinator, experienced, interview_slot)
+        book(application, coordinator, experienced, slots[rank - 1])
         services.rank_applicants(round=round_, ranks={application.pk: rank}, by=coordinator)
         people[name] = (user, Application.objects.get(pk=application.pk))
     return people
