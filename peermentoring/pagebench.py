@@ -257,6 +257,7 @@ def run_one(seconds: int, connections: int) -> None:
         server.terminate()
         server.wait(timeout=30)
 
+    load = os.getloadavg()[0]
     goal = GOAL_SHARE.get(vendor, 10.0)
     bare = results[0][1]
     print(
@@ -284,7 +285,10 @@ def run_one(seconds: int, connections: int) -> None:
             f"{page.label:<34} {rate:>8,.0f} {share:>6.1f}% {p99:>7.1f} "
             f"{queries[page.label]:>8}  {verdict}"
         )
-    print(f"({time.monotonic() - started:.0f} s in all)")
+    print(
+        f"({time.monotonic() - started:.0f} s in all; load average {load:.1f} before the table "
+        f"on {os.cpu_count()} CPUs: anything else running moves these figures)"
+    )
 
 
 # --- the parent: one child process per database ---------------------------------------
@@ -324,7 +328,7 @@ def _run_child(database: str, seconds: int, connections: int) -> int:
     folder = tempfile.mkdtemp(prefix="pm-pagebench-")
     try:
         env = _env(database, os.path.join(folder, "static"))
-        return subprocess.run(  # noqa: S603 - our own interpreter and module
+        status = subprocess.run(  # noqa: S603 - our own interpreter and module
             [
                 sys.executable,
                 "-m",
@@ -338,14 +342,22 @@ def _run_child(database: str, seconds: int, connections: int) -> int:
         ).returncode
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if status:
+        engine = "PostgreSQL" if database.startswith("postgres") else "SQLite"
+        print(f"\n== pages on {engine}: NOT measured: the run stopped (its error is above) ==")
+    return status
 
 
 def _postgres(url: str, seconds: int, connections: int) -> int:
     import psycopg
 
     name = f"pm_pagebench_{os.getpid()}"
-    with psycopg.connect(_conninfo(url), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(_conninfo(url), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        print(f"\n== pages on PostgreSQL: NOT measured: cannot create a database ({error}) ==")
+        return 1
     try:
         return _run_child(_with_database(url, name), seconds, connections)
     finally:
@@ -355,7 +367,7 @@ def _postgres(url: str, seconds: int, connections: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peermentoring.pagebench")
-    parser.add_argument("--seconds", type=int, default=5, help="wrk's time on each page")
+    parser.add_argument("--seconds", type=int, default=4, help="wrk's time on each page")
     parser.add_argument("--connections", type=int, default=8)
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--postgres", action="store_true", help="PostgreSQL only; it must answer")
