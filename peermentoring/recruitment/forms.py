@@ -169,6 +169,8 @@ class ApplicationForm(forms.Form):
 
 PUPIL_TEXT_MAX = 200
 LANGUAGES_MAX = 200
+PAPER_ANSWER_NEEDED = "Type in their answer. If the form leaves it blank, type “Left blank”."
+PAPER_AVAILABILITY_NEEDED = "Tick at least one time they could meet a mentee, as on the form."
 PUPIL_NOT_FOUND = (
     "No pupil at this school matches “{text}”. Check the spelling, or type their admission number."
 )
@@ -225,7 +227,15 @@ class PaperApplicationForm(ApplicationForm):
         super().__init__(*args, round=round, application=None, **kwargs)
         self.round = round
         self.applicants = applicants
+        # Today, or the last day of a closed round; a date carried from the form before wins.
         self.fields["received_on"].initial = min(timezone.localdate(), round.closes_on)
+        # Unlike a pupil's draft, a typed-in form is submitted at once: everything is needed.
+        for index in range(self.question_count):
+            answer = self.fields[f"answer_{index}"]
+            answer.required = True
+            answer.error_messages["required"] = PAPER_ANSWER_NEEDED
+        self.fields["availability"].required = True
+        self.fields["availability"].error_messages["required"] = PAPER_AVAILABILITY_NEEDED
         self.fields["availability"].label = "When they could meet a mentee"
         self.fields["availability"].help_text = "As ticked on the form."
         self.fields["interests"].label = "Interests and hobbies"

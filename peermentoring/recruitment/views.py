@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -177,12 +178,25 @@ def round_detail(request: SchoolRequest, round_pk: int) -> HttpResponse:
     return response
 
 
+def _received_on_initial(request: SchoolRequest) -> dict[str, dt.date]:
+    """The date received of the form typed in last, carried to the next one."""
+    try:
+        return {"received_on": dt.date.fromisoformat(request.GET.get("received", ""))}
+    except ValueError:
+        return {}
+
+
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def paper_application(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = _round(request, round_pk)
     applicants = services.paper_applicants(round_).order_by("family_name", "given_name")
-    form = PaperApplicationForm(request.POST or None, round=round_, applicants=applicants)
+    form = PaperApplicationForm(
+        request.POST or None,
+        round=round_,
+        applicants=applicants,
+        initial=_received_on_initial(request),
+    )
     existing = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -204,8 +218,11 @@ def paper_application(request: SchoolRequest, round_pk: int) -> HttpResponse:
             existing = Application.objects.filter(round=round_, pupil=pupil).submitted()
         else:
             day = application.paper_received_on
+            assert day is not None  # a paper application always has it
             messages.success(request, PAPER_SAVED.format(pupil=application.pupil, day=day))
-            return redirect("recruitment:paper-application", request.school.slug, round_.pk)
+            # The next form in the pile was most likely handed in the same day.
+            again = reverse("recruitment:paper-application", args=[request.school.slug, round_.pk])
+            return redirect(f"{again}?received={day.isoformat()}")
     context = {
         "round": round_,
         "form": form,

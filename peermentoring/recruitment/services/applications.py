@@ -36,14 +36,17 @@ PAPER_ALREADY_APPLIED = (
     "Their application is in the round's list."
 )
 PAPER_WRONG_YEAR_GROUP = (
-    "{pupil} was in Year {actual} then; this round is for Year {wanted} pupils."
+    "{pupil} was in Year {actual} when the form was received; "
+    "this round is for Year {wanted} pupils."
 )
 PAPER_IN_FUTURE = "The date the form was received cannot be in the future."
 PAPER_BEFORE_OPENING = (
-    "Applications opened on {day:%A %-d %B %Y}; a form received before then cannot be entered."
+    "This round takes applications from {day:%A %-d %B %Y}; "
+    "a form received before that day cannot be entered."
 )
 PAPER_AFTER_CLOSING = (
-    "Applications closed on {day:%A %-d %B %Y}; a form received after then cannot be entered."
+    "This round's last day for applications is {day:%A %-d %B %Y}; "
+    "a form received after that day cannot be entered."
 )
 PAPER_ANSWER_EVERY_QUESTION = (
     "Type in the answer to every question. If the form leaves one blank, type “Left blank”."

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry
 from peermentoring.recruitment import services
-from peermentoring.recruitment.forms import ANSWER_MAX, pupil_choice_label
+from peermentoring.recruitment.forms import (
+    ANSWER_MAX,
+    PAPER_ANSWER_NEEDED,
+    PAPER_AVAILABILITY_NEEDED,
+    pupil_choice_label,
+)
 from peermentoring.recruitment.models import Application
 from peermentoring.recruitment.tests.conftest import submit
 from tests.support.factories import PupilFactory
@@ -89,7 +94,10 @@ def test_a_paper_application_is_saved_as_submitted_with_who_typed_it_in(
     )
 
     assert response.status_code == 302
-    assert response["Location"] == paper_url(school, round_)  # ready for the next form
+    # Ready for the next form, which was most likely handed in the same day.
+    assert response["Location"] == f"{paper_url(school, round_)}?received={received.isoformat()}"
+    next_form = signed_in(coordinator).get(response["Location"])
+    assert f'value="{received.isoformat()}"' in text(next_form)
     application = Application.objects.get()
     assert application.pupil == ola
     assert application.status == Application.Status.SUBMITTED
@@ -237,7 +245,7 @@ def test_a_pupil_in_another_year_group_is_refused(school, round_, coordinator):
 
     response = signed_in(coordinator).post(paper_url(school, round_), form("Kit Marsh"))
 
-    assert "Kit Marsh was in Year 8 then; this round is for Year 9 pupils." in text(response)
+    assert services.PAPER_WRONG_YEAR_GROUP.format(pupil=kit, actual=8, wanted=9) in text(response)
     assert not Application.objects.filter(pupil=kit).exists()
 
 
@@ -295,8 +303,25 @@ def test_every_question_and_a_time_to_meet_are_needed(school, round_, coordinato
     no_answer = client.post(paper_url(school, round_), form(pupil_choice_label(ola), answer_1=""))
     no_time = client.post(paper_url(school, round_), form(pupil_choice_label(ola), availability=[]))
 
-    assert services.PAPER_ANSWER_EVERY_QUESTION in text(no_answer)
-    assert services.PAPER_CHOOSE_AVAILABILITY in text(no_time)
+    assert PAPER_ANSWER_NEEDED in text(no_answer)
+    assert PAPER_AVAILABILITY_NEEDED in text(no_time)
+    assert not Application.objects.exists()
+
+
+def test_the_service_also_needs_every_answer_and_a_time_to_meet(round_, coordinator, ola):
+    data = {"interests": "", "languages": "", "by": coordinator}
+
+    with pytest.raises(ValidationError) as no_answer:
+        services.enter_paper_application(
+            round=round_, pupil=ola, answers=["a", "", "c"], availability=["lunch"], **data
+        )
+    with pytest.raises(ValidationError) as no_time:
+        services.enter_paper_application(
+            round=round_, pupil=ola, answers=["a", "b", "c"], availability=[], **data
+        )
+
+    assert no_answer.value.messages == [services.PAPER_ANSWER_EVERY_QUESTION]
+    assert no_time.value.messages == [services.PAPER_CHOOSE_AVAILABILITY]
     assert not Application.objects.exists()
 
 
