@@ -211,18 +211,22 @@ class SchoolFigure:
     # Receives the schools; returns each school's count by school id (missing: nought),
     # in one query for them all, so a trust of twenty schools costs what one does.
     values: Callable[[Sequence[Any]], Mapping[int, int]]
-    group: str = ""  # a heading over neighbouring columns ("Referrals waiting for review")
+    group: str = ""  # a heading over neighbouring columns ("Mentees")
+    long_label: str = ""  # the figure where it stands alone ("Mentees with a mentor")
 
 
 @dataclass(frozen=True)
 class SchoolFigureColumn:
-    label: str
+    label: str  # the column's heading, under its group's
     values: Mapping[int, int]
     group: str = ""
+    long_label: str = ""
 
     @property
     def full_label(self) -> str:
-        """The label with its group's heading, for where the column stands alone."""
+        """The figure's name where the column stands alone (a phone's card, one school's page)."""
+        if self.long_label:
+            return self.long_label
         return f"{self.group}: {self.label}" if self.group else self.label
 
     def of(self, school: Any) -> int:
@@ -239,10 +243,11 @@ def register_school_figure(
     label: str,
     values: Callable[[Sequence[Any]], Mapping[int, int]],
     group: str = "",
+    long_label: str = "",
 ) -> None:
     """Add one column to the figures a trust lead sees for each school."""
     _school_figures[key] = SchoolFigure(
-        key=key, order=order, label=label, values=values, group=group
+        key=key, order=order, label=label, values=values, group=group, long_label=long_label
     )
 
 
@@ -253,6 +258,7 @@ def school_figures(schools: Sequence[Any]) -> list[SchoolFigureColumn]:
             label=entry.label,
             values=entry.values(schools) if schools else {},
             group=entry.group,
+            long_label=entry.long_label,
         )
         for entry in sorted(_school_figures.values(), key=lambda entry: entry.order)
     ]

@@ -32,8 +32,9 @@ class MatchingConfig(AppConfig):
         register_school_figure(
             key="mentees-with-a-mentor",
             order=20,
-            label="with a mentor",
+            label="Paired",
             group="Mentees",
+            long_label="Mentees with a mentor",
             values=mentees_with_a_mentor_by_school,
         )
         # Pupils' home pages: a mentee's "Your peer mentor" card, and a mentor's "mentoring"

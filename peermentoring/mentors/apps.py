@@ -29,6 +29,8 @@ class MentorsConfig(AppConfig):
         register_school_figure(
             key="trained-mentors",
             order=10,
-            label="Trained peer mentors this year",
+            label="Trained",
+            group="Mentors",
+            long_label="Trained peer mentors this year",
             values=trained_mentors_by_school,
         )

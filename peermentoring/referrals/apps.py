@@ -56,28 +56,32 @@ class ReferralsConfig(AppConfig):
         register_school_figure(
             key="mentees-waiting",
             order=30,
-            label="waiting for a mentor",
+            label="Waiting",
             group="Mentees",
+            long_label="Mentees waiting for a mentor",
             values=home.mentees_waiting_by_school,
         )
         register_school_figure(
             key="referrals-recent",
             order=40,
-            label="under 2 weeks",
-            group="Referrals waiting for review",
+            label="Under 2",
+            group="Referrals waiting for review (weeks)",
+            long_label="Referrals waiting for review under 2 weeks",
             values=home.review_recent_by_school,
         )
         register_school_figure(
             key="referrals-weeks",
             order=41,
-            label="2 to 6 weeks",
-            group="Referrals waiting for review",
+            label="2–6",
+            group="Referrals waiting for review (weeks)",
+            long_label="Referrals waiting for review 2 to 6 weeks",
             values=home.review_weeks_by_school,
         )
         register_school_figure(
             key="referrals-long",
             order=42,
-            label="over 6 weeks",
-            group="Referrals waiting for review",
+            label="Over 6",
+            group="Referrals waiting for review (weeks)",
+            long_label="Referrals waiting for review over 6 weeks",
             values=home.review_long_by_school,
         )

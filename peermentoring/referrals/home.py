@@ -21,8 +21,10 @@ from peermentoring.referrals.models import Referral
 if TYPE_CHECKING:
     from peermentoring.schools.models import Membership, School
 
-# A referral not marked urgent is flagged once it has waited longer than this for review.
+# A referral not marked urgent is flagged once it has waited longer than this for review,
+# and the matching queue once a pupil in it has waited longer than this for a mentor.
 REVIEW_WITHIN_DAYS = 14
+MATCH_WITHIN_DAYS = 28
 # The trust's figures group the referrals waiting for review by how long they have waited.
 RECENT_DAYS, LONG_DAYS = 14, 42
 
@@ -130,7 +132,8 @@ def scheme_referrals(membership: Membership) -> list[TodoItem]:
             )
         )
         url = school_url(membership, "referrals:referral-list", "show=queue")
-        items.append(TodoItem(label=label, url=url, urgent=bool(urgent)))
+        overdue = now - counts["queue_since"] > dt.timedelta(days=MATCH_WITHIN_DAYS)
+        items.append(TodoItem(label=label, url=url, urgent=bool(urgent) or overdue))
     return items
 
 

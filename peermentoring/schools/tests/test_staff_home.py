@@ -118,6 +118,17 @@ def test_the_matching_queue_is_listed_with_its_urgent_ones(school):
     assert item.urgent
 
 
+def test_the_matching_queue_is_flagged_once_a_pupil_has_waited_four_weeks(school):
+    referral(school, status="accepted", days=27)
+    assert not todo_items(member(school, Role.COORDINATOR))[0].urgent
+
+    referral(school, status="accepted", days=29)
+
+    [item] = todo_items(member(school, Role.COORDINATOR))
+    assert item.urgent
+    assert item.label.endswith("the longest for 4 weeks")
+
+
 def test_another_schools_referrals_are_not_on_this_schools_list(school, other_school):
     referral(other_school, weeks=6, priority="urgent")
     referral(other_school, status="accepted")
