@@ -236,6 +236,11 @@ PUBLIC_FORM_RATE = env_str("PUBLIC_FORM_RATE", "10/h")
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# With a shared cache (Redis) a signed-in page reads its session there, not from the
+# database: one query fewer on every page. Never with the per-process LocMemCache, where
+# a sign-out in one worker would leave the session alive in the others' caches.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Time and language ----------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
