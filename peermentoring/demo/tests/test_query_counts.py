@@ -50,6 +50,7 @@ def _pages(school: School) -> list[tuple[str, str, str]]:
     return [
         *((f"home: {who}", who, home) for who in ROLES if who != "trust lead"),
         ("trust dashboard", "trust lead", reverse("trust-dashboard", args=[school.trust.slug])),
+        ("a school's figures", "trust lead", reverse("schools:trust-school-figures", kwargs=slug)),
         ("pupil list", "coordinator", reverse("schools:pupil-list", kwargs=slug)),
         ("training programme", "coordinator", reverse("training:programme", kwargs=slug)),
         ("training grid", "coordinator", reverse("training:grid", kwargs=slug)),
