@@ -150,6 +150,9 @@ def _build() -> tuple[list[Page], dict[str, str], dict[str, int]]:
     if run is not None:
         pages.append(Page("matching run", "coordinator", f"{school}matching/runs/{run.pk}/"))
     pages.append(Page("pairings", "coordinator", f"{school}matching/pairings/"))
+    # Once more at the end: the better of the two is the baseline, so a busy moment at
+    # the start does not flatter the pages.
+    pages.append(Page("bare view, again", "", BARE))
 
     queries: dict[str, int] = {}
     for page in pages:
@@ -259,7 +262,7 @@ def run_one(seconds: int, connections: int) -> None:
 
     load = os.getloadavg()[0]
     goal = GOAL_SHARE.get(vendor, 10.0)
-    bare = results[0][1]
+    bare = max(rate for page, rate, _, _ in results if page.path == BARE and not page.role)
     print(
         f"\n== pages on {vendor}: gunicorn 2 workers, DEBUG=false, wrk {connections} connections, "
         f"{seconds:g} s a page (demo built in {built:.0f} s) =="
@@ -271,7 +274,7 @@ def run_one(seconds: int, connections: int) -> None:
     for page, rate, p99, bad in results:
         share = rate / bare * 100
         if page.path == BARE:
-            verdict = ""
+            verdict = "(the baseline)" if rate == bare and not page.role else ""
         else:
             misses = []
             if share < goal:
