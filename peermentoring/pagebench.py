@@ -384,7 +384,7 @@ def _postgres(url: str, seconds: int, connections: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peermentoring.pagebench")
-    parser.add_argument("--seconds", type=int, default=4, help="wrk's time on each page")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk's time on each page")
     parser.add_argument("--connections", type=int, default=8)
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--postgres", action="store_true", help="PostgreSQL only; it must answer")
