@@ -45,6 +45,7 @@ def test_on_a_phone_the_menu_opens_from_its_button(page, live_server, school_adm
     pupils_link = page.get_by_role("link", name="Pupils", exact=True)
     assert not pupils_link.is_visible()
     page.get_by_role("button", name="Menu").click()
+    page.locator("#school-menu summary", has_text="School").click()
     assert pupils_link.is_visible()
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

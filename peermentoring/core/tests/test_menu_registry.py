@@ -1,4 +1,5 @@
-"""Each app registers its menu entries; the school menu shows them in order, by role."""
+"""Each app registers its menu entries; the school menu shows them grouped by the scheme's
+year (then the school's settings), in order, each role seeing only the pages it may open."""
 
 from __future__ import annotations
 
@@ -7,21 +8,37 @@ import re
 import pytest
 from django.urls import reverse
 
-from peermentoring.core.registry import menu_entries
+from peermentoring.core import registry
+from peermentoring.core.registry import menu_entries, register_menu
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_MENU = [
+EVERY_ENTRY = [
     "Home",
-    "Pupils",
+    "My mentee",
     "Recruitment",
     "Training",
+    "Referrals",
+    "Matching",
+    "Pairings",
+    "Pupils",
+    "Import pupils",
     "Feeder primaries",
     "Calendar",
     "School day",
+    "People",
+    "Audit trail",
+    "Read log",
+    "E-mails",
+    "School details",
+]
+
+SCHOOL_SETTINGS = [
+    "Pupils",
     "Import pupils",
-    "Referrals",
-    "Matching",
+    "Feeder primaries",
+    "Calendar",
+    "School day",
     "People",
     "Audit trail",
     "Read log",
@@ -30,26 +47,86 @@ ADMIN_MENU = [
 ]
 
 
-def menu_of(response) -> list[str]:
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html).strip()
+
+
+def menu_of(response) -> list[str | tuple[str, list[str]]]:
+    """The menu's top line: a link's label, or a group as (heading, its links' labels)."""
     nav = re.search(r'<nav[^>]*class="[^"]*school-menu[^"]*"[^>]*>(.*?)</nav>', response.text, re.S)
     assert nav is not None, "no school menu on the page"
-    return [
-        re.sub(r"<[^>]+>", "", link).strip()
-        for link in re.findall(r"<a [^>]*>(.*?)</a>", nav.group(1), re.S)
+    menu: list[str | tuple[str, list[str]]] = []
+    for item in re.finditer(r"<details>.*?</details>|<a [^>]*>.*?</a>", nav.group(1), re.S):
+        group = re.match(r"<details>\s*<summary[^>]*>(.*?)</summary>(.*)</details>", item[0], re.S)
+        if group:
+            links = re.findall(r"<a [^>]*>(.*?)</a>", group[2], re.S)
+            menu.append((_text(group[1]), [_text(link) for link in links]))
+        else:
+            menu.append(_text(item[0]))
+    return menu
+
+
+def home(client, school):
+    return client.get(reverse("schools:home", args=[school.slug]))
+
+
+def test_every_app_registers_its_pages_in_the_order_of_the_scheme_s_year():
+    assert [entry.label for entry in menu_entries()] == EVERY_ENTRY
+
+
+def test_the_admin_s_menu_is_one_line_of_links_and_groups(client_for, school, school_admin):
+    response = home(client_for(school_admin), school)
+
+    assert menu_of(response) == [
+        "Home",
+        "Recruitment",
+        "Training",
+        ("Referrals and matching", ["Referrals", "Matching", "Pairings"]),
+        ("School", SCHOOL_SETTINGS),
     ]
+    assert 'class="menu-toggle"' in response.text
 
 
-def test_every_app_registers_its_pages_and_the_admin_sees_them_in_order(
-    client_for, school, school_admin
+def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked(
+    client_for, school, dsl
 ):
-    assert [entry.label for entry in menu_entries()] == ADMIN_MENU
+    response = client_for(dsl).get(reverse("schools:calendar", args=[school.slug]))
 
-    response = client_for(school_admin).get(reverse("schools:home", args=[school.slug]))
+    assert menu_of(response) == [
+        "Home",
+        ("Referrals and matching", ["Referrals", "Pairings"]),
+        ("School", ["Pupils", "Calendar", "School day"]),
+    ]
+    assert '<summary class="is-current">School</summary>' in response.text
+    assert re.search(r'aria-current="page">Calendar<', response.text)
 
-    assert menu_of(response) == ADMIN_MENU
+
+def test_a_group_of_one_page_for_this_role_is_that_page_s_link(
+    client_for, school, coordinator, monkeypatch
+):
+    monkeypatch.setattr(registry, "_menu", dict(registry._menu))
+    register_menu(
+        label="Interview panels", url_name="recruitment:panel-list", order=20, group="recruit"
+    )
+
+    menu = menu_of(home(client_for(coordinator), school))
+
+    assert menu[1] == ("Recruitment", ["Recruitment", "Interview panels"])
+    assert menu[2] == "Training"
 
 
-def test_a_mentor_sees_only_the_pages_their_role_may_open(client_for, school, mentor):
-    response = client_for(mentor).get(reverse("schools:home", args=[school.slug]))
+def test_a_mentor_keeps_a_short_menu_always_in_sight(client_for, school, mentor):
+    response = home(client_for(mentor), school)
 
-    assert menu_of(response) == ["Home"]
+    assert menu_of(response) == ["Home", "My mentee"]
+    assert "school-menu-short" in response.text
+    assert 'class="menu-toggle"' not in response.text
+
+
+def test_a_mentee_sees_only_home(client_for, school, mentee):
+    assert menu_of(home(client_for(mentee), school)) == ["Home"]
+
+
+def test_an_unknown_group_is_refused():
+    with pytest.raises(ValueError, match="Unknown menu group 'meeting'"):
+        register_menu(label="Meetings", url_name="schools:home", order=1, group="meeting")

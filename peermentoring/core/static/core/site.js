@@ -10,6 +10,30 @@ document.addEventListener("DOMContentLoaded", function () {
       menu.classList.toggle("is-open", !open);
     });
   }
+  // The menu's groups and the account menu are <details>: they work without this. With it,
+  // one opens at a time, and Escape, a click elsewhere or (as drop-downs on a wide screen)
+  // tabbing past closes them.
+  var dropdowns = Array.prototype.slice.call(document.querySelectorAll(".menu-group details, .account-menu"));
+  var wide = window.matchMedia("(min-width: 50rem)");
+  function closeAll(except) {
+    dropdowns.forEach(function (d) { if (d !== except) { d.open = false; } });
+  }
+  dropdowns.forEach(function (details) {
+    details.addEventListener("toggle", function () { if (details.open) { closeAll(details); } });
+    details.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && details.open) {
+        details.open = false;
+        details.querySelector("summary").focus();
+      }
+    });
+    details.addEventListener("focusout", function (event) {
+      var isDropDown = wide.matches || details.classList.contains("account-menu");
+      if (isDropDown && event.relatedTarget && !details.contains(event.relatedTarget)) { details.open = false; }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest(".menu-group details, .account-menu")) { closeAll(null); }
+  });
   // Submit a filter form when a select changes (search boxes use htmx).
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () {
