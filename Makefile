@@ -23,7 +23,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+# axe-core, for the browser tests' accessibility check (npm, pinned in package-lock.json;
+# it stays in node_modules and is never served by the site).
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 # The demo runs with DEBUG off, so people see the site's own error pages as a school
 # would; only what plain HTTP on this machine needs is relaxed, here and nowhere else.
@@ -72,6 +78,9 @@ test: install-test
 test-postgres: install-test
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/peermentoring} $(BIN)/python -m pytest
 
+# Figures, never asserted: imports, matching, then the main pages under gunicorn and `wrk`
+# (apt-get install wrk) on SQLite and on PostgreSQL at 127.0.0.1:5432 (or DATABASE_URL's
+# server) when one answers. `python -m peermentoring.pagebench --help` runs the pages alone.
 bench: install-test
 	$(BIN)/python -m peermentoring.bench
 
