@@ -106,9 +106,9 @@ def _copy(row: Model, **changes: object) -> Model:
     return new
 
 
-def _new(value: str, n: int) -> str:
-    """A unique identifier stays unique in its copy; a blank one stays blank."""
-    return f"{value}-{n}" if value else ""
+def _new(value: str, n: int, i: int) -> str:
+    """A new identifier for copy n of row i, 13 characters like a UPN; a blank one stays blank."""
+    return f"C{n}{i:011d}" if value else ""
 
 
 def _grow(school: School) -> None:
@@ -126,11 +126,11 @@ def _grow(school: School) -> None:
             _copy(
                 p,
                 family_name=f"{p.family_name} {n}",
-                upn=_new(p.upn, n),
-                admission_number=_new(p.admission_number, n),
-                source_id=_new(p.source_id, n),
+                upn=_new(p.upn, n, i),
+                admission_number=_new(p.admission_number, n, i),
+                source_id=_new(p.source_id, n, i),
             )
-            for p in pupils
+            for i, p in enumerate(pupils)
         )
         pupil = {old.pk: new.pk for old, new in zip(pupils, made, strict=True)}
         made = Mentor.objects.bulk_create(_copy(m, pupil_id=pupil[m.pupil_id]) for m in mentors)
