@@ -254,3 +254,26 @@ def test_every_table_template_uses_the_card_pattern():
         for header in re.findall(r"<th\b[^>]*>\s*</th>", text):
             problems.append(f"{name}: an empty header {header}")
     assert problems == []
+
+
+@pytest.mark.browser
+def test_the_trust_leads_pages_do_not_scroll_sideways(page, live_server, transactional_db):
+    """The trust dashboard's figures table, side by side per school, fits every width."""
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", "anne.marsh@riverside.example")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    urls = [f"{base}/t/riverside/", f"{base}/s/oakbrook/figures/"]
+    wide = {}
+    for url in urls:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            if found := page.evaluate(SIDEWAYS_JS):
+                wide[f"{url} at {width} px"] = found
+    assert wide == {}
