@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from peermentoring.core.models import User
+from peermentoring.core.models import Notification, User
 from peermentoring.core.roles import Role
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment import services
@@ -102,6 +102,7 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
     admin = Membership.objects.get(school=school, role=Role.SCHOOL_ADMIN).user
     coordinator = Membership.objects.get(school=school, role=Role.COORDINATOR).user
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
+    history_starts = timezone.now()
     panel_users = _experienced_mentors(school, last_year, admin, rng, password)
     panel_pupils = [_pupil(u.memberships.get()) for u in panel_users]
 
@@ -236,6 +237,10 @@ def load_recruitment_demo(school: School, *, password: str) -> RecruitmentDemo:
         )
         assert application.mentor is not None, application  # accepting made the mentor
         accepted.append(application.mentor)
+
+    # Last spring's messages ("You have been shortlisted", "Interview: Monday 23 February")
+    # were read back then: made today, they would greet last year's mentors as news.
+    Notification.objects.filter(school=school, created_at__gte=history_starts).delete()
 
     # This year's round for today's Year 9, with the usual spring-term dates.
     if not RecruitmentRound.objects.for_school(school).filter(academic_year=this_year).exists():

@@ -59,6 +59,17 @@ def test_the_demo_mentee_is_a_paired_year_7_and_the_pairings_have_a_history(clie
         assert not Notification.objects.filter(title__in=titles).exists()
 
 
+def test_last_years_recruitment_leaves_no_message_to_greet_its_mentors_today():
+    call_command("load_demo", stdout=StringIO())
+    mentors = Membership.objects.filter(role="mentor", school__slug="oakbrook")
+    assert mentors.exists()
+
+    stale = Notification.objects.filter(
+        recipient__in=mentors.values("user"), kind__in=["applications", "interviews"]
+    )
+    assert list(stale.values_list("title", flat=True)) == []
+
+
 def test_the_matching_days_are_teaching_days_spread_over_the_year_before_today(school):
     year = this_year(school)
     autumn = year.terms.get(name="autumn")
