@@ -283,7 +283,7 @@ def ask_for_more_information(*, referral: Referral, note: str, by: User) -> More
         raise ValidationError({"note": MORE_INFO_NEEDS_NOTE})
     # Lock the row: two posts of the same form at once must not send two e-mails.
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("school", "feeder_primary", "link__primary")
         .get(pk=referral.pk)
     )
