@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 
 def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -69,6 +70,18 @@ def up_to(limit: int) -> str:
     return f"Up to {limit:,} characters."
 
 
+class _AtMostCharacters(MaxLengthValidator):
+    """Refuses text longer than the limit, writing both lengths as people do: 2,000,000."""
+
+    def __call__(self, value: Any) -> None:
+        length = len(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                f"Please keep this to at most {self.limit_value:,} characters (it has {length:,}).",
+                code="max_length",
+            )
+
+
 def bounded_text(
     limit: int, *, label: str | None = None, required: bool = True, rows: int = 3, **kwargs: Any
 ) -> forms.CharField:
@@ -77,12 +90,9 @@ def bounded_text(
     return forms.CharField(
         label=label,
         required=required,
-        max_length=limit,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        # Not max_length: its validator would print the text's length as 2000000.
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": str(limit)}),
+        validators=[_AtMostCharacters(limit)],
         help_text=f"{help_text} {up_to(limit)}".strip(),
-        error_messages={
-            "max_length": f"Please keep this to at most {limit:,} characters "
-            "(it has %(show_value)s)."
-        },
         **kwargs,
     )

@@ -337,9 +337,9 @@ def test_megabytes_of_text_are_refused_with_the_limit_and_nothing_is_saved(
 
     assert response.status_code == 200
     page = text(response)
-    assert f"Please keep this to at most {ANSWER_MAX:,} characters (it has 2000000)." in page
+    assert f"Please keep this to at most {ANSWER_MAX:,} characters (it has 2,000,000)." in page
     assert "A name or admission number is at most 200 characters." in page
-    assert "Please keep this to at most 1,000 characters (it has 5000)." in page
+    assert "Please keep this to at most 1,000 characters (it has 5,000)." in page
     assert "Please keep this to at most 200 characters." in page
     assert not Application.objects.exists()
 
