@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import resolve, reverse
 
 from peermentoring.core.models import Notification
-from peermentoring.core.registry import MENU_GROUPS, menu_entries
-
-
-@cache
-def _roles_for(url_name: str) -> tuple[str, ...]:
-    func = resolve(reverse(url_name, kwargs={"school_slug": "x"})).func
-    return tuple(getattr(func, "school_roles", ()))
+from peermentoring.core.registry import MENU_GROUPS, menu_links
 
 
 def school_menu(request: HttpRequest, school: Any, role: str) -> list[dict[str, Any]]:
@@ -26,13 +18,9 @@ def school_menu(request: HttpRequest, school: Any, role: str) -> list[dict[str, 
     groups: dict[str, dict[str, Any]] = {}
     # Each app registers its own pages (core/registry.py); who sees an item is read
     # from the roles its view is decorated with, so the menu and the access check
-    # can never disagree.
-    for entry in menu_entries():
-        roles = _roles_for(entry.url_name)
-        if roles and role not in roles:
-            continue
-        url = reverse(entry.url_name, kwargs={"school_slug": school.slug})
-        link = {"label": entry.label, "url": url, "current": request.path == url}
+    # can never disagree. The links are worked out once per school and role.
+    for entry in menu_links(school.slug, role):
+        link = {"label": entry.label, "url": entry.url, "current": request.path == entry.url}
         if not entry.group:
             menu.append(link)
         elif entry.group in groups:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, get_urlconf, resolve, reverse
 
 # --- The school menu ---------------------------------------------------------------
 
@@ -45,6 +45,7 @@ def register_menu(*, label: str, url_name: str, order: int, group: str = "") -> 
     if group and group not in MENU_GROUPS:
         raise ValueError(f"Unknown menu group {group!r}: use one of {', '.join(MENU_GROUPS)}.")
     _menu[url_name] = MenuEntry(order=order, label=label, url_name=url_name, group=group)
+    _menu_links.clear()
 
 
 def menu_entries() -> list[MenuEntry]:
@@ -54,6 +55,36 @@ def menu_entries() -> list[MenuEntry]:
         _menu.values(),
         key=lambda entry: (groups.index(entry.group) + 1 if entry.group else 0, entry.order),
     )
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+    group: str  # as its entry's
+
+
+# The menu's links by (school slug, role, urlconf, script prefix), worked out on first use:
+# a page's address and roles do not change while the process runs, so each page need not
+# reverse every entry again. Registering an entry, or a new registry (a test's), starts afresh.
+_menu_links: dict[tuple[str, str, str | None, str], tuple[MenuLink, ...]] = {}
+_menu_links_from: list[dict[str, MenuEntry]] = [_menu]
+
+
+def menu_links(school_slug: str, role: str) -> tuple[MenuLink, ...]:
+    """The menu's entries this role may open, in menu order, with their addresses in the school."""
+    if _menu_links_from[0] is not _menu:
+        _menu_links.clear()
+        _menu_links_from[0] = _menu
+    key = (school_slug, role, get_urlconf(), get_script_prefix())
+    if key not in _menu_links:
+        links = []
+        for entry in menu_entries():
+            url = reverse(entry.url_name, kwargs={"school_slug": school_slug})
+            if _may_open(role, entry.url_name, url):
+                links.append(MenuLink(label=entry.label, url=url, group=entry.group))
+        _menu_links[key] = tuple(links)
+    return _menu_links[key]
 
 
 # --- Links to a school's pages, for the roles that may open them ---------------------
@@ -69,6 +100,11 @@ def page_roles(url_name: str, url: str) -> tuple[str, ...]:
     return _page_roles[url_name]
 
 
+def _may_open(role: str, url_name: str, url: str) -> bool:
+    roles = page_roles(url_name, url)
+    return not roles or role in roles
+
+
 def school_url(membership: Any, url_name: str, query: str = "", **kwargs: Any) -> str:
     """The school page's address for this member, or "" if their role may not open it.
 
@@ -76,8 +112,7 @@ def school_url(membership: Any, url_name: str, query: str = "", **kwargs: Any) -
     `kwargs` are the page's own (a row's pk); `query` its filter ("show=queue").
     """
     url = reverse(url_name, kwargs={"school_slug": membership.school.slug, **kwargs})
-    roles = page_roles(url_name, url)
-    if roles and membership.role not in roles:
+    if not _may_open(membership.role, url_name, url):
         return ""
     return f"{url}?{query}" if query else url
 
