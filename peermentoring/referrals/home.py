@@ -28,9 +28,11 @@ MATCH_WITHIN_DAYS = 28
 # The trust's figures group the referrals waiting for review by how long they have waited.
 RECENT_DAYS, LONG_DAYS = 14, 42
 
-REVIEW = Q(status__in=[Referral.Status.NEW, Referral.Status.MORE_INFO])
+REVIEW_STATUSES = (Referral.Status.NEW, Referral.Status.MORE_INFO)
+REVIEW = Q(status__in=REVIEW_STATUSES)
 QUEUE = Q(status=Referral.Status.ACCEPTED)
-URGENT = Q(priority=Referral.Priority.URGENT)
+# When a referral joined the matching queue.
+ACCEPTED_AT = Coalesce("reviewed_at", "referred_at")
 
 
 def referrals_waiting_for_review(membership: Membership) -> int:
@@ -74,17 +76,40 @@ def _waiting(membership: Membership) -> dict[str, Any]:
 
 
 def _count_waiting(school: School) -> dict[str, Any]:
-    accepted_at = Coalesce("reviewed_at", "referred_at")
-    return Referral.objects.for_school(school).aggregate(
-        review_urgent=Count("pk", filter=REVIEW & URGENT),
-        review_urgent_since=Min("referred_at", filter=REVIEW & URGENT),
-        review_other=Count("pk", filter=REVIEW & ~URGENT),
-        review_other_since=Min("referred_at", filter=REVIEW & ~URGENT),
-        queue=Count("pk", filter=QUEUE),
-        queue_since=Min(accepted_at, filter=QUEUE),
-        queue_urgent=Count("pk", filter=QUEUE & URGENT),
-        queue_urgent_since=Min(accepted_at, filter=QUEUE & URGENT),
+    """The counts and oldest dates by status and priority, added up here: a grouped query
+    costs a page far less to build than eight conditional aggregates."""
+    waiting = [*REVIEW_STATUSES, Referral.Status.ACCEPTED]
+    rows = (
+        Referral.objects.filter(school=school, status__in=waiting)
+        .values_list("status", "priority")
+        .annotate(n=Count("pk"), referred=Min("referred_at"), accepted=Min(ACCEPTED_AT))
+        .order_by()
     )
+    counts: dict[str, Any] = {
+        "review_urgent": 0,
+        "review_urgent_since": None,
+        "review_other": 0,
+        "review_other_since": None,
+        "queue": 0,
+        "queue_since": None,
+        "queue_urgent": 0,
+        "queue_urgent_since": None,
+    }
+
+    def add(key: str, n: int, since: dt.datetime) -> None:
+        counts[key] += n
+        earliest = counts[f"{key}_since"]
+        counts[f"{key}_since"] = since if earliest is None else min(earliest, since)
+
+    for status, priority, n, referred, accepted in rows:
+        urgent = priority == Referral.Priority.URGENT
+        if status in REVIEW_STATUSES:
+            add("review_urgent" if urgent else "review_other", n, referred)
+        else:
+            add("queue", n, accepted)
+            if urgent:
+                add("queue_urgent", n, accepted)
+    return counts
 
 
 def _urgent_for_review(
