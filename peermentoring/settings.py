@@ -13,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.log import DEFAULT_LOGGING
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -348,7 +349,24 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's own runserver request log, as by default, but without query strings: a
+        # search box's ?q= can hold a pupil's name (core/privacy.py; gunicorn.conf.py likewise).
+        "django.server": DEFAULT_LOGGING["handlers"]["django.server"],
+    },
+    "formatters": {"django.server": DEFAULT_LOGGING["formatters"]["django.server"]},
+    "filters": {
+        "no_query_strings": {"()": "peermentoring.core.privacy.QueryStringFreeAccessLog"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["no_query_strings"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
+from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
 from peermentoring.matching import services
@@ -124,6 +125,7 @@ def mentor_edit(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def do_not_pair_list(request: SchoolRequest) -> HttpResponse:
     form = DoNotPairForm(request.POST or None, school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -266,6 +268,7 @@ def pairing_list(request: SchoolRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def pairing_end(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
     pairing = get_object_or_404(
         Pairing.objects.for_school(request.school)

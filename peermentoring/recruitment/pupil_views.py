@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core.forms import add_validation_error
+from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.core.throttle import per_address_rate, public_form_rate
 from peermentoring.recruitment import services
@@ -39,6 +40,7 @@ REFERENCE_THANKS = "Thank you: your reference has been sent to the coordinator."
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*ANY_ROLE)
+@pupil_text
 def apply(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = get_object_or_404(RecruitmentRound.objects.for_school(request.school), pk=round_pk)
     pupil = request.membership.pupil
@@ -75,6 +77,7 @@ def apply(request: SchoolRequest, round_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*ANY_ROLE)
+@pupil_text
 def offer_respond(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = get_object_or_404(RecruitmentRound.objects.for_school(request.school), pk=round_pk)
     application = Application.objects.filter(round=round_, pupil=request.membership.pupil).first()
@@ -121,6 +124,7 @@ def panel_list(request: SchoolRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*PANEL_ROLES)
+@pupil_text
 def interview_score(request: SchoolRequest, interview_pk: int) -> HttpResponse:
     # Only the panel can reach an interview: anyone else gets the same 404 as a missing one.
     interview = get_object_or_404(
@@ -181,6 +185,7 @@ def reference_token(group: str, request: HttpRequest) -> str:
     method="POST",
     block=True,
 )
+@pupil_text
 def tutor_reference(request: HttpRequest, token: str) -> HttpResponse:
     # No account: the signed link is the key, and it reaches only its own reference.
     try:

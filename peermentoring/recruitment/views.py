@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry, User
+from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES
 from peermentoring.mentors.models import Mentor
@@ -188,6 +189,7 @@ def _received_on_initial(request: SchoolRequest) -> dict[str, dt.date]:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def paper_application(request: SchoolRequest, round_pk: int) -> HttpResponse:
     round_ = _round(request, round_pk)
     applicants = services.paper_applicants(round_).order_by("family_name", "given_name")
@@ -267,6 +269,7 @@ def application_shortlist(request: SchoolRequest, application_pk: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def application_decline(request: SchoolRequest, application_pk: int) -> HttpResponse:
     application = _application(request, application_pk)
     form = DeclineForm(request.POST or None)
@@ -288,6 +291,7 @@ def application_decline(request: SchoolRequest, application_pk: int) -> HttpResp
 
 @require_POST
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def reference_request(request: SchoolRequest, application_pk: int) -> HttpResponse:
     application = _application(request, application_pk)
     form = ReferenceRequestForm(request.POST)

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from peermentoring.core.privacy import pupil_text
 from peermentoring.core.throttle import per_address_rate, public_form_rate
 from peermentoring.referrals import services
 from peermentoring.referrals.forms import PrimaryChildFormSet, ReferrerForm
@@ -36,6 +37,7 @@ def _full(request: HttpRequest, link: PrimaryReferralLink) -> HttpResponse:
 @ratelimit(
     group="matching.refer.link", key=link_key, rate=public_form_rate, method="POST", block=True
 )
+@pupil_text
 def primary_referral(request: HttpRequest, token: str) -> HttpResponse:
     """Up to 30 children a post, within the link's cap; posts are rate-limited per link and address."""
     try:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
+from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
 from peermentoring.referrals import services
@@ -83,6 +84,7 @@ def referral_list(request: SchoolRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*STAFF_ROLES)
+@pupil_text
 def referral_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
     """Refer or "highlight" a pupil on roll from their page."""
     pupil = get_object_or_404(Pupil.objects.for_school(request.school).on_roll(), pk=pupil_pk)
@@ -129,6 +131,7 @@ def referral_detail(request: SchoolRequest, referral_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def referral_edit(request: SchoolRequest, referral_pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.for_school(request.school), pk=referral_pk)
     form = ReferralDetailsForm(
@@ -158,6 +161,7 @@ def referral_edit(request: SchoolRequest, referral_pk: int) -> HttpResponse:
 
 @require_POST
 @school_role_required(*SETUP_ROLES)
+@pupil_text
 def referral_review(request: SchoolRequest, referral_pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.for_school(request.school), pk=referral_pk)
     form = ReviewForm(request.POST)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peermentoring.core.forms import add_validation_error
+from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import Role
 from peermentoring.schools import services
 from peermentoring.schools.access import AuthenticatedRequest, SchoolRequest, school_role_required
@@ -62,6 +63,7 @@ def people(request: SchoolRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(Role.SCHOOL_ADMIN)
+@pupil_text
 def staff_account_create(request: SchoolRequest) -> HttpResponse:
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,6 +99,7 @@ def staff_account_create(request: SchoolRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(Role.SCHOOL_ADMIN)
+@pupil_text
 def pupil_account_create(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
     pupil = get_object_or_404(Pupil.objects.for_school(request.school), pk=pupil_pk)
     form = PupilAccountForm(

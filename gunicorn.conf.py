@@ -1,0 +1,9 @@
+"""gunicorn's settings, read from the directory it starts in (`gunicorn peermentoring.wsgi`).
+
+The access log (off unless `--access-logfile` is given) writes each request's path without its
+query string, and leaves out the referrer (the previous page's whole address): a search box's
+`?q=` can hold a pupil's name (peermentoring/core/privacy.py). Otherwise gunicorn's usual
+fields: address, time, request line, status, size, and the time taken in seconds.
+"""
+
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'

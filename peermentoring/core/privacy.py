@@ -1,0 +1,55 @@
+"""Keeping pupils' words out of error reports and access logs.
+
+A view that takes free text about a pupil in a POST (a referral's needs, a review note, an
+application's answers, an interview comment, a tutor's reference, a do-not-pair note...) is
+decorated with `pupil_text`: Django's error reports then show none of the POST's values, and
+none of the local variables of the view or of anything it calls (services included), in place
+of which they print stars. The exception's own message is still shown, so no service puts a
+pupil's words in one.
+
+Search boxes send a pupil's name in the query string (the pupil list's `?q=`): the access
+logs record paths without their query strings (`QueryStringFreeAccessLog` for runserver's
+`django.server` log, and gunicorn.conf.py's access log format).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def pupil_text(view: View) -> View:
+    """Hide every POST value, and every local variable below this view, from error reports."""
+    return sensitive_post_parameters()(sensitive_variables()(view))
+
+
+def hides_pupil_text(view: Callable[..., Any]) -> bool:
+    """Whether a view (or a decorator around it) is wrapped by `pupil_text`."""
+    names = set()
+    current: Any = view
+    while current is not None:
+        code = getattr(current, "__code__", None)
+        if code is not None:
+            names.add(code.co_name)
+        current = getattr(current, "__wrapped__", None)
+    return {"sensitive_post_parameters_wrapper", "sensitive_variables_wrapper"} <= names
+
+
+_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+class QueryStringFreeAccessLog(logging.Filter):
+    """runserver's request lines ('"GET /s/x/pupils/?q=Kwame HTTP/1.1" 200') lose their query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(_QUERY.sub("", a) if isinstance(a, str) else a for a in args)
+        record.msg = _QUERY.sub("", str(record.msg))
+        return True
