@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and 8-hour time-outs, "Sign out everywhere" (core/sessions.py).
+    "peermentoring.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,18 +205,29 @@ AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # --- Cache and rate limits ------------------------------------------------------
-# Rate limits (public links, password-reset requests) count in the cache. One
-# process needs nothing extra; several app servers must share a cache, so a trust
-# sets REDIS_URL (Django's own Redis backend, atomic increments).
+# Rate limits (public links, password-reset requests) count in the cache, so every
+# app process must share it: the database cache by default (its table is made by
+# `migrate`, core migration 0008), Redis when REDIS_URL is set (Django's own Redis
+# backend, atomic increments). Sign-in lockouts (django-axes) are database rows.
+# Only development and the tests (DEBUG on, one process) keep a per-process cache.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "peermentoring_cache",
+        }
+    }
 SILENCED_SYSTEM_CHECKS = [
-    # LocMemCache is right for one process; several app servers set REDIS_URL.
+    # The database cache's increments are not atomic: two processes counting at the
+    # same instant may let one extra try through. A site that needs exact counts
+    # sets REDIS_URL. LocMemCache (development only) is not shared.
     "django_ratelimit.E003",
     # Django's own RedisCache is atomic but not on django-ratelimit's list.
     "django_ratelimit.W001",
@@ -234,7 +247,12 @@ PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
 # A feeder primary's referral form and a tutor's reference: posts per link.
 PUBLIC_FORM_RATE = env_str("PUBLIC_FORM_RATE", "10/h")
 
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a school day
+# Signed out after 20 minutes without using the site (staff; anyone with a staff role
+# anywhere), 30 (pupils), and 8 hours after signing in (core/sessions.py).
+SESSION_IDLE_STAFF_SECONDS = 20 * 60
+SESSION_IDLE_PUPIL_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # With a shared cache (Redis) a signed-in page reads its session there, not from the
@@ -317,6 +335,13 @@ if not DEBUG:
     # Only `make demo` turns these off, to serve plain HTTP on localhost with DEBUG off.
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    # __Host- cookies: sent only over HTTPS, to this host alone, for the whole site.
+    # Browsers refuse the prefix on a cookie without Secure, so the plain-HTTP demo
+    # keeps the usual names.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     TEMPLATES[0]["APP_DIRS"] = False

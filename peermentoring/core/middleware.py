@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from peermentoring.core import sessions
+
 # Pages a person with a temporary password may still reach.
 ALLOWED_PATH_NAMES = ("password_change", "password_change_done", "logout")
 
@@ -48,3 +50,20 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SessionTimeoutMiddleware:
+    """Sign out after a spell without using the site, 8 hours after signing in, or
+    when "Sign out everywhere" was used (core/sessions.py); then back to the sign-in
+    page with the reason, and to the same page after signing in again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = sessions.why_ended(request, user)
+            if reason is not None:
+                return sessions.end(request, reason)
+        return self.get_response(request)

@@ -19,6 +19,13 @@ class User(AbstractUser):
         default=False,
         help_text="Set when a school admin gives out a temporary password.",
     )
+    # db_default: a row written by code that predates the field (an older migration's
+    # model, a process still running the previous release) still gets 0.
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        help_text="Raised by 'Sign out everywhere': a session from an older generation ends.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peermentoring.core import audit, sessions
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import Role
@@ -256,3 +259,34 @@ def invitation_answer(
         services.decline_invitation(membership=membership, by=request.user)
         messages.success(request, f"You declined {membership.school.name}'s invitation.")
     return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*Role)
+def account(request: SchoolRequest) -> HttpResponse:
+    """The person's own account: how long they stay signed in, and "Sign out everywhere".
+
+    The button ends every session of theirs, on this device and any other (a phone
+    left signed in, a classroom computer), and is written in this school's audit trail.
+    """
+    if request.method == "POST":
+        user = request.user
+        with transaction.atomic():
+            audit.record(
+                action="account.signed_out_everywhere",
+                target=user,
+                by=user,
+                school=request.school,
+            )
+            sessions.sign_out_everywhere(request)
+        messages.success(request, sessions.SIGNED_OUT_EVERYWHERE)
+        # Signed out, the school's home asks them to sign in and then opens it.
+        return redirect("schools:home", school_slug=request.school.slug)
+    return render(
+        request,
+        "schools/account.html",
+        {
+            "idle_minutes": sessions.idle_limit(request.user) // 60,
+            "absolute_hours": settings.SESSION_ABSOLUTE_SECONDS // 3600,
+        },
+    )

@@ -38,6 +38,7 @@ urlpatterns = [
         account_views.membership_toggle,
         name="membership-toggle",
     ),
+    path("account/", account_views.account, name="account"),
     path("messages/", log_views.notification_list, name="notification-list"),
     path(
         "messages/<int:notification_pk>/open/",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from peermentoring.core.models import Notification, OutboundEmail, User
+from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
 from peermentoring.core.roles import Role
 from peermentoring.schools.calendar import academic_year_name, default_term_dates
 from peermentoring.schools.models import (
@@ -254,6 +254,15 @@ def _all_read(response: Any, kwargs: dict[str, int]) -> None:
     assert here.exclude(recipient=viewer_of(response)).get().read_at is None
 
 
+def _signed_out_everywhere(response: Any, kwargs: dict[str, int]) -> None:
+    # Every session of theirs ends: this one now, the others at their next request.
+    assert not response.wsgi_request.user.is_authenticated
+    entry = AuditEntry.objects.for_school(school_of(response)).get(
+        action="account.signed_out_everywhere"
+    )
+    assert entry.actor is not None and entry.actor.session_generation == 1
+
+
 def _email_queued_again(response: Any, kwargs: dict[str, int]) -> None:
     email = OutboundEmail.objects.get(pk=kwargs["email_pk"])
     assert (email.status, email.attempts) == (OutboundEmail.Status.QUEUED, 0)
@@ -287,6 +296,7 @@ ACCESS: dict[str, Access] = {
     "schools:membership-toggle": Access(
         ADMIN, _membership, GET_POST, _switched_off, _switch_off_body
     ),
+    "schools:account": Access(EVERYONE, None, GET_POST, _signed_out_everywhere),
     "schools:notification-list": Access(EVERYONE, None, GET),
     "schools:notification-open": Access(EVERYONE, _notification, POST, _notification_read),
     "schools:notification-read-all": Access(EVERYONE, None, POST, _all_read, _unread_body),
@@ -313,4 +323,5 @@ NO_ROW_FIELDS = {
     "schools:notification-open",
     "schools:notification-read-all",
     "schools:email-retry",
+    "schools:account",
 }
