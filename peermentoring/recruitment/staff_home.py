@@ -14,7 +14,7 @@ from django.utils import timezone
 from peermentoring.core.registry import TodoItem, day_words, school_url
 from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.recruitment.services import default_round_dates
-from peermentoring.schools.models import AcademicYear
+from peermentoring.schools.school_year import school_year
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -57,7 +57,7 @@ def next_recruitment_step(membership: Membership) -> list[TodoItem]:
     """This year's rounds still to open, open, or closed with applications to decide; else
     when recruitment usually opens (the spring term), with the way to set the round up."""
     school, today = membership.school, timezone.localdate()
-    year = AcademicYear.objects.for_school(school).containing(today).first()
+    year = school_year(membership, today).year
     if year is None:
         return []  # the school admin is asked to set up the year first
     rounds = (

@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,14 +29,15 @@ from peermentoring.core.registry import (
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.schools.access import AuthenticatedRequest, SchoolRequest, school_role_required
 from peermentoring.schools.calendar import term_on
+from peermentoring.schools.home import pupils_on_roll
 from peermentoring.schools.models import (
-    AcademicYear,
     FeederPrimary,
     Membership,
     Pupil,
     School,
     Trust,
 )
+from peermentoring.schools.school_year import school_year
 
 ANY_ROLE: tuple[str, ...] = ()
 
@@ -72,29 +73,26 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 def school_home(request: SchoolRequest) -> HttpResponse:
     today = timezone.localdate()
     school, membership = request.school, request.membership
-    year = (
-        AcademicYear.objects.for_school(school).containing(today).prefetch_related("terms").first()
-    )
-    context: dict[str, Any] = {
-        "today": today,
-        "year": year,
-        "term": term_on(school, today),
-        "todo_items": todo_items(membership),
-    }
     if membership.is_pupil:
+        # A pupil's page says which term it is; it shows nothing else of the year.
+        context: dict[str, Any] = {
+            "today": today,
+            "term": term_on(school, today),
+            "todo_items": todo_items(membership),
+        }
         return render(request, "schools/home_pupil.html", context)
-    year_counts = (
-        Pupil.objects.for_school(school)
-        .on_roll()
-        .aggregate(
-            total=Count("pk"),
-            **{f"y{y}": Count("pk", filter=Q(year_group=y)) for y in range(7, 12)},
-        )
-    )
-    context |= {
+    # Read once for the page and the to-do items that need the year.
+    this_year = school_year(membership, today)
+    on_roll = pupils_on_roll(membership)
+    context = {
+        "today": today,
+        "year": this_year.year,
+        "terms": this_year.terms,
+        "term": this_year.term,
+        "todo_items": todo_items(membership),
         "figures": home_figures(membership),
-        "year_counts": [(y, year_counts[f"y{y}"]) for y in range(7, 12)],
-        "pupil_total": year_counts["total"],
+        "year_counts": [(y, on_roll.get(y, 0)) for y in range(7, 12)],
+        "pupil_total": sum(on_roll.values()),
         "primary_count": FeederPrimary.objects.for_school(school).count(),
         "pupils_url": school_url(membership, "schools:pupil-list"),
         "primaries_url": school_url(membership, "schools:primary-list"),
