@@ -105,13 +105,24 @@ def _may_open(role: str, url_name: str, url: str) -> bool:
     return not roles or role in roles
 
 
+_school_urls: dict[tuple[str, str, str | None, str], str] = {}
+
+
 def school_url(membership: Any, url_name: str, query: str = "", **kwargs: Any) -> str:
     """The school page's address for this member, or "" if their role may not open it.
 
     Figures and to-do items link through this, so nobody is shown a link to a 403.
     `kwargs` are the page's own (a row's pk); `query` its filter ("show=queue").
     """
-    url = reverse(url_name, kwargs={"school_slug": membership.school.slug, **kwargs})
+    slug = membership.school.slug
+    if kwargs:
+        url = reverse(url_name, kwargs={"school_slug": slug, **kwargs})
+    else:
+        # A page of the school as a whole (a list): its address is worked out once.
+        key = (url_name, slug, get_urlconf(), get_script_prefix())
+        if key not in _school_urls:
+            _school_urls[key] = reverse(url_name, kwargs={"school_slug": slug})
+        url = _school_urls[key]
     if not _may_open(membership.role, url_name, url):
         return ""
     return f"{url}?{query}" if query else url
