@@ -9,14 +9,20 @@ from django.db.models import Count
 from django.utils import timezone
 
 from peermentoring.mentors.models import Mentor
+from peermentoring.schools.school_year import school_year
 
 if TYPE_CHECKING:
     from peermentoring.schools.models import Membership, School
 
 
 def trained_mentor_count(membership: Membership) -> int:
-    """Trained mentors serving this academic year (one query)."""
-    return trained_mentors_by_school([membership.school]).get(membership.school.pk, 0)
+    """Trained mentors serving this academic year (one query: the page has read the year)."""
+    year = school_year(membership, timezone.localdate()).year
+    if year is None:
+        return 0
+    return Mentor.objects.filter(
+        school=membership.school_id, academic_year=year, status=Mentor.Status.TRAINED
+    ).count()
 
 
 def trained_mentors_by_school(schools: Sequence[School]) -> Mapping[int, int]:
