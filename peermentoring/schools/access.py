@@ -38,13 +38,15 @@ def membership_for(user: Any, school_slug: str) -> Membership:
     `get()`: ordering it, as `first()` does, would cost every page for nothing.
     """
     try:
-        return (
+        membership = (
             Membership.objects.active()
             .select_related("school", "school__trust", "pupil")
             .get(user=user, school__slug=school_slug)
         )
     except Membership.DoesNotExist:
         raise Http404("No such school") from None
+    membership.user = user  # the signed-in person, loaded already: `membership.user` costs no query
+    return membership
 
 
 def school_role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
