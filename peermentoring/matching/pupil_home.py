@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from peermentoring.core.registry import TodoItem
 from peermentoring.matching.models import Pairing
+from peermentoring.mentors.models import MentorFreeWindow
+from peermentoring.referrals.models import Referral
 from peermentoring.schools.models import SchoolDayWindow
 
 if TYPE_CHECKING:
@@ -65,19 +67,37 @@ def my_mentor(membership: Membership) -> list[TodoItem]:
     """A mentee's card: their mentor's first name and form, and when they can meet."""
     if membership.pupil_id is None:
         return []
+    # A mentee has one active pairing at most (a unique constraint).
     pairing = (
-        Pairing.objects.for_school(membership.school)
-        .active()
-        .filter(mentee=membership.pupil_id)
-        .select_related("mentor__pupil", "referral")
-        .prefetch_related("referral__free_windows", "mentor__free_windows__window")
+        Pairing.objects.filter(
+            school=membership.school, status=Pairing.Status.ACTIVE, mentee=membership.pupil_id
+        )
+        .select_related("mentor__pupil")
+        .order_by("pk")
         .first()
     )
     if pairing is None:
         return []
     mentor: Pupil = pairing.mentor.pupil
-    theirs = _ticked([free.window for free in pairing.mentor.free_windows.all()])
-    mine = _ticked(list(pairing.referral.free_windows.all()))
+    # The windows each of them ticked, then those windows: three small queries cost the
+    # page half what prefetching them through the pairing did.
+    mentor_ticked = set(
+        MentorFreeWindow.objects.filter(mentor=pairing.mentor_id).values_list(
+            "window_id", flat=True
+        )
+    )
+    mentee_ticked = set(
+        Referral.free_windows.through.objects.filter(referral=pairing.referral_id).values_list(
+            "schooldaywindow_id", flat=True
+        )
+    )
+    windows = (
+        {w.pk: w for w in SchoolDayWindow.objects.filter(pk__in=mentor_ticked | mentee_ticked)}
+        if mentor_ticked or mentee_ticked
+        else {}
+    )
+    theirs = _ticked([windows[pk] for pk in mentor_ticked])
+    mine = _ticked([windows[pk] for pk in mentee_ticked])
     ticked = [windows for windows in (theirs, mine) if windows is not None]
     shared = set.intersection(*ticked) if ticked else set()
     detail = MyMentor(
