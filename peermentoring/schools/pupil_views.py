@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peermentoring.core.models import ReadEntry
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import PUPIL_DATA_ROLES, Role
+from peermentoring.core.row_urls import RowUrls
 from peermentoring.schools import services
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.forms import PupilFilterForm, PupilImportForm
@@ -33,6 +34,9 @@ def pupil_list(request: SchoolRequest) -> HttpResponse:
         if form.cleaned_data["form_group"]:
             pupils = pupils.filter(form_group__iexact=form.cleaned_data["form_group"])
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
+    detail = RowUrls("schools:pupil-detail", "pupil_pk", school_slug=request.school.slug)
+    for pupil in page:
+        pupil.detail_url = detail.of(pupil.pk)  # type: ignore[attr-defined]
     record_read(request=request, school=request.school, kind=ReadEntry.Kind.PUPIL_LIST)
     query = request.GET.copy()
     query.pop("page", None)
