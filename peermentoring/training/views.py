@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -10,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import User
 from peermentoring.core.roles import SETUP_ROLES
+from peermentoring.core.row_urls import RowUrls
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import AcademicYear, Membership
@@ -28,7 +31,7 @@ from peermentoring.training.forms import (
     SessionForm,
     register_marks,
 )
-from peermentoring.training.grid import cohort_year, training_grid
+from peermentoring.training.grid import GridRow, cohort_year, training_grid
 from peermentoring.training.models import TrainingModule, TrainingSession
 from peermentoring.training.readiness import is_trained
 
@@ -142,8 +145,44 @@ def grid(request: SchoolRequest) -> HttpResponse:
     modules = list(TrainingModule.objects.for_school(request.school))
     cohort = services.trainees(school=request.school, academic_year=year) if year else []
     context: dict[str, Any] = {"years": years, "year": year, "modules": modules}
-    context["rows"] = training_grid(cohort, modules, request.school)
+    context["lines"] = _grid_lines(request, training_grid(cohort, modules, request.school))
     return render(request, "training/grid.html", context)
+
+
+@dataclass(frozen=True)
+class _GridLine:
+    """A row of the grid as the page shows it, worked out here rather than cell by cell
+    in the template: a cohort of 20 is 120 cells."""
+
+    row: GridRow
+    cells: list[tuple[str, str, str]]  # each cell's class, its column's name, its text
+    catch_up_url: str
+    certificate_url: str  # "" until trained
+
+
+def _grid_lines(request: SchoolRequest, rows: list[GridRow]) -> list[_GridLine]:
+    if not rows:
+        return []
+    # Each column's name on a phone's card ("5* Ground rules and …"), once a module.
+    names = {
+        cell.module.pk: (
+            f"{cell.module.order}{'*' if cell.module.is_required else ''} "
+            f"{truncatewords(cell.module.title, 3)}"
+        )
+        for cell in rows[0].cells
+    }
+    slug = request.school.slug
+    catch_up = RowUrls("training:catch-up", "mentor_pk", school_slug=slug)
+    certificate = RowUrls("training:certificate", "mentor_pk", school_slug=slug)
+    return [
+        _GridLine(
+            row=row,
+            cells=[(cell.css, names[cell.module.pk], cell.label) for cell in row.cells],
+            catch_up_url=catch_up.of(row.mentor.pk),
+            certificate_url=certificate.of(row.mentor.pk) if row.mentor.is_trained else "",
+        )
+        for row in rows
+    ]
 
 
 @require_http_methods(["GET", "POST"])
