@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peermentoring.core.forms import add_validation_error
@@ -17,6 +20,7 @@ from peermentoring.core.models import ReadEntry
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
+from peermentoring.core.row_urls import RowUrls
 from peermentoring.matching import services
 from peermentoring.matching.forms import (
     AdjustForm,
@@ -252,16 +256,36 @@ def pairing_list(request: SchoolRequest) -> HttpResponse:
         .select_related("mentor__pupil", "mentee")
     )
     page = Paginator(pairings, PER_PAGE).get_page(request.GET.get("page"))
+    can_end = request.membership.role in SETUP_ROLES
+    end = RowUrls("matching:pairing-end", "pairing_pk", school_slug=request.school.slug)
+    # Each row's dates and link worked out here: the same few dates recur (a run's pairings
+    # start together), so each is formatted once, as the template's date filter would.
+    dates: dict[dt.date, str] = {}
+
+    def shown(day: dt.date | None) -> str:
+        if day is None:
+            return ""
+        if day not in dates:
+            dates[day] = date_format(day, "j M Y")
+        return dates[day]
+
+    for pairing in page:
+        pairing.since = shown(pairing.started_on)  # type: ignore[attr-defined]
+        pairing.until = shown(pairing.ended_on)  # type: ignore[attr-defined]
+        pairing.end_url = end.of(pairing.pk) if can_end else ""  # type: ignore[attr-defined]
+    counts = dict(
+        Pairing.objects.filter(school=request.school)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     context = {
         "show": show,
         "shows_active": show == Pairing.Status.ACTIVE,
-        "tabs": [
-            (key, title, Pairing.objects.for_school(request.school).filter(status=key).count())
-            for key, title in PAIRING_LISTS.items()
-        ],
+        "tabs": [(key, title, counts.get(key, 0)) for key, title in PAIRING_LISTS.items()],
         "page": page,
         "query": f"show={show}",
-        "can_end": request.membership.role in SETUP_ROLES,
+        "can_end": can_end,
     }
     return render(request, "matching/pairing_list.html", context)
 
