@@ -19,6 +19,7 @@ from peermentoring.core.models import ReadEntry
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
+from peermentoring.core.row_urls import RowUrls
 from peermentoring.referrals import services
 from peermentoring.referrals.forms import (
     CategoryForm,
@@ -32,6 +33,7 @@ from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import Pupil, School
 
 PER_PAGE = 50
+REVIEW_STATUSES = (Referral.Status.NEW, Referral.Status.MORE_INFO)  # as waiting_for_review()
 LINK_MADE = "Link made for {primary}. Copy it now and send it to them: it is shown only once."
 # The referral list's three views of the queue: (title, filter), the first shown by default.
 REFERRAL_LISTS = {
@@ -58,20 +60,32 @@ def referral_list(request: SchoolRequest) -> HttpResponse:
     priority = request.GET.get("priority", "")
     priority = priority if priority in Referral.Priority.values else ""
     referrals = Referral.objects.for_school(request.school)
-    lists = {
-        "review": referrals.waiting_for_review().by_urgency(),
-        "queue": referrals.in_queue().by_urgency(),
-        "done": referrals.exclude(
-            status__in=[Referral.Status.NEW, Referral.Status.MORE_INFO, Referral.Status.ACCEPTED]
-        ),
-    }
-    chosen = lists[show].select_related("pupil", "feeder_primary")
+    if show == "review":
+        chosen = referrals.waiting_for_review().by_urgency()
+    elif show == "queue":
+        chosen = referrals.in_queue().by_urgency()
+    else:
+        chosen = referrals.exclude(status__in=[*REVIEW_STATUSES, Referral.Status.ACCEPTED])
+    chosen = chosen.select_related("pupil", "feeder_primary")
     if priority:
         chosen = chosen.filter(priority=priority)
     page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
+    detail = RowUrls("referrals:referral-detail", "referral_pk", school_slug=request.school.slug)
+    for referral in page:
+        referral.detail_url = detail.of(referral.pk)  # type: ignore[attr-defined]
     record_read(request=request, school=request.school, kind=ReadEntry.Kind.REFERRAL_LIST)
+    # The three tabs' counts from one count a status.
+    by_status = dict(
+        Referral.objects.filter(school=request.school)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    review = sum(by_status.get(status, 0) for status in REVIEW_STATUSES)
+    queue = by_status.get(Referral.Status.ACCEPTED, 0)
+    counts = {"review": review, "queue": queue, "done": sum(by_status.values()) - review - queue}
     context = {
-        "tabs": [(key, title, lists[key].count()) for key, title in REFERRAL_LISTS.items()],
+        "tabs": [(key, title, counts[key]) for key, title in REFERRAL_LISTS.items()],
         "show": show,
         "title": REFERRAL_LISTS[show],
         "priority": Referral.Priority(priority).label.lower() if priority else "",
