@@ -66,7 +66,18 @@ def pupil_recruitment(membership: Membership) -> list[TodoItem]:
         and a.mentor_id is None
     ]
     # A pupil's panels: only interviews still undecided (see Interview.answers_visible_to_pupils).
-    if Interview.objects.for_school(school).on_panel(membership.user).open_to_pupils().exists():
+    # A pupil sits on a panel only as one of its pupils (the member of staff is one of the
+    # school's staff: see InterviewForm), so their own record finds their panels; most sit
+    # on none, which a look at the panels' pupils alone answers.
+    panels = Interview.panel_pupils.through.objects.filter(pupil=pupil)
+    if (
+        panels.exists()
+        and Interview.objects.filter(
+            pk__in=panels.values("interview_id"), application__round__school=school
+        )
+        .open_to_pupils()
+        .exists()
+    ):
         items.append(
             TodoItem(
                 label="Your interview panels",
