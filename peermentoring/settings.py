@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "peermentoring.core.page_cache.PageCacheMiddleware",  # a POST empties the school's cache
     # Idle and 8-hour time-outs, "Sign out everywhere" (core/sessions.py).
     "peermentoring.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

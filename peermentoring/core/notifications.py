@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from peermentoring.core import page_cache
 from peermentoring.core.http import SchoolRef, school_pk
 from peermentoring.core.models import Notification, OutboundEmail, User
 
@@ -75,7 +76,10 @@ def mark_all_read(*, recipient: User, school: SchoolRef, kind: str = "") -> int:
     unread = Notification.objects.for_school(school).filter(recipient=recipient).unread()
     if kind:
         unread = unread.filter(kind=kind)
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    # An update sends no signal: every page's unread count is cached (core/page_cache.py).
+    page_cache.bump(school_pk(school))
+    return count
 
 
 @transaction.atomic

@@ -37,3 +37,8 @@ class SchoolsConfig(AppConfig):
             value=lambda membership: 0,
         )
         register_todo(key="school-setup", order=1, roles=[Role.SCHOOL_ADMIN], items=school_setup)
+
+        from peermentoring.core import page_cache
+
+        # Cached pages (home pages, the main lists) are emptied by any write to a school.
+        page_cache.connect_signals()
