@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
+from peermentoring.core.page_cache import render_cached
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
@@ -45,15 +47,26 @@ NO_FREE_WINDOW = "None at the moment: ask your coordinator when you can meet"
 @school_role_required(*SETUP_ROLES)
 def matching_home(request: SchoolRequest) -> HttpResponse:
     school = request.school
-    context = {
-        "queue_count": Referral.objects.for_school(school).in_queue().count(),
-        "review_count": Referral.objects.for_school(school).waiting_for_review().count(),
-        "latest": MatchRun.objects.for_school(school)
-        .filter(status=MatchRun.Status.PROPOSED)
-        .first(),
-        "active_count": Pairing.objects.for_school(school).active().count(),
-    }
-    return render(request, "matching/matching_home.html", context)
+
+    def matching_page() -> dict[str, Any]:
+        return {
+            "queue_count": Referral.objects.for_school(school).in_queue().count(),
+            "review_count": Referral.objects.for_school(school).waiting_for_review().count(),
+            "latest": MatchRun.objects.for_school(school)
+            .filter(status=MatchRun.Status.PROPOSED)
+            .first(),
+            "active_count": Pairing.objects.for_school(school).active().count(),
+        }
+
+    # Cached for this person and role, today, until anything in the school changes.
+    return render_cached(
+        request,
+        "matching/matching_home.html",
+        matching_page,
+        name="matching-home",
+        role=request.membership.role,
+        schools=[school.pk],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,12 +186,23 @@ def run_start(request: SchoolRequest) -> HttpResponse:
 @school_role_required(*SETUP_ROLES)
 def run_detail(request: SchoolRequest, run_pk: int) -> HttpResponse:
     run = get_object_or_404(MatchRun.objects.for_school(request.school), pk=run_pk)
-    forbidden = forbidden_labels(run)
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "matching/run_detail.html" + ("#proposal" if partial else "")
-    context = {"run": run, "proposal": run.proposal, "forbidden": forbidden}
     record_read(request=request, school=request.school, kind=ReadEntry.Kind.MATCH_RUN, target=run)
-    response = render(request, template, context)
+
+    def run_page() -> dict[str, Any]:
+        return {"run": run, "proposal": run.proposal, "forbidden": forbidden_labels(run)}
+
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "matching/run_detail.html#proposal", run_page())
+    else:
+        # Cached for this person and role, today, until anything in the school changes.
+        response = render_cached(
+            request,
+            "matching/run_detail.html",
+            run_page,
+            name="match-run",
+            role=request.membership.role,
+            schools=[request.school.pk],
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -248,6 +272,18 @@ def run_confirm(request: SchoolRequest, run_pk: int) -> HttpResponse:
 @require_GET
 @school_role_required(*STAFF_ROLES)
 def pairing_list(request: SchoolRequest) -> HttpResponse:
+    # Cached for this person and role, today, until anything in the school changes.
+    return render_cached(
+        request,
+        "matching/pairing_list.html",
+        lambda: _pairing_page(request),
+        name="pairing-list",
+        role=request.membership.role,
+        schools=[request.school.pk],
+    )
+
+
+def _pairing_page(request: SchoolRequest) -> dict[str, Any]:
     show = request.GET.get("show", "active")
     show = show if show in PAIRING_LISTS else "active"
     pairings = (
@@ -279,7 +315,7 @@ def pairing_list(request: SchoolRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    context = {
+    return {
         "show": show,
         "shows_active": show == Pairing.Status.ACTIVE,
         "tabs": [(key, title, counts.get(key, 0)) for key, title in PAIRING_LISTS.items()],
@@ -287,7 +323,6 @@ def pairing_list(request: SchoolRequest) -> HttpResponse:
         "query": f"show={show}",
         "can_end": can_end,
     }
-    return render(request, "matching/pairing_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

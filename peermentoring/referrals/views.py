@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import ReadEntry
+from peermentoring.core.page_cache import render_cached
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
@@ -59,41 +61,58 @@ def referral_list(request: SchoolRequest) -> HttpResponse:
     show = show if show in REFERRAL_LISTS else "review"
     priority = request.GET.get("priority", "")
     priority = priority if priority in Referral.Priority.values else ""
-    referrals = Referral.objects.for_school(request.school)
-    if show == "review":
-        chosen = referrals.waiting_for_review().by_urgency()
-    elif show == "queue":
-        chosen = referrals.in_queue().by_urgency()
-    else:
-        chosen = referrals.exclude(status__in=[*REVIEW_STATUSES, Referral.Status.ACCEPTED])
-    chosen = chosen.select_related("pupil", "feeder_primary")
-    if priority:
-        chosen = chosen.filter(priority=priority)
-    page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
-    detail = RowUrls("referrals:referral-detail", "referral_pk", school_slug=request.school.slug)
-    for referral in page:
-        referral.detail_url = detail.of(referral.pk)  # type: ignore[attr-defined]
     record_read(request=request, school=request.school, kind=ReadEntry.Kind.REFERRAL_LIST)
-    # The three tabs' counts from one count a status.
-    by_status = dict(
-        Referral.objects.filter(school=request.school)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
+
+    def referral_page() -> dict[str, Any]:
+        referrals = Referral.objects.for_school(request.school)
+        if show == "review":
+            chosen = referrals.waiting_for_review().by_urgency()
+        elif show == "queue":
+            chosen = referrals.in_queue().by_urgency()
+        else:
+            chosen = referrals.exclude(status__in=[*REVIEW_STATUSES, Referral.Status.ACCEPTED])
+        chosen = chosen.select_related("pupil", "feeder_primary")
+        if priority:
+            chosen = chosen.filter(priority=priority)
+        page = Paginator(chosen, PER_PAGE).get_page(request.GET.get("page"))
+        detail = RowUrls(
+            "referrals:referral-detail", "referral_pk", school_slug=request.school.slug
+        )
+        for referral in page:
+            referral.detail_url = detail.of(referral.pk)  # type: ignore[attr-defined]
+        # The three tabs' counts from one count a status.
+        by_status = dict(
+            Referral.objects.filter(school=request.school)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        review = sum(by_status.get(status, 0) for status in REVIEW_STATUSES)
+        queue = by_status.get(Referral.Status.ACCEPTED, 0)
+        counts = {
+            "review": review,
+            "queue": queue,
+            "done": sum(by_status.values()) - review - queue,
+        }
+        return {
+            "tabs": [(key, title, counts[key]) for key, title in REFERRAL_LISTS.items()],
+            "show": show,
+            "priority": Referral.Priority(priority).label.lower() if priority else "",
+            "page": page,
+            "query": f"show={show}" + (f"&priority={priority}" if priority else ""),
+            "can_review": request.membership.role in SETUP_ROLES,
+        }
+
+    # Cached for this person and role, today, until anything in the school changes.
+    return render_cached(
+        request,
+        "referrals/referral_list.html",
+        referral_page,
+        name="referral-list",
+        role=request.membership.role,
+        schools=[request.school.pk],
+        context={"title": REFERRAL_LISTS[show]},
     )
-    review = sum(by_status.get(status, 0) for status in REVIEW_STATUSES)
-    queue = by_status.get(Referral.Status.ACCEPTED, 0)
-    counts = {"review": review, "queue": queue, "done": sum(by_status.values()) - review - queue}
-    context = {
-        "tabs": [(key, title, counts[key]) for key, title in REFERRAL_LISTS.items()],
-        "show": show,
-        "title": REFERRAL_LISTS[show],
-        "priority": Referral.Priority(priority).label.lower() if priority else "",
-        "page": page,
-        "query": f"show={show}" + (f"&priority={priority}" if priority else ""),
-        "can_review": request.membership.role in SETUP_ROLES,
-    }
-    return render(request, "referrals/referral_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

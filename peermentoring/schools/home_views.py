@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from peermentoring.core.page_cache import render_cached
 from peermentoring.core.registry import (
     SchoolFigureColumn,
     home_figures,
@@ -71,34 +72,55 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @school_role_required(*ANY_ROLE)
 def school_home(request: SchoolRequest) -> HttpResponse:
+    """Each person's home page: its content is cached for them, in their role, today, until
+    anything in the school changes (core/page_cache.py)."""
     today = timezone.localdate()
     school, membership = request.school, request.membership
     if membership.is_pupil:
         # A pupil's page says which term it is; it shows nothing else of the year.
-        context: dict[str, Any] = {
+        def pupil_page() -> dict[str, Any]:
+            return {
+                "today": today,
+                "term": term_on(school, today),
+                "todo_items": todo_items(membership),
+            }
+
+        return render_cached(
+            request,
+            "schools/home_pupil.html",
+            pupil_page,
+            name="school-home",
+            role=membership.role,
+            schools=[school.pk],
+        )
+
+    def staff_page() -> dict[str, Any]:
+        # Read once for the page and the to-do items that need the year.
+        this_year = school_year(membership, today)
+        on_roll = pupils_on_roll(membership)
+        return {
             "today": today,
-            "term": term_on(school, today),
+            "year": this_year.year,
+            "terms": this_year.terms,
+            "term": this_year.term,
             "todo_items": todo_items(membership),
+            "figures": home_figures(membership),
+            "year_counts": [(y, on_roll.get(y, 0)) for y in range(7, 12)],
+            "pupil_total": sum(on_roll.values()),
+            "primary_count": FeederPrimary.objects.for_school(school).count(),
+            "pupils_url": school_url(membership, "schools:pupil-list"),
+            "primaries_url": school_url(membership, "schools:primary-list"),
+            "has_todo_list": membership.role in STAFF_ROLES,
         }
-        return render(request, "schools/home_pupil.html", context)
-    # Read once for the page and the to-do items that need the year.
-    this_year = school_year(membership, today)
-    on_roll = pupils_on_roll(membership)
-    context = {
-        "today": today,
-        "year": this_year.year,
-        "terms": this_year.terms,
-        "term": this_year.term,
-        "todo_items": todo_items(membership),
-        "figures": home_figures(membership),
-        "year_counts": [(y, on_roll.get(y, 0)) for y in range(7, 12)],
-        "pupil_total": sum(on_roll.values()),
-        "primary_count": FeederPrimary.objects.for_school(school).count(),
-        "pupils_url": school_url(membership, "schools:pupil-list"),
-        "primaries_url": school_url(membership, "schools:primary-list"),
-        "has_todo_list": membership.role in STAFF_ROLES,
-    }
-    return render(request, "schools/home_staff.html", context)
+
+    return render_cached(
+        request,
+        "schools/home_staff.html",
+        staff_page,
+        name="school-home",
+        role=membership.role,
+        schools=[school.pk],
+    )
 
 
 def _count_of(queryset: QuerySet[Any]) -> Coalesce:
@@ -140,11 +162,26 @@ def trust_dashboard(request: AuthenticatedRequest, trust_slug: str) -> HttpRespo
     )
     if not led:
         raise Http404("No such trust")
-    schools = list(_with_pupil_counts(School.objects.filter(trust=trust)).order_by("name"))
-    columns = school_figures(schools)
-    rows = [(school, school.pk in led, [(c, c.of(school)) for c in columns]) for school in schools]
-    context = {"trust": trust, "columns": columns, "header": _header(columns), "rows": rows}
-    return render(request, "schools/trust_dashboard.html", context)
+    in_trust = list(School.objects.filter(trust=trust).values_list("pk", flat=True))
+
+    def dashboard() -> dict[str, Any]:
+        schools = list(_with_pupil_counts(School.objects.filter(trust=trust)).order_by("name"))
+        columns = school_figures(schools)
+        rows = [
+            (school, school.pk in led, [(c, c.of(school)) for c in columns]) for school in schools
+        ]
+        return {"columns": columns, "header": _header(columns), "rows": rows}
+
+    # Cached for this trust lead, today, until any of the trust's schools changes.
+    return render_cached(
+        request,
+        "schools/trust_dashboard.html",
+        dashboard,
+        name="trust-dashboard",
+        role=Role.TRUST_LEAD,
+        schools=in_trust,
+        context={"trust": trust},
+    )
 
 
 @require_GET

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.models import ReadEntry
+from peermentoring.core.page_cache import render_cached
 from peermentoring.core.reads import record_read
 from peermentoring.core.roles import PUPIL_DATA_ROLES, Role
 from peermentoring.core.row_urls import RowUrls
@@ -24,26 +27,39 @@ PUPILS_PER_PAGE = 50
 @require_GET
 @school_role_required(*PUPIL_DATA_ROLES)
 def pupil_list(request: SchoolRequest) -> HttpResponse:
-    form = PupilFilterForm(request.GET or None)
-    pupils = Pupil.objects.for_school(request.school).on_roll().select_related("feeder_primary")
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            pupils = pupils.search(form.cleaned_data["q"])
-        if form.cleaned_data["year"]:
-            pupils = pupils.in_year(form.cleaned_data["year"])
-        if form.cleaned_data["form_group"]:
-            pupils = pupils.filter(form_group__iexact=form.cleaned_data["form_group"])
-    page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
-    detail = RowUrls("schools:pupil-detail", "pupil_pk", school_slug=request.school.slug)
-    for pupil in page:
-        pupil.detail_url = detail.of(pupil.pk)  # type: ignore[attr-defined]
     record_read(request=request, school=request.school, kind=ReadEntry.Kind.PUPIL_LIST)
-    query = request.GET.copy()
-    query.pop("page", None)
+
+    def pupil_page() -> dict[str, Any]:
+        form = PupilFilterForm(request.GET or None)
+        pupils = Pupil.objects.for_school(request.school).on_roll().select_related("feeder_primary")
+        if form.is_valid():
+            if form.cleaned_data["q"]:
+                pupils = pupils.search(form.cleaned_data["q"])
+            if form.cleaned_data["year"]:
+                pupils = pupils.in_year(form.cleaned_data["year"])
+            if form.cleaned_data["form_group"]:
+                pupils = pupils.filter(form_group__iexact=form.cleaned_data["form_group"])
+        page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
+        detail = RowUrls("schools:pupil-detail", "pupil_pk", school_slug=request.school.slug)
+        for pupil in page:
+            pupil.detail_url = detail.of(pupil.pk)  # type: ignore[attr-defined]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"form": form, "page": page, "query": query.urlencode()}
+
     # After the back button htmx may ask for the whole page again: give it the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "schools/pupil_list.html" + ("#pupil-results" if partial else "")
-    response = render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "schools/pupil_list.html#pupil-results", pupil_page())
+    else:
+        # The whole page is cached for this person and role, today, until the school changes.
+        response = render_cached(
+            request,
+            "schools/pupil_list.html",
+            pupil_page,
+            name="pupil-list",
+            role=request.membership.role,
+            schools=[request.school.pk],
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.models import User
+from peermentoring.core.page_cache import render_cached
 from peermentoring.core.roles import SETUP_ROLES
 from peermentoring.core.row_urls import RowUrls
 from peermentoring.mentors.models import Mentor
@@ -138,15 +139,26 @@ def _year_param(request: SchoolRequest) -> int | None:
 @require_GET
 @school_role_required(*SETUP_ROLES)
 def grid(request: SchoolRequest) -> HttpResponse:
-    years = AcademicYear.objects.for_school(request.school)
-    year_pk = _year_param(request)
-    chosen = years.filter(pk=year_pk).first() if year_pk is not None else None
-    year = chosen or cohort_year(request.school)
-    modules = list(TrainingModule.objects.for_school(request.school))
-    cohort = services.trainees(school=request.school, academic_year=year) if year else []
-    context: dict[str, Any] = {"years": years, "year": year, "modules": modules}
-    context["lines"] = _grid_lines(request, training_grid(cohort, modules, request.school))
-    return render(request, "training/grid.html", context)
+    def grid_page() -> dict[str, Any]:
+        years = AcademicYear.objects.for_school(request.school)
+        year_pk = _year_param(request)
+        chosen = years.filter(pk=year_pk).first() if year_pk is not None else None
+        year = chosen or cohort_year(request.school)
+        modules = list(TrainingModule.objects.for_school(request.school))
+        cohort = services.trainees(school=request.school, academic_year=year) if year else []
+        context: dict[str, Any] = {"years": years, "year": year, "modules": modules}
+        context["lines"] = _grid_lines(request, training_grid(cohort, modules, request.school))
+        return context
+
+    # Cached for this person and role, today, until anything in the school changes.
+    return render_cached(
+        request,
+        "training/grid.html",
+        grid_page,
+        name="training-grid",
+        role=request.membership.role,
+        schools=[request.school.pk],
+    )
 
 
 @dataclass(frozen=True)
