@@ -17,6 +17,31 @@ def quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_factor_proved(request):
+    """A test client's `force_login` or `login` stands for a whole sign-in, second factor
+    included: staff sessions made that way have proved one (core/mfa.py). Sign-ins
+    through the real pages (the browser tests) are untouched. A test of the rule itself
+    is marked `without_second_factor`."""
+    from django.contrib.auth.signals import user_logged_in
+
+    if request.node.get_closest_marker("without_second_factor"):
+        yield
+        return
+
+    def proved(sender, request, user, **kwargs):
+        # Only the test client's stand-in request has no method.
+        if request is not None and request.method is None:
+            from peermentoring.core.mfa import mark_verified
+
+            request.user = user
+            mark_verified(request, user)
+
+    user_logged_in.connect(proved, dispatch_uid="tests-second-factor-proved")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-second-factor-proved")
+
+
 @pytest.fixture
 def school(db):
     return SchoolFactory(name="Oakbrook Academy", slug="oakbrook")

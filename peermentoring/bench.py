@@ -75,6 +75,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
+    from peermentoring.core.mfa import sign_in_test_client
     from peermentoring.core.roles import Role
     from peermentoring.demo.builder import _pupil_csv
     from peermentoring.schools import services
@@ -108,7 +109,7 @@ def main() -> None:
     spreadsheet_bomb(school, admin)
 
     client = Client()
-    client.force_login(admin, backend="peermentoring.core.auth.EmailOrUsernameBackend")
+    sign_in_test_client(client, admin)
     for label, url in (("pupil list (50 rows)", "/s/bench/pupils/"), ("school home", "/s/bench/")):
         client.get(url)
         count, started = 200, time.perf_counter()

@@ -99,6 +99,7 @@ def _build() -> tuple[list[Page], dict[str, str], dict[str, tuple[int, float]]]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from peermentoring.core.mfa import sign_in_test_client
     from peermentoring.core.roles import Role
     from peermentoring.matching.models import MatchRun
     from peermentoring.schools.models import Membership
@@ -132,9 +133,8 @@ def _build() -> tuple[list[Page], dict[str, str], dict[str, tuple[int, float]]]:
         if membership is None:
             raise RuntimeError(f"the demo has no {who} at {SCHOOL}")
         client = Client()
-        client.force_login(
-            membership.user, backend="peermentoring.core.auth.EmailOrUsernameBackend"
-        )
+        # Staff sessions have proved a second factor, as after a real sign-in.
+        sign_in_test_client(client, membership.user)
         clients[who] = client
         cookies[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
 

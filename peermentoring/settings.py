@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -92,6 +93,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "django_ratelimit",
     "django_tasks",
@@ -105,10 +111,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "peermentoring.core.page_cache.PageCacheMiddleware",  # a POST empties the school's cache
     # Idle and 8-hour time-outs, "Sign out everywhere" (core/sessions.py).
     "peermentoring.core.middleware.SessionTimeoutMiddleware",
+    # Staff pages only after a second factor in this session (core/mfa.py).
+    "peermentoring.core.mfa.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -204,6 +213,49 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# django-axes stays beside allauth for the lockout of one username from one address
+# (15 minutes after 5 wrong passwords), kept as database rows that `axes_reset` and the
+# admin can clear; allauth's own limits below count per address and per person only.
+AXES_USERNAME_FORM_FIELD = "login"
+
+# --- Sign-in (django-allauth) ------------------------------------------------------
+# Staff sign in with their school e-mail address, pupils with their school username,
+# in one box. Accounts are made by schools (imports, invitations): nobody signs up.
+ACCOUNT_ADAPTER = "peermentoring.core.allauth_adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_FORMS = {"login": "peermentoring.core.forms.SignInForm"}
+# Links allauth builds (a school sign-on's return address) use the site's own scheme.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
+# allauth counts in the shared cache. A whole school signs in from one address, so the
+# per-address limits are loose; wrong passwords and codes count per person and address
+# (AccountAdapter; django-axes locks that pair first, after 5), and a second factor's
+# wrong codes per person: 10 in 15 minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login": env_str("LOGIN_RATE", "300/m/ip"),
+    "login_failed": env_str("LOGIN_FAILED_RATE", "60/m/ip,10/15m/key"),
+}
+# Asking again for a password or code before adding or removing a second factor.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+
+# Second factors (allauth.mfa): an authenticator app with recovery codes, or a passkey.
+MFA_ADAPTER = "peermentoring.core.allauth_adapters.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Peer mentoring")
+# One 30-second step either side: school laptops' clocks drift. A code works once.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+# Staff accounts are made by schools with the school's address: trusted as given.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Passkeys need HTTPS, except on the plain-HTTP demo and in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+# A safeguarding page needs the second factor entered within this many seconds.
+STEP_UP_SECONDS = 15 * 60
 
 # --- Cache and rate limits ------------------------------------------------------
 # Rate limits (public links, password-reset requests) count in the cache, so every

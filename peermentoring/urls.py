@@ -1,6 +1,8 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from peermentoring.core import views as core_views
 from peermentoring.recruitment import pupil_views as recruitment_pupil_views
@@ -8,8 +10,10 @@ from peermentoring.schools import account_views, home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path("accounts/login/", core_views.SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing in and out, second factors and school sign-on are django-allauth's; the
+    # names "login" and "logout" stay for our own templates and settings.
+    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
     path("accounts/password/", core_views.ChoosePasswordView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
@@ -32,6 +36,23 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Our own password pages stand in for allauth's at allauth's addresses: changing a
+    # password ends other sessions, and reset links go through the school's outbox.
+    path(
+        "accounts/password/change/",
+        core_views.ChoosePasswordView.as_view(),
+        name="account_change_password",
+    ),
+    path(
+        "accounts/password/reset/",
+        core_views.ResetPasswordView.as_view(),
+        name="account_reset_password",
+    ),
+    path("accounts/password/set/", RedirectView.as_view(pattern_name="password_reset")),
+    # Nobody signs up, and an e-mail address is changed by the school, not its owner.
+    path("accounts/signup/", core_views.no_signup, name="account_signup"),
+    path("accounts/email/", RedirectView.as_view(pattern_name="home"), name="account_email"),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # A school's invitation to someone whose account another school made.
     path(

@@ -19,10 +19,12 @@ def normalise_username(text: str | None) -> str:
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """The name django-axes counts failed sign-ins against (AXES_USERNAME_CALLABLE)."""
-    if credentials and credentials.get("username") is not None:
-        return normalise_username(credentials.get("username"))
+    # allauth's form calls the box "login"; django-axes hands it on under that name.
+    for key in ("login", "username"):
+        if credentials and credentials.get(key) is not None:
+            return normalise_username(credentials.get(key))
     data = getattr(request, "POST", None) or {}
-    return normalise_username(data.get("username"))
+    return normalise_username(data.get("login") or data.get("username"))
 
 
 class EmailOrUsernameBackend(ModelBackend):

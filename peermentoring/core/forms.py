@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
@@ -19,21 +19,24 @@ def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class LoginForm(AuthenticationForm):
+class SignInForm(AllauthLoginForm):
     """One box for both: staff type their e-mail address, pupils their username."""
 
-    username = forms.CharField(
-        label="E-mail address or username",
-        max_length=254,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
-        ),
-    )
-    error_messages = {
-        "invalid_login": "That e-mail address or username and password do not match. "
-        "Check them and try again; passwords are case-sensitive.",
-        "inactive": "This account is switched off. Ask your school office.",
-    }
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "E-mail address or username"
+        login.widget.attrs = {
+            "autofocus": True,
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "maxlength": "254",
+        }
+        login.validators.append(MaxLengthValidator(254))
+        password = self.fields["password"]
+        password.label = "Password"
+        password.widget.attrs.pop("placeholder", None)
 
 
 # The largest id a database row can have; anything beyond is refused before any query.

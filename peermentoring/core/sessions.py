@@ -34,6 +34,7 @@ SIGNED_IN_AT = "_pm_signed_in_at"
 LAST_SEEN = "_pm_last_seen"
 GENERATION = "_pm_generation"
 IDLE_LIMIT = "_pm_idle_limit"
+STAFF = "_pm_staff"
 
 # The last-seen time is written at most this often (seconds).
 WRITE_EVERY = 60
@@ -47,8 +48,9 @@ ABSOLUTE_MESSAGE = (
     "Sign in again to carry on where you were."
 )
 EVERYWHERE_MESSAGE = (
-    "You were signed out on this device because “Sign out everywhere” was used on your "
-    "account. Sign in again to carry on. If that was not you, change your password."
+    "You were signed out on this device because your account's sign-in was changed on "
+    "another one: “Sign out everywhere”, or a new second factor. Sign in again to carry "
+    "on. If that was not you, change your password and tell your school office."
 )
 SIGNED_OUT_EVERYWHERE = (
     "You are signed out everywhere: on this device and on every other one. "
@@ -61,16 +63,31 @@ def now() -> float:
     return time.time()
 
 
-def idle_limit(user: Any) -> int:
+def counts_as_staff(user: Any) -> bool:
+    """Anyone but a pupil: a staff role anywhere, no school role (a site
+    administrator or someone not yet in a school), or Django's staff flag."""
+    roles = set(user.memberships.values_list("role", flat=True))
+    return not (roles and roles <= set(PUPIL_ROLES) and not user.is_staff)
+
+
+def idle_limit(user: Any, staff: bool | None = None) -> int:
     """Seconds this person may leave the site before being signed out.
 
     Pupils get longer; anyone with a staff role anywhere (or no school role, such
     as a site administrator) gets the staff time.
     """
-    roles = set(user.memberships.values_list("role", flat=True))
-    if roles and roles <= set(PUPIL_ROLES) and not user.is_staff:
-        return int(settings.SESSION_IDLE_PUPIL_SECONDS)
-    return int(settings.SESSION_IDLE_STAFF_SECONDS)
+    if staff is None:
+        staff = counts_as_staff(user)
+    if staff:
+        return int(settings.SESSION_IDLE_STAFF_SECONDS)
+    return int(settings.SESSION_IDLE_PUPIL_SECONDS)
+
+
+def _note_role(session: Any, user: Any) -> None:
+    """Keep in the session whether this person counts as staff (idle time, second factor)."""
+    staff = counts_as_staff(user)
+    session[STAFF] = staff
+    session[IDLE_LIMIT] = idle_limit(user, staff)
 
 
 def stamp(session: Any, user: Any, at: float) -> None:
@@ -78,7 +95,7 @@ def stamp(session: Any, user: Any, at: float) -> None:
     session[SIGNED_IN_AT] = at
     session[LAST_SEEN] = at
     session[GENERATION] = user.session_generation
-    session[IDLE_LIMIT] = idle_limit(user)
+    _note_role(session, user)
 
 
 def stamp_on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -111,7 +128,7 @@ def why_ended(request: HttpRequest, user: Any) -> str | None:
     if at - last_seen >= WRITE_EVERY:
         session[LAST_SEEN] = at
         # A role given or taken away since sign-in counts from here on.
-        session[IDLE_LIMIT] = idle_limit(user)
+        _note_role(session, user)
     return None
 
 
@@ -143,6 +160,18 @@ def end(request: HttpRequest, message: str) -> HttpResponse:
         # A part of a page asked: the whole page goes to the sign-in form.
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+def end_other_sessions(request: HttpRequest, user: Any) -> None:
+    """End every other session of this person (after a change to how they sign in);
+    this one carries on under the new generation."""
+    model = get_user_model()._default_manager
+    model.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    generation = model.filter(pk=user.pk).values_list("session_generation", flat=True).get()
+    user.session_generation = generation
+    session = getattr(request, "session", None)
+    if session is not None and getattr(request, "user", None) == user:
+        session[GENERATION] = generation
 
 
 def sign_out_everywhere(request: HttpRequest) -> None:

@@ -15,10 +15,10 @@ from django.contrib.auth.forms import (  # type: ignore[attr-defined]  # private
     PasswordResetForm,
     _unicode_ci_compare,
 )
-from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetView
 from django.db import transaction
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
@@ -26,7 +26,6 @@ from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
 
 from peermentoring.core.auth import normalise_username
-from peermentoring.core.forms import LoginForm
 from peermentoring.core.models import User
 from peermentoring.core.notifications import queue_email
 from peermentoring.core.throttle import per_address_rate
@@ -110,11 +109,6 @@ class ResetPasswordView(PasswordResetView):
     extra_email_context = {"site_url": settings.SITE_URL}
 
 
-class SignInView(LoginView):
-    form_class = LoginForm
-    redirect_authenticated_user = True
-
-
 class ChoosePasswordView(PasswordChangeView):
     """Change password; also clears the temporary-password flag."""
 
@@ -134,3 +128,8 @@ class ChoosePasswordView(PasswordChangeView):
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Too many tries from one place or on one link: say so plainly, with status 429."""
     return render(request, "core/rate_limited.html", status=429)
+
+
+def no_signup(request: HttpRequest) -> HttpResponse:
+    """Accounts are made by schools; there is no page to sign up."""
+    raise Http404("Accounts are made by your school.")

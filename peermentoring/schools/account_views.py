@@ -192,6 +192,42 @@ def password_reset(request: SchoolRequest, membership_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @school_role_required(Role.SCHOOL_ADMIN)
+def second_factor_reset(request: SchoolRequest, membership_pk: int) -> HttpResponse:
+    """A colleague lost their phone: take away their second factor so they set up a new one."""
+    membership = get_object_or_404(_memberships(request), pk=membership_pk)
+    detail_url = reverse("schools:membership-detail", args=[request.school.slug, membership.pk])
+    name = membership.user.display_name
+    if request.method == "GET":
+        return render(
+            request,
+            "core/confirm.html",
+            {
+                "title": f"Reset {name}'s second factor?",
+                "message": (
+                    f"Their authenticator app, passkeys and recovery codes stop working at once "
+                    f"and they are signed out everywhere. Next time they sign in with their "
+                    f"password they set up a new one. Do this only when you are sure it is "
+                    f"{membership.user.first_name} asking (in person or by phone): we e-mail "
+                    f"{membership.user.email or 'them'} to say it was done."
+                ),
+                "button": "Reset second factor",
+                "cancel_url": detail_url,
+                "danger": True,
+            },
+        )
+    try:
+        services.reset_second_factor(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{name}'s second factor is reset: they set up a new one when they sign in."
+        )
+    return redirect(detail_url)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(Role.SCHOOL_ADMIN)
 def membership_toggle(request: SchoolRequest, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(_memberships(request), pk=membership_pk)
     detail_url = reverse("schools:membership-detail", args=[request.school.slug, membership.pk])

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Self, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -371,6 +372,16 @@ class MembershipQuerySet(ForSchoolQuerySet["Membership"]):
         return self.for_school(school).active().with_role(*STAFF_ROLES)
 
 
+PUPIL_ACCOUNT_IS_STAFF = (
+    "That account belongs to a member of staff. A pupil needs their own account, made "
+    "from their pupil record."
+)
+STAFF_ACCOUNT_IS_PUPIL = (
+    "That address belongs to a pupil's account. A member of staff needs their own "
+    "account, with their own school e-mail address."
+)
+
+
 class Membership(models.Model):
     """A person's role in one school. Pupil roles are linked to the pupil's record."""
 
@@ -420,6 +431,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.school}"
+
+    def clean(self) -> None:
+        """One account is a pupil's or a member of staff's, never both: a pupil can
+        never be handed a staff role (and a second factor's exemption) by mistake."""
+        super().clean()
+        if self.user_id is None:
+            return
+        others = Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+        pupil_role = self.role in PUPIL_ROLES
+        if pupil_role and others.exclude(role__in=PUPIL_ROLES).exists():
+            raise ValidationError({"role": PUPIL_ACCOUNT_IS_STAFF})
+        if not pupil_role and others.filter(role__in=PUPIL_ROLES).exists():
+            raise ValidationError({"role": STAFF_ACCOUNT_IS_PUPIL})
 
     @property
     def is_pupil(self) -> bool:

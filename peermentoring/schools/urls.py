@@ -34,6 +34,11 @@ urlpatterns = [
         name="password-reset",
     ),
     path(
+        "people/<int:membership_pk>/reset-second-factor/",
+        account_views.second_factor_reset,
+        name="second-factor-reset",
+    ),
+    path(
         "people/<int:membership_pk>/access/",
         account_views.membership_toggle,
         name="membership-toggle",

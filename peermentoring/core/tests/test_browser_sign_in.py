@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+from tests.support.browser import sign_in as browser_sign_in
+from tests.support.mfa import give_authenticator
+
 # Playwright's sync API runs an event loop in this thread; the test itself only
 # sets up rows before the browser starts, so Django's async guard is lifted.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -14,15 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base_url: str, username: str, password: str = "correct horse battery") -> None:
-    page.goto(f"{base_url}/")
-    page.get_by_label("E-mail address or username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, base_url, username, password)
 
 
 def test_coordinator_signs_in_and_sees_the_school_home_page(
     page, live_server, coordinator, browser_errors
 ):
+    give_authenticator(coordinator)
     sign_in(page, live_server.url, coordinator.email)
     page.wait_for_url(f"{live_server.url}/s/oakbrook/")
     assert page.get_by_role("heading", level=1).inner_text() == "Oakbrook Academy"
@@ -40,6 +41,7 @@ def test_a_wrong_password_keeps_the_person_on_the_sign_in_page(page, live_server
 
 def test_on_a_phone_the_menu_opens_from_its_button(page, live_server, school_admin):
     page.set_viewport_size({"width": 360, "height": 740})
+    give_authenticator(school_admin)
     sign_in(page, live_server.url, school_admin.email)
     page.wait_for_url(f"{live_server.url}/s/oakbrook/")
     pupils_link = page.get_by_role("link", name="Pupils", exact=True)

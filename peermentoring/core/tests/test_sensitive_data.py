@@ -105,6 +105,10 @@ def free_text_post_views() -> dict[str, tuple[Any, list[str]]]:
     found = {}
     for route, view in _patterns(get_resolver().url_patterns):
         if hasattr(view, "view_class"):
+            if view.view_class.__module__.startswith("allauth."):
+                # Sign-in, codes and passwords: never a pupil's free text (allauth's own
+                # password views hide their POSTs themselves).
+                continue
             form_class = getattr(view.view_class, "form_class", None)
             if form_class is not None and free_text_fields(form_class):
                 found[route] = (view, [form_class.__name__])

@@ -13,6 +13,7 @@ from peermentoring.core.models import AuditEntry
 from peermentoring.core.roles import Role
 from peermentoring.core.tests.test_settings_and_security import PRODUCTION, run_manage
 from tests.support.factories import MembershipFactory
+from tests.support.mfa import give_authenticator, totp_code
 
 HOME = "/s/oakbrook/"
 PUPILS = "/s/oakbrook/pupils/?q=smith"
@@ -75,9 +76,13 @@ def test_after_signing_in_again_they_are_back_where_they_were(clock, coordinator
     page = client.get(login_url).content.decode()
     assert 'name="next" value="/s/oakbrook/pupils/?q=smith"' in page
 
+    give_authenticator(coordinator)
     response = client.post(
-        login_url, {"username": coordinator.email, "password": PASSWORD, "next": PUPILS}
+        login_url, {"login": coordinator.email, "password": PASSWORD, "next": PUPILS}
     )
+    # Staff enter their second factor's code next, then land where they were.
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post(response["Location"], {"code": totp_code()})
 
     assert response["Location"] == PUPILS
     assert client.get(PUPILS).status_code == 200
@@ -87,7 +92,7 @@ def test_a_next_address_on_another_site_is_not_followed(coordinator):
     client = Client()
     response = client.post(
         "/accounts/login/",
-        {"username": coordinator.email, "password": PASSWORD, "next": "https://evil.example/"},
+        {"login": coordinator.email, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/"
 

@@ -82,9 +82,9 @@ def test_postgresql_connections_persist_between_requests():
 
 def test_five_wrong_passwords_lock_the_account_for_a_while(client, coordinator):
     for _ in range(5):
-        client.post("/accounts/login/", {"username": coordinator.email, "password": "wrong"})
+        client.post("/accounts/login/", {"login": coordinator.email, "password": "wrong"})
     response = client.post(
-        "/accounts/login/", {"username": coordinator.email, "password": "correct horse battery"}
+        "/accounts/login/", {"login": coordinator.email, "password": "correct horse battery"}
     )
     assert response.status_code == 429
     assert b"Too many attempts" in response.content

@@ -29,7 +29,9 @@ from django.core.management import call_command
 
 from peermentoring.core.roles import Role
 from peermentoring.demo.builder import DEMO_PASSWORD
+from peermentoring.demo.second_factors import DEMO_TOTP_KEY
 from peermentoring.schools.models import Membership
+from tests.support.browser import sign_in as browser_sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -146,11 +148,7 @@ def demo(live_server, transactional_db):
 
 def sign_in(page, base: str, role: Role) -> str:
     """Sign the role's demo account in; returns the page it lands on."""
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", demo_account(role))
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_sign_in(page, base, demo_account(role), DEMO_PASSWORD, secret=DEMO_TOTP_KEY)
     return page.url.split("#")[0]
 
 

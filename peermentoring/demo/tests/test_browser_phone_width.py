@@ -20,9 +20,11 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from peermentoring.demo.builder import DEMO_PASSWORD
+from peermentoring.demo.second_factors import DEMO_TOTP_KEY
 from peermentoring.matching.models import MatchRun
 from peermentoring.schools.models import School
 from peermentoring.training.models import TrainingSession
+from tests.support.browser import sign_in as browser_sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -80,10 +82,7 @@ SIDEWAYS_JS = """() => {
 
 
 def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
+    browser_sign_in(page, base, username, DEMO_PASSWORD, secret=DEMO_TOTP_KEY)
     page.wait_for_url(f"{base}/s/oakbrook/")
 
 
@@ -261,11 +260,7 @@ def test_the_trust_leads_pages_do_not_scroll_sideways(page, live_server, transac
     """The trust dashboard's figures table, side by side per school, fits every width."""
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "anne.marsh@riverside.example")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_sign_in(page, base, "anne.marsh@riverside.example", DEMO_PASSWORD, DEMO_TOTP_KEY)
     urls = [f"{base}/t/riverside/", f"{base}/s/oakbrook/figures/"]
     wide = {}
     for url in urls:

@@ -7,8 +7,10 @@ import os
 import pytest
 
 from peermentoring.referrals import services as referral_services
+from tests.support.browser import sign_in as browser_sign_in
 from tests.support.builders import make_mentor, year_6_birthday
 from tests.support.factories import FeederPrimaryFactory, PupilFactory
+from tests.support.mfa import give_authenticator
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -16,10 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("E-mail address or username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, base_url, username, "correct horse battery")
 
 
 def test_a_year_6_referral_becomes_a_confirmed_pairing_the_mentor_can_see(
@@ -58,6 +57,7 @@ def test_a_year_6_referral_becomes_a_confirmed_pairing_the_mentor_can_see(
     assert "Haddad" not in page.content()
 
     # The coordinator accepts the referral and runs matching.
+    give_authenticator(coordinator)
     sign_in(page, base, coordinator.email)
     page.wait_for_url(f"{base}/s/oakbrook/")
     page.locator("#school-menu summary", has_text="Referrals and matching").click()

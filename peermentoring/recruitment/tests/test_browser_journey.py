@@ -10,6 +10,8 @@ from django.utils import timezone
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.tests.conftest import pupil_of
 from peermentoring.training.services import create_default_programme
+from tests.support.browser import sign_in as browser_sign_in
+from tests.support.mfa import give_authenticator
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -20,10 +22,7 @@ PASSWORD = "correct horse battery"
 def person(browser, base_url: str, username: str):
     """A fresh browser window signed in as someone."""
     page = browser.new_context().new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("E-mail address or username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, base_url, username, PASSWORD)
     page.wait_for_url(f"{base_url}/s/**")
     return page
 
@@ -50,6 +49,7 @@ def test_an_applicant_becomes_a_trained_mentor_through_the_pages(
     assert maya.get_by_text("Thank you for applying!").is_visible()
 
     # Helen shortlists her and books an interview at break with Jordan on the panel.
+    give_authenticator(coordinator)
     helen = person(browser, base, coordinator.username)
     helen.get_by_role("link", name="Recruitment", exact=True).first.click()
     helen.get_by_role("link", name=round_.title).click()

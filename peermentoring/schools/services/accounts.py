@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -23,6 +24,7 @@ from peermentoring.core.models import User
 from peermentoring.core.notifications import queue_email
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 from peermentoring.schools.models import (
+    STAFF_ACCOUNT_IS_PUPIL,
     Membership,
     Pupil,
     School,
@@ -224,6 +226,8 @@ def add_trust_lead(
         user = _new_staff_user(
             email=email, first_name=first_name, last_name=last_name, password=password
         )
+    if Membership.objects.filter(user=user, role__in=PUPIL_ROLES).exists():
+        raise ValidationError(STAFF_ACCOUNT_IS_PUPIL)
     made = []
     # Whatever school made the account no longer manages it: it is trust-wide now.
     for owned in Membership.objects.filter(user=user, owns_account=True).select_related("school"):
@@ -354,6 +358,57 @@ def reset_password(*, membership: Membership, by: User) -> str | None:
     user.save(update_fields=["password"])
     _send_setup_email(school=membership.school, user=user, first_time=False)
     return None
+
+
+SECOND_FACTOR_NOT_STAFF = "Pupils sign in without a second factor: there is nothing to reset."
+SECOND_FACTOR_NOT_YOURS = (
+    "You cannot reset your own second factor here: use “Your second factor” on your "
+    "account page, or ask another school admin."
+)
+
+
+@transaction.atomic
+def reset_second_factor(*, membership: Membership, by: User) -> int:
+    """Take away a colleague's authenticator app, passkeys and recovery codes (they lost
+    their phone): every session of theirs ends, and at their next sign-in they set up a
+    new one. Only the school that owns the account may; every school they belong to sees
+    it in its audit trail, and they are told by e-mail. Returns how many were removed."""
+    from allauth.mfa.models import Authenticator
+
+    if not membership.may_manage_account or membership.is_invitation:
+        raise ValidationError(NOT_OWNER)
+    if membership.is_pupil:
+        raise ValidationError(SECOND_FACTOR_NOT_STAFF)
+    user = membership.user
+    if user.pk == by.pk:
+        raise ValidationError(SECOND_FACTOR_NOT_YOURS)
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    for each in Membership.objects.filter(user=user, accepted_at__isnull=False).select_related(
+        "school"
+    ):
+        record(
+            action="second_factor.reset",
+            target=each,
+            by=by,
+            changes={"by_school": membership.school.name} if each.pk != membership.pk else {},
+        )
+    if user.email:
+        school = membership.school
+        queue_email(
+            school=school,
+            to_address=user.email,
+            subject=f"{school.name} peer mentoring: your second factor was reset",
+            body=(
+                f"Hello {user.first_name},\n\n{by.display_name}, a school admin at "
+                f"{school.name}, has reset the second factor on your peer mentoring account "
+                f"(your authenticator app, passkeys and recovery codes). You have been signed "
+                f"out everywhere.\n\nNext time you sign in you will set up a new one:\n"
+                f"{settings.SITE_URL}{reverse('login')}\n\n"
+                f"If you did not ask for this, tell {school.name}'s office at once."
+            ),
+        )
+    return int(removed)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, User
@@ -34,7 +35,14 @@ from tests.support.access import (
     school_of,
     viewer_of,
 )
-from tests.support.factories import FeederPrimaryFactory, PupilFactory, UserFactory, pupil_member
+from tests.support.factories import (
+    FeederPrimaryFactory,
+    MembershipFactory,
+    PupilFactory,
+    UserFactory,
+    pupil_member,
+)
+from tests.support.mfa import give_authenticator
 
 # --- Building the rows a URL points at -------------------------------------------------
 
@@ -226,6 +234,19 @@ def _password_reset(response: Any, kwargs: dict[str, int]) -> None:
     assert Membership.objects.get(pk=kwargs["membership_pk"]).user.must_change_password
 
 
+def _staff_membership(school: School, viewer: User) -> dict[str, int]:
+    colleague = MembershipFactory(
+        user=UserFactory(first_name="Ceri"), school=school, role=Role.COORDINATOR
+    )
+    give_authenticator(colleague.user)
+    return {"membership_pk": colleague.pk}
+
+
+def _second_factor_reset(response: Any, kwargs: dict[str, int]) -> None:
+    user = Membership.objects.get(pk=kwargs["membership_pk"]).user
+    assert not Authenticator.objects.filter(user=user).exists()
+
+
 def _switch_off_body(school: School, viewer: User, kwargs: dict[str, int]) -> dict[str, Any]:
     return {"to": "off"}
 
@@ -293,6 +314,7 @@ ACCESS: dict[str, Access] = {
     "schools:staff-account-create": Access(ADMIN, None, GET_POST, _staff_account_made, _staff_body),
     "schools:membership-detail": Access(ADMIN, _membership, GET_POST, _role_changed, _role_body),
     "schools:password-reset": Access(ADMIN, _membership, GET_POST, _password_reset),
+    "schools:second-factor-reset": Access(ADMIN, _staff_membership, GET_POST, _second_factor_reset),
     "schools:membership-toggle": Access(
         ADMIN, _membership, GET_POST, _switched_off, _switch_off_body
     ),
@@ -320,6 +342,7 @@ NO_ROW_FIELDS = {
     "schools:membership-detail",
     "schools:password-reset",
     "schools:membership-toggle",
+    "schools:second-factor-reset",
     "schools:notification-open",
     "schools:notification-read-all",
     "schools:email-retry",

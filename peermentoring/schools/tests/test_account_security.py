@@ -216,9 +216,9 @@ def test_changing_the_case_of_the_username_does_not_buy_more_tries(client, schoo
     )
     MembershipFactory(user=user, school=school, role=Role.COORDINATOR)
     for _ in range(5):
-        client.post("/accounts/login/", {"username": user.email, "password": "wrong"})
+        client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
 
-    response = client.post("/accounts/login/", {"username": variant, "password": PASSWORD})
+    response = client.post("/accounts/login/", {"login": variant, "password": PASSWORD})
 
     assert response.status_code == 429
 
@@ -228,9 +228,9 @@ def test_a_pupils_username_in_capitals_is_locked_out_with_the_rest(client, schoo
     user = UserFactory(username="lily.cho", email="", first_name="Lily", last_name="Cho")
     MembershipFactory(user=user, school=school, role=Role.MENTEE, pupil=pupil)
     for variant in ["lily.cho", "Lily.Cho", "LILY.CHO", "lily.CHO", "Lily.cho"]:
-        client.post("/accounts/login/", {"username": variant, "password": "wrong"})
+        client.post("/accounts/login/", {"login": variant, "password": "wrong"})
 
-    response = client.post("/accounts/login/", {"username": "lily.cho", "password": PASSWORD})
+    response = client.post("/accounts/login/", {"login": "lily.cho", "password": PASSWORD})
 
     assert response.status_code == 429
 

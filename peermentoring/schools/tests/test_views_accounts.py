@@ -63,7 +63,7 @@ def test_signing_in_with_a_temporary_password_sends_every_page_to_the_password_c
     _, password = create_pupil_account(client_for(school_admin), school, amara)
     pupil = Client()
 
-    signed_in = pupil.post("/accounts/login/", {"username": "Amara.Okonkwo", "password": password})
+    signed_in = pupil.post("/accounts/login/", {"login": "Amara.Okonkwo", "password": password})
 
     assert signed_in.status_code == 302
     for path in ["/", url("schools:home", school), url("schools:notification-list", school)]:

@@ -34,6 +34,10 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("click", function (event) {
     if (!event.target.closest || !event.target.closest(".menu-group details, .account-menu")) { closeAll(null); }
   });
+  // A "Print" button (recovery codes): the page's own print layout.
+  document.querySelectorAll("[data-print]").forEach(function (el) {
+    el.addEventListener("click", function () { window.print(); });
+  });
   // Submit a filter form when a select changes (search boxes use htmx).
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () {

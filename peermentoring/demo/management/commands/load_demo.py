@@ -20,6 +20,11 @@ from django.core.management.base import BaseCommand
 from peermentoring.core.models import User
 from peermentoring.core.roles import Role
 from peermentoring.demo.builder import DEMO_PASSWORD, load_demo
+from peermentoring.demo.second_factors import (
+    demo_recovery_codes,
+    ensure_demo_second_factors,
+    spaced,
+)
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import Membership, School
 
@@ -113,7 +118,14 @@ class Command(BaseCommand):
             User.objects.create_superuser(
                 "superuser", "superuser@peermentoring.example", DEMO_PASSWORD
             )
+        ensure_demo_second_factors()
         self.stdout.write(f"\nEvery demo account's password is: {DEMO_PASSWORD}\n")
+        self.stdout.write(
+            "Staff also enter a code from an authenticator app. Add this key to any app "
+            f"(Microsoft or Google Authenticator, ...) once: {spaced()}\n"
+            "or type one of these recovery codes instead (each works once per account): "
+            f"{', '.join(demo_recovery_codes()[:3])}\n"
+        )
         self.stdout.write(f"  {'who':<46} {'signs in with':<36} {'school':<10} try first")
         for login, try_first in demo_logins():
             self.stdout.write(
