@@ -245,6 +245,11 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 # Second factors (allauth.mfa): an authenticator app with recovery codes, or a passkey.
 MFA_ADAPTER = "peermentoring.core.allauth_adapters.SecondFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {
+    "authenticate": "peermentoring.core.forms.SecondFactorCodeForm",
+    "reauthenticate": "peermentoring.core.forms.SecondFactorAgainForm",
+    "activate_totp": "peermentoring.core.forms.TurnOnAuthenticatorForm",
+}
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Peer mentoring")
 # One 30-second step either side: school laptops' clocks drift. A code works once.

@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -99,3 +102,33 @@ def bounded_text(
         help_text=f"{help_text} {up_to(limit)}".strip(),
         **kwargs,
     )
+
+
+def _code_box(field: forms.Field, label: str) -> None:
+    """A one-time code: digits, the phone's keypad, and the code the phone offers to fill in."""
+    field.label = label
+    field.widget.attrs = {
+        "autocomplete": "one-time-code",
+        "inputmode": "numeric",
+        "autofocus": True,
+        "maxlength": "20",
+        "spellcheck": "false",
+    }
+
+
+class SecondFactorCodeForm(AllauthAuthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_box(self.fields["code"], "Code from your app, or a recovery code")
+
+
+class SecondFactorAgainForm(AllauthReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_box(self.fields["code"], "Code from your app, or a recovery code")
+
+
+class TurnOnAuthenticatorForm(AllauthActivateTOTPForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_box(self.fields["code"], "The six-digit code your app shows")
