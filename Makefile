@@ -38,7 +38,7 @@ DEMO_ENV = DEBUG=false SECRET_KEY="$$(cat .demo-secret-key)" \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)} \
 	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 \
-	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN=true \
 	TASKS_BACKEND=immediate EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
 .demo-secret-key:
