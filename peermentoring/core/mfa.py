@@ -56,6 +56,18 @@ def second_factor_at(request: HttpRequest) -> float | None:
     return max(times) if times else None
 
 
+def _vouched_at(request: HttpRequest) -> float | None:
+    """For someone with no second factor of ours, whose school's identity provider
+    enforces its own: when they signed in through it, or last proved it was them again
+    (allauth's reauthentication, by password or through the provider)."""
+    if request.session.get(IDP_VERIFIED) is None:
+        return None
+    records = get_authentication_records(request, request.user)
+    times = [float(r.get("at", 0)) for r in records if r.get("reauthenticated")]
+    times.append(float(request.session[IDP_VERIFIED]))
+    return max(times)
+
+
 def has_second_factor(user: Any) -> bool:
     return bool(Authenticator.objects.filter(user_id=user.pk, type__in=FACTORS).exists())
 
@@ -148,9 +160,10 @@ def recent_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            at = second_factor_at(request)
+            factor = has_second_factor(user)
+            at = second_factor_at(request) if factor else _vouched_at(request)
             if at is None or sessions.now() - at >= settings.STEP_UP_SECONDS:
-                if has_second_factor(user):
+                if factor:
                     return _redirect(request, "mfa_reauthenticate")
                 return _redirect(request, "account_reauthenticate")
         return view(request, *args, **kwargs)

@@ -216,10 +216,13 @@ def second_factor_reset(request: SchoolRequest, membership_pk: int) -> HttpRespo
             },
         )
     try:
-        services.reset_second_factor(membership=membership, by=request.user)
+        removed = services.reset_second_factor(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if not removed:
+            messages.info(request, f"{name} has no second factor set up: nothing to reset.")
+            return redirect(detail_url)
         messages.success(
             request, f"{name}'s second factor is reset: they set up a new one when they sign in."
         )

@@ -383,6 +383,9 @@ def reset_second_factor(*, membership: Membership, by: User) -> int:
     if user.pk == by.pk:
         raise ValidationError(SECOND_FACTOR_NOT_YOURS)
     removed, _ = Authenticator.objects.filter(user=user).delete()
+    if not removed:
+        # Nothing set up (or a second click): nothing to tell anyone about.
+        return 0
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     for each in Membership.objects.filter(user=user, accepted_at__isnull=False).select_related(
         "school"

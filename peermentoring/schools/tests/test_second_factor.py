@@ -479,3 +479,54 @@ def test_a_pupil_cannot_be_made_trust_lead(school, mentor):
         services.add_trust_lead(
             trust=trust, email=mentor.email, first_name="K", last_name="M", by=None
         )
+
+
+def test_a_second_click_on_reset_sends_no_second_email(school, school_admin):
+    from peermentoring.core.models import AuditEntry, OutboundEmail
+
+    colleague = colleague_of(school)
+    give_authenticator(colleague.user)
+    admin = verified(school_admin)
+    url = reverse("schools:second-factor-reset", args=[school.slug, colleague.pk])
+
+    admin.post(url)
+    again = admin.post(url, follow=True)
+
+    assert "nothing to reset" in again.content.decode()
+    assert OutboundEmail.objects.filter(to_address=colleague.user.email).count() == 1
+    assert AuditEntry.objects.filter(action="second_factor.reset").count() == 1
+
+
+def test_a_30_digit_id_and_a_megabyte_code_are_refused_plainly(school, school_admin):
+    admin = verified(school_admin)
+    assert admin.post(f"/s/{school.slug}/people/{'9' * 30}/reset-second-factor/").status_code == 404
+
+    user = staff_with_password(school)
+    give_authenticator(user)
+    client = Client()
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    response = client.post("/accounts/2fa/authenticate/", {"code": "1" * 1_000_000})
+    assert response.status_code == 200
+    assert client.get(reverse("schools:home", args=[school.slug])).status_code == 302
+
+
+def test_step_up_for_someone_their_schools_provider_vouched_for(dsl, monkeypatch):
+    """No second factor of ours, signed in through an identity provider that enforces its
+    own: step-up asks them to prove it is them again, then counts that."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = RequestFactory().get("/s/oakbrook/safeguarding/")
+    request.session = SessionStore()
+    request.user = dsl
+    request.session[mfa.IDP_VERIFIED] = 10_000.0
+    monkeypatch.setattr("peermentoring.core.sessions.now", FakeClock(10_000 + 16 * 60))
+
+    asked = guarded(request)
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/accounts/reauthenticate/")
+
+    from allauth.account.internal.flows.login import record_authentication
+
+    monkeypatch.setattr("time.time", lambda: 10_000 + 16 * 60)
+    record_authentication(request, dsl, "password", reauthenticated=True)
+    assert guarded(request).content == b"safeguarding"
