@@ -34,6 +34,11 @@ Invalidation (`bump`):
   (`transaction.on_commit`): a page rendered by another process between the two, from
   what was committed before, is stored under the old token and never served.
 
+The access check's membership (`membership`, used by `school_role_required`) is cached
+the same way, under the person and the school's address, and used only while the
+school's and the global generations are those read before it was loaded: a membership
+ended or a role changed through the ORM, or by any POST, takes effect on the next page.
+
 A cached page keeps no CSRF token: it is rendered with a placeholder that is swapped for
 this request's token on the way out; a page with a message waiting ("Referral saved.") is
 rendered afresh and not stored (`render_cached`).
@@ -220,6 +225,48 @@ class PageCacheMiddleware:
             school = getattr(request, "school", None)
             bump(school.pk if school is not None else None)
         return response
+
+
+# --- A person's membership of the school in the URL -------------------------------------
+
+# Which school a slug names, as last read in this process: only a hint for which
+# generation to read first; a cached membership is used only if it is of that school.
+_school_of_slug: dict[str, int] = {}
+
+
+def membership(request: HttpRequest, slug: str, load: Callable[[], Any]) -> Any:
+    """The signed-in person's membership of the school `slug` names: from the cache when
+    neither the school nor anyone's account has changed since it was read (the same
+    generations as the pages'), else `load()` (which raises Http404 for a non-member).
+
+    The generations are read before `load()`, so a membership stored with them was read
+    after them: a write after the read bumps them and the entry is never used again.
+    A first visit to a slug in this process stores nothing (its school is not yet known).
+    """
+    user = getattr(request, "user", None)
+    school_pk = _school_of_slug.get(slug)
+    if seconds() <= 0 or user is None or school_pk is None:
+        found = load()
+        _school_of_slug[slug] = found.school_id
+        return found
+    key = f"{PREFIX}:member:{user.pk}:{slug}"
+    scopes = [EVERY_SCHOOL, str(school_pk)]
+    generation_keys = [_generation_key(scope) for scope in scopes]
+    read = cache.get_many([*generation_keys, key])
+    tokens = tuple(str(read[k]) if k in read else "" for k in generation_keys)
+    known = all(tokens)
+    if known:
+        request._page_cache_generations = (_bumps(), scopes, tokens)  # type: ignore[attr-defined]
+    entry = read.get(key)
+    if known and entry is not None:
+        stored_tokens, stored = entry
+        if stored_tokens == tokens and stored.school_id == school_pk and stored.user_id == user.pk:
+            return stored
+    found = load()
+    _school_of_slug[slug] = found.school_id
+    if known and found.school_id == school_pk and found.user_id == user.pk:
+        cache.set(key, (tokens, found), seconds())
+    return found
 
 
 # --- Reading and storing fragments ----------------------------------------------------

@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from peermentoring.core import page_cache
 from peermentoring.core.http import AuthenticatedRequest
 from peermentoring.schools.models import Membership, School
 
@@ -37,16 +38,20 @@ def membership_for(user: Any, school_slug: str) -> Membership:
     A person holds one membership a school (a unique constraint), so it is read with
     `get()`: ordering it, as `first()` does, would cost every page for nothing.
     """
+    membership = _membership_row(user, school_slug)
+    membership.user = user  # the signed-in person, loaded already: `membership.user` costs no query
+    return membership
+
+
+def _membership_row(user: Any, school_slug: str) -> Membership:
     try:
-        membership = (
+        return (
             Membership.objects.active()
             .select_related("school", "school__trust", "pupil")
             .get(user=user, school__slug=school_slug)
         )
     except Membership.DoesNotExist:
         raise Http404("No such school") from None
-    membership.user = user  # the signed-in person, loaded already: `membership.user` costs no query
-    return membership
 
 
 def school_role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
@@ -59,7 +64,12 @@ def school_role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
         ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_for(request.user, school_slug)
+            # Read from the cache while neither the school nor anyone's account has
+            # changed (core/page_cache.py): the same generations as the cached pages.
+            membership = page_cache.membership(
+                request, school_slug, lambda: _membership_row(request.user, school_slug)
+            )
+            membership.user = request.user
             if roles and membership.role not in roles:
                 raise PermissionDenied("Your role in this school does not include this page.")
             request.school = membership.school  # type: ignore[attr-defined]

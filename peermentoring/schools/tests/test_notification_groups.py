@@ -131,11 +131,14 @@ def test_the_page_takes_the_same_queries_however_many_kinds_and_messages(
     client.get(url("schools:notification-list", school))
     with CaptureQueriesContext(connection) as few:
         client.get(url("schools:notification-list", school))
+    expected = len(few.captured_queries)  # read now: the next request empties the log
     for kind in Notification.Kind.values:
         for n in range(15):
             message(school, coordinator, f"{kind} {n}", kind)
-
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # The new messages change the school, so the next page reads the person's membership
+    # afresh instead of from the cache (core/page_cache.py): the page after it is compared.
+    client.get(url("schools:notification-list", school))
+    with django_assert_max_num_queries(expected):
         client.get(url("schools:notification-list", school))
 
 

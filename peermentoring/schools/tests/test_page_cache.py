@@ -14,7 +14,7 @@ import types
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -173,15 +173,40 @@ def test_each_person_and_role_sees_their_own_page(school, coordinator, dsl, ment
     assert "referral" not in kwame.lower()
 
 
-def test_the_role_is_in_the_key(school):
-    """A role changed without a signal (a raw UPDATE) is still a different page."""
-    user = UserFactory(first_name="Helen")
-    membership = MembershipFactory(user=user, school=school, role=Role.COORDINATOR)
-    client = signed_in(user)
-    home = url("schools:home", school)
-    assert "<br>Coordinator" in text(client.get(home))
-    Membership.objects.filter(pk=membership.pk).update(role=Role.SAFEGUARDING_LEAD)
-    assert "<br>Safeguarding lead" in text(client.get(home))
+def test_the_role_is_in_the_key(school, coordinator):
+    """The same person, address, day and generations in another role: another page."""
+    request = RequestFactory().get(url("schools:home", school))
+    request.user = coordinator
+    as_coordinator = page_cache.page_key(
+        request, "school-home", role=Role.COORDINATOR, schools=[school.pk]
+    )
+    as_lead = page_cache.page_key(
+        request, "school-home", role=Role.SAFEGUARDING_LEAD, schools=[school.pk]
+    )
+    assert as_coordinator is not None and as_lead is not None
+    assert as_coordinator != as_lead
+    assert as_coordinator == page_cache.page_key(
+        request, "school-home", role=Role.COORDINATOR, schools=[school.pk]
+    )
+
+
+def test_a_membership_is_read_from_the_cache_until_it_changes(school, coordinator):
+    """The access check's membership comes from the cache (one query fewer), and an ended
+    membership or a changed role shuts the door at once."""
+    client = signed_in(coordinator)
+    grid = url("training:grid", school)
+    client.get(grid)  # this process learns which school the address names
+    client.get(grid)  # stores the membership
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(grid).status_code == 200
+    assert not any("schools_membership" in q["sql"] for q in cached.captured_queries)
+    membership = Membership.objects.get(user=coordinator, school=school)
+    membership.role = Role.SAFEGUARDING_LEAD  # not one of the grid's roles
+    membership.save()
+    assert client.get(grid).status_code == 403
+    membership.is_active = False
+    membership.save()
+    assert client.get(url("schools:home", school)).status_code == 404
 
 
 def test_the_person_is_in_the_key(school):
