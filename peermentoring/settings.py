@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "peermentoring.training",
     "peermentoring.referrals",
     "peermentoring.matching",
+    "peermentoring.safeguarding",
     "peermentoring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -81,4 +81,5 @@ urlpatterns = [
     path("s/<slug:school_slug>/training/", include("peermentoring.training.urls")),
     path("s/<slug:school_slug>/matching/", include("peermentoring.referrals.urls")),
     path("s/<slug:school_slug>/matching/", include("peermentoring.matching.urls")),
+    path("s/<slug:school_slug>/safeguarding/", include("peermentoring.safeguarding.urls")),
 ]

@@ -161,7 +161,9 @@ def recent_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             factor = has_second_factor(user)
-            at = second_factor_at(request) if factor else _vouched_at(request)
+            times = [second_factor_at(request), None if factor else _vouched_at(request)]
+            known = [t for t in times if t is not None]
+            at = max(known) if known else None
             if at is None or sessions.now() - at >= settings.STEP_UP_SECONDS:
                 if factor:
                     return _redirect(request, "mfa_reauthenticate")

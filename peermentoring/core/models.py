@@ -120,6 +120,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         # The messages page groups by kind, in this order.
+        SAFEGUARDING = "safeguarding", "Safeguarding"
         INTERVIEWS = "interviews", "Interview panels"
         APPLICATIONS = "applications", "Applying to be a mentor"
         REFERRALS = "referrals", "Referrals"

@@ -21,6 +21,7 @@ from peermentoring.recruitment.models import (
     TutorReference,
 )
 from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
+from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
 from peermentoring.schools.calendar import (
     DEFAULT_WINDOWS,
     academic_year_name,
@@ -456,3 +457,38 @@ class PairingFactory(factory.django.DjangoModelFactory):
     mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..school"))
     referral = factory.SubFactory(ReferralFactory, school=factory.SelfAttribute("..school"))
     mentee = factory.SelfAttribute("referral.pupil")
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    """A concern raised by a member of staff about a pupil of the same school."""
+
+    class Meta:
+        model = Concern
+
+    school = factory.SubFactory(SchoolFactory)
+    pupil = factory.SubFactory(PupilFactory, school=factory.SelfAttribute("..school"))
+    raised_by = factory.SubFactory(UserFactory)
+    raised_by_role = Role.COORDINATOR
+    what_happened = "Said someone at home shouts at them every night."
+    told_staff = Concern.ToldStaff.NO
+    urgency = Concern.Urgency.TODAY
+
+
+class ChronologyEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChronologyEntry
+
+    concern = factory.SubFactory(ConcernFactory)
+    kind = ChronologyEntry.Kind.ACTION
+    text = "Spoke to the form tutor."
+    happened_at = factory.LazyFunction(timezone.now)
+    written_by = factory.SubFactory(UserFactory)
+
+
+class AccessLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLogEntry
+
+    school = factory.SubFactory(SchoolFactory)
+    who = factory.SubFactory(UserFactory)
+    what = AccessLogEntry.What.LIST

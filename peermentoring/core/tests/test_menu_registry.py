@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 EVERY_ENTRY = [
     "Home",
+    "Safeguarding",
     "My mentee",
     "Recruitment",
     "Training",
@@ -94,6 +95,7 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
 
     assert menu_of(response) == [
         "Home",
+        "Safeguarding",
         ("Referrals and matching", ["Referrals", "Pairings"]),
         ("School", ["Pupils", "Calendar", "School day"]),
     ]

@@ -34,6 +34,23 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("click", function (event) {
     if (!event.target.closest || !event.target.closest(".menu-group details, .account-menu")) { closeAll(null); }
   });
+  // A long form typed on a phone (a safeguarding concern): warn before leaving it unsent.
+  // The text stays in the page only, never in the browser's storage (shared devices).
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+  });
+  // A button that sends once: a second press while the page is loading does nothing.
+  document.querySelectorAll("button[data-once]").forEach(function (button) {
+    button.form && button.form.addEventListener("submit", function (event) {
+      if (button.dataset.sent) { event.preventDefault(); return; }
+      button.dataset.sent = "yes";
+    });
+  });
   // A "Print" button (recovery codes): the page's own print layout.
   document.querySelectorAll("[data-print]").forEach(function (el) {
     el.addEventListener("click", function () { window.print(); });

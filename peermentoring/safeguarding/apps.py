@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class SafeguardingConfig(AppConfig):
+    name = "peermentoring.safeguarding"
+    label = "safeguarding"
+    verbose_name = "Safeguarding"
+
+    def ready(self) -> None:
+        from peermentoring.core.registry import register_menu, register_todo
+        from peermentoring.core.roles import PUPIL_ROLES, Role
+        from peermentoring.safeguarding import home
+
+        # The menu shows it only to those its page lets in: the safeguarding lead.
+        register_menu(label="Safeguarding", url_name="safeguarding:concern-list", order=15)
+        # First on the lead's list: nothing comes before a child's safety.
+        register_todo(
+            key="safeguarding", order=1, roles=[Role.SAFEGUARDING_LEAD], items=home.lead_items
+        )
+        # Last on every pupil's home page: always there, whatever else is.
+        register_todo(key="worried", order=99, roles=PUPIL_ROLES, items=home.worried_about_someone)

@@ -1,0 +1,201 @@
+"""Raising a concern, and the safeguarding lead's chronology. Any app may call
+`raise_concern()`; everything here keeps the report's words away from anyone but the lead.
+
+Nothing of a concern goes into the school's audit trail (the coordinator and the school
+admin read that): reads and exports go into the safeguarding access log instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from peermentoring.core.models import Notification, User
+from peermentoring.core.notifications import notify
+from peermentoring.core.roles import Role
+from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
+from peermentoring.schools.models import Membership, Pupil, School
+
+ALERT_TITLE = "A safeguarding concern is waiting for you"
+NOTHING_ABOUT = "Say who you are worried about."
+OTHER_SCHOOL_PUPIL = "That pupil is not at this school."
+REASON_NEEDED = "Write down the reasons for this decision."
+AGENCY_NEEDED = "Say which agency you referred to."
+CORRECTS_NEEDED = "Say which entry this corrects."
+CLOSED_ALREADY = "This concern is closed: only a correction can be added."
+IN_THE_FUTURE = "That time is in the future."
+
+
+def leads_of(school: School) -> list[User]:
+    """The people every concern goes to: the school's safeguarding leads."""
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(school=school, role=Role.SAFEGUARDING_LEAD)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def raise_concern(
+    *,
+    school: School,
+    raised_by: User,
+    role: str,
+    what_happened: str,
+    told_staff: str,
+    urgency: str,
+    pupil: Pupil | None = None,
+    about_name: str = "",
+    happened_when: str = "",
+    child_words: str = "",
+    others_present: str = "",
+    submission_key: uuid.UUID | None = None,
+) -> Concern:
+    """Store the concern first, then alert the leads (in the app at once, and by an e-mail
+    that holds no detail, through the task queue with its retries). Pressing "Send" twice
+    (the same `submission_key`) makes one concern."""
+    if pupil is not None and pupil.school_id != school.pk:
+        raise ValidationError({"pupil": OTHER_SCHOOL_PUPIL})
+    if pupil is None and not about_name.strip():
+        raise ValidationError({"about_name": NOTHING_ABOUT})
+    key = submission_key or uuid.uuid4()
+    existing: Concern | None = Concern.objects.filter(
+        raised_by=raised_by, submission_key=key
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            concern = Concern(
+                school=school,
+                pupil=pupil,
+                about_name="" if pupil else about_name.strip(),
+                raised_by=raised_by,
+                raised_by_role=role,
+                what_happened=what_happened,
+                happened_when=happened_when,
+                child_words=child_words,
+                others_present=others_present,
+                told_staff=told_staff,
+                urgency=urgency,
+                submission_key=key,
+            )
+            concern.full_clean()
+            concern.save()
+            ChronologyEntry.objects.create(
+                concern=concern,
+                kind=ChronologyEntry.Kind.RAISED,
+                happened_at=concern.created_at,
+                written_by=raised_by,
+            )
+            transaction.on_commit(lambda: _alert_leads(concern))
+    except IntegrityError:
+        # The same form sent twice at the same instant: the first one made it.
+        made: Concern = Concern.objects.get(raised_by=raised_by, submission_key=key)
+        return made
+    return concern
+
+
+def _alert_leads(concern: Concern) -> None:
+    url = reverse("safeguarding:concern-detail", args=[concern.school.slug, concern.pk])
+    urgent = " It was marked urgent." if concern.urgency == Concern.Urgency.NOW else ""
+    for lead in leads_of(concern.school):
+        notify(
+            recipient=lead,
+            school=concern.school,
+            title=ALERT_TITLE,
+            # No detail: not the child's name, not what happened. Only where to read it.
+            body=(
+                f"Someone has raised a safeguarding concern at {concern.school.name}.{urgent} "
+                f"Sign in to read it: {settings.SITE_URL}{url}"
+            ),
+            url=url,
+            kind=Notification.Kind.SAFEGUARDING,
+        )
+
+
+@transaction.atomic
+def acknowledge(*, concern: Concern, by: User) -> Concern:
+    if concern.status != Concern.Status.NEW:
+        return concern
+    now = timezone.now()
+    ChronologyEntry.objects.create(
+        concern=concern, kind=ChronologyEntry.Kind.ACKNOWLEDGED, happened_at=now, written_by=by
+    )
+    concern.status = Concern.Status.ACKNOWLEDGED
+    concern.acknowledged_at = now
+    concern.save(update_fields=["status", "acknowledged_at"])
+    return concern
+
+
+@transaction.atomic
+def add_entry(
+    *,
+    concern: Concern,
+    by: User,
+    kind: str,
+    text: str = "",
+    reason: str = "",
+    agency: str = "",
+    agency_reference: str = "",
+    happened_at: dt.datetime | None = None,
+    corrects: ChronologyEntry | None = None,
+) -> ChronologyEntry:
+    """Add one step to the chronology; a correction points to the entry it corrects."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    now = timezone.now()
+    happened_at = happened_at or now
+    if happened_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"happened_at": IN_THE_FUTURE})
+    if concern.status == Concern.Status.CLOSED and kind != ChronologyEntry.Kind.CORRECTION:
+        raise ValidationError(CLOSED_ALREADY)
+    if kind == ChronologyEntry.Kind.DECISION and not reason.strip():
+        raise ValidationError({"reason": REASON_NEEDED})
+    if kind == ChronologyEntry.Kind.REFERRAL and not agency:
+        raise ValidationError({"agency": AGENCY_NEEDED})
+    if kind == ChronologyEntry.Kind.CORRECTION and (
+        corrects is None or corrects.concern_id != concern.pk
+    ):
+        raise ValidationError({"corrects": CORRECTS_NEEDED})
+    if kind == ChronologyEntry.Kind.ACKNOWLEDGED:
+        acknowledge(concern=concern, by=by)
+        return concern.entries.filter(kind=kind).order_by("-pk").first()  # type: ignore[return-value]
+    entry = ChronologyEntry(
+        concern=concern,
+        kind=kind,
+        text=text,
+        reason=reason,
+        agency=agency if kind == ChronologyEntry.Kind.REFERRAL else "",
+        agency_reference=agency_reference if kind == ChronologyEntry.Kind.REFERRAL else "",
+        corrects=corrects if kind == ChronologyEntry.Kind.CORRECTION else None,
+        happened_at=happened_at,
+        written_by=by,
+    )
+    entry.full_clean()
+    entry.save()
+    fields = []
+    if concern.status == Concern.Status.NEW:
+        concern.status, concern.acknowledged_at = Concern.Status.ACKNOWLEDGED, now
+        fields += ["status", "acknowledged_at"]
+    if kind == ChronologyEntry.Kind.REFERRAL:
+        concern.status = Concern.Status.REFERRED
+        fields.append("status")
+    if kind == ChronologyEntry.Kind.CLOSED:
+        concern.status, concern.closed_at = Concern.Status.CLOSED, now
+        fields += ["status", "closed_at"]
+    if fields:
+        concern.save(update_fields=sorted(set(fields)))
+    return entry
+
+
+def log_access(
+    *, school: School, who: User, what: str, concern: Concern | None = None
+) -> AccessLogEntry:
+    return AccessLogEntry.objects.create(school=school, who=who, what=what, concern=concern)

@@ -1,0 +1,228 @@
+"""Raising a concern, the lead's alert (no detail), the receipt, the chronology that is
+only ever added to, the access log, and a canary written into a concern that no page of
+anyone but the safeguarding lead shows."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from peermentoring.core.models import Notification, OutboundEmail
+from peermentoring.core.roles import Role
+from peermentoring.safeguarding import services
+from peermentoring.safeguarding.models import (
+    AccessLogEntry,
+    AppendOnlyError,
+    ChronologyEntry,
+    Concern,
+)
+from tests.support.factories import ChronologyEntryFactory, ConcernFactory, PupilFactory
+
+CANARY = "CANARY-7f3e-kestrel"
+
+
+def raise_form(**extra):
+    return {
+        "submission_key": str(uuid.uuid4()),
+        "what_happened": f"He said his uncle hits him. {CANARY}",
+        "child_words": f"'I don't want to go home' {CANARY}",
+        "told_staff": "no",
+        "urgency": "now",
+        **extra,
+    }
+
+
+@pytest.fixture
+def raised(school, coordinator, dsl, client_for, django_capture_on_commit_callbacks):
+    pupil = PupilFactory(school=school, given_name="Sam", family_name="Okafor")
+    client = client_for(coordinator)
+    url = reverse("safeguarding:concern-raise", args=[school.slug]) + f"?pupil={pupil.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, raise_form(pupil=pupil.pk))
+    return Concern.objects.get(), response
+
+
+def test_a_coordinator_raises_a_concern_from_a_pupils_page_and_sees_only_the_receipt(
+    raised, school, coordinator, client_for
+):
+    concern, response = raised
+    assert concern.pupil.given_name == "Sam"
+    assert concern.raised_by == coordinator
+    assert response["Location"] == reverse(
+        "safeguarding:concern-received", args=[school.slug, concern.pk]
+    )
+    receipt = client_for(coordinator).get(response["Location"]).content.decode()
+    assert "Received by the safeguarding lead at" in receipt
+    assert CANARY not in receipt
+    assert "Sam" not in receipt
+
+
+def test_the_lead_is_alerted_at_once_with_no_detail(raised, school, dsl):
+    concern, _ = raised
+    alert = Notification.objects.get(recipient=dsl)
+    assert alert.kind == Notification.Kind.SAFEGUARDING
+    mail = OutboundEmail.objects.get(to_address=dsl.email)
+    for text in (alert.title, alert.body, mail.subject, mail.body):
+        assert CANARY not in text
+        assert "Sam" not in text and "Okafor" not in text
+    assert reverse("safeguarding:concern-detail", args=[school.slug, concern.pk]) in mail.body
+
+
+def test_a_double_submit_makes_one_concern(school, mentor, client_for):
+    client = client_for(mentor)
+    url = reverse("safeguarding:concern-raise", args=[school.slug])
+    form = raise_form(about_name="Jo in 7B")
+    first, second = client.post(url, form), client.post(url, form)
+    assert Concern.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_a_pupil_types_a_name_and_cannot_choose_a_pupil_record(school, mentor, client_for):
+    other = PupilFactory(school=school)
+    client = client_for(mentor)
+    url = reverse("safeguarding:concern-raise", args=[school.slug])
+    client.post(url + f"?pupil={other.pk}", raise_form(about_name="Jo", pupil=other.pk))
+    concern = Concern.objects.get()
+    assert concern.pupil is None
+    assert concern.about_name == "Jo"
+
+
+def test_a_pupil_must_say_who_they_mean(school, mentor, client_for):
+    url = reverse("safeguarding:concern-raise", args=[school.slug])
+    response = client_for(mentor).post(url, raise_form())
+    assert response.status_code == 200
+    assert "Say who you are worried about." in response.content.decode()
+    assert not Concern.objects.exists()
+
+
+def test_a_megabyte_of_text_is_refused_plainly(school, mentor, client_for):
+    url = reverse("safeguarding:concern-raise", args=[school.slug])
+    form = raise_form(about_name="Jo", what_happened="x" * 1_000_000)
+    response = client_for(mentor).post(url, form)
+    assert response.status_code == 200
+    assert "at most 10,000 characters" in response.content.decode()
+    assert not Concern.objects.exists()
+
+
+def test_only_the_person_who_raised_it_sees_the_receipt(raised, school, client_for, mentor):
+    concern, response = raised
+    assert client_for(mentor).get(response["Location"]).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["coordinator", "school_admin", "mentor", "mentee"])
+def test_the_canary_is_on_no_page_anyone_but_the_lead_can_open(
+    raised, school, request, client_for, role
+):
+    concern, _ = raised
+    user = request.getfixturevalue(role)
+    client = client_for(user)
+    pages = [
+        reverse("schools:home", args=[school.slug]),
+        reverse("schools:notification-list", args=[school.slug]),
+        reverse("schools:audit-list", args=[school.slug]),
+        reverse("safeguarding:concern-detail", args=[school.slug, concern.pk]),
+        reverse("safeguarding:concern-list", args=[school.slug]),
+        reverse("safeguarding:access-log", args=[school.slug]),
+        reverse("schools:pupil-detail", args=[school.slug, concern.pupil_id]),
+    ]
+    for url in pages:
+        assert CANARY not in client.get(url).content.decode(), url
+
+
+def test_the_lead_reads_it_and_every_read_is_logged(raised, school, dsl, client_for):
+    concern, _ = raised
+    client = client_for(dsl)
+    page = client.get(reverse("safeguarding:concern-detail", args=[school.slug, concern.pk]))
+    assert CANARY in page.content.decode()
+    client.get(reverse("safeguarding:concern-list", args=[school.slug]))
+    log = list(AccessLogEntry.objects.for_school(school).values_list("who", "what", "concern"))
+    assert (dsl.pk, "concern", concern.pk) in log
+    assert (dsl.pk, "list", None) in log
+    assert CANARY in page.content.decode()
+
+
+def test_the_lead_works_the_chronology_to_closure(raised, school, dsl, client_for):
+    concern, _ = raised
+    client = client_for(dsl)
+    url = reverse("safeguarding:concern-detail", args=[school.slug, concern.pk])
+    client.post(url, {"action": "acknowledge"})
+    client.post(url, {"kind": "action", "text": "Spoke to Sam with his form tutor."})
+    refused = client.post(url, {"kind": "decision", "text": "Refer to social care."})
+    assert "Write down the reasons for this decision." in refused.content.decode()
+    client.post(url, {"kind": "decision", "text": "Refer.", "reason": "Disclosure of harm."})
+    client.post(url, {"kind": "referral", "agency": "social_care", "agency_reference": "CS-4411"})
+    client.post(url, {"kind": "closed", "text": "Social care have the case."})
+
+    concern.refresh_from_db()
+    kinds = list(concern.entries.values_list("kind", flat=True))
+    assert kinds == ["raised", "acknowledged", "action", "decision", "referral", "closed"]
+    assert concern.status == Concern.Status.CLOSED
+    late = client.post(url, {"kind": "action", "text": "Another thing"})
+    assert "only a correction" in late.content.decode()
+
+
+def test_a_correction_points_to_the_entry_it_corrects(raised, dsl):
+    concern, _ = raised
+    wrong = services.add_entry(concern=concern, by=dsl, kind="action", text="Phoned on Monday")
+    fixed = services.add_entry(
+        concern=concern, by=dsl, kind="correction", text="It was Tuesday", corrects=wrong
+    )
+    assert fixed.corrects == wrong
+    wrong.refresh_from_db()
+    assert wrong.text == "Phoned on Monday"
+
+
+def test_nothing_updates_or_deletes_a_chronology_entry_or_a_concern(school):
+    entry = ChronologyEntryFactory(concern=ConcernFactory(school=school))
+    concern = entry.concern
+    entry.text = "changed"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        ChronologyEntry.objects.filter(pk=entry.pk).update(text="changed")
+    with pytest.raises(AppendOnlyError):
+        ChronologyEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        Concern.objects.filter(pk=concern.pk).update(what_happened="changed")
+    with pytest.raises(AppendOnlyError):
+        concern.delete()
+    concern.what_happened = "changed"
+    with pytest.raises(AppendOnlyError):
+        concern.save()
+    with pytest.raises(AppendOnlyError):
+        AccessLogEntry.objects.all().delete()
+
+
+def test_concerns_are_not_in_the_django_admin():
+    from django.contrib import admin
+
+    for model in (Concern, ChronologyEntry, AccessLogEntry):
+        assert model not in admin.site._registry
+
+
+def test_another_schools_pupil_is_refused_by_the_service(school, other_school, coordinator):
+    with pytest.raises(ValidationError):
+        services.raise_concern(
+            school=school,
+            raised_by=coordinator,
+            role=Role.COORDINATOR,
+            pupil=PupilFactory(school=other_school),
+            what_happened="x",
+            told_staff="no",
+            urgency="soon",
+        )
+
+
+def test_the_leads_home_page_lists_new_concerns_first_and_a_pupil_can_say_they_are_worried(
+    raised, school, dsl, mentee, client_for
+):
+    home = client_for(dsl).get(reverse("schools:home", args=[school.slug])).content.decode()
+    assert "Safeguarding concern to acknowledge" in home
+    assert CANARY not in home
+    pupil_home = client_for(mentee).get(reverse("schools:home", args=[school.slug]))
+    assert "I&#x27;m worried about someone" in pupil_home.content.decode()

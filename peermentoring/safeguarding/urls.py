@@ -1,0 +1,13 @@
+from django.urls import path
+
+from peermentoring.safeguarding import views
+
+app_name = "safeguarding"
+
+urlpatterns = [
+    path("", views.concern_list, name="concern-list"),
+    path("raise/", views.concern_raise, name="concern-raise"),
+    path("received/<int:concern_pk>/", views.concern_received, name="concern-received"),
+    path("concerns/<int:concern_pk>/", views.concern_detail, name="concern-detail"),
+    path("access-log/", views.access_log, name="access-log"),
+]

@@ -1,0 +1,170 @@
+"""Raise a concern (anyone in the school but the trust lead); the safeguarding lead's
+pages (list, a concern with its chronology, the access log), behind a second factor
+entered within the last 15 minutes. Every read of the lead's pages is logged."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from peermentoring.core.forms import add_validation_error
+from peermentoring.core.mfa import recent_second_factor
+from peermentoring.core.privacy import pupil_text
+from peermentoring.core.roles import PUPIL_DATA_ROLES, PUPIL_ROLES, Role
+from peermentoring.safeguarding import services
+from peermentoring.safeguarding.forms import ConcernForm, EntryForm
+from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
+from peermentoring.schools.access import SchoolRequest, school_role_required
+from peermentoring.schools.models import Pupil
+
+RAISERS = (*PUPIL_DATA_ROLES, *PUPIL_ROLES)
+LEADS = (Role.SAFEGUARDING_LEAD,)
+
+
+def _pupil_from(request: SchoolRequest) -> Pupil | None:
+    """The pupil a member of staff started from (their page's link), in this school only."""
+    raw = request.POST.get("pupil") or request.GET.get("pupil") or ""
+    if request.membership.is_pupil or not raw:
+        return None
+    if not raw.isdecimal() or len(raw) > 18:
+        raise Http404("No such pupil")
+    return get_object_or_404(Pupil.objects.for_school(request.school), pk=int(raw))
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*RAISERS)
+@pupil_text
+def concern_raise(request: SchoolRequest) -> HttpResponse:
+    pupil = _pupil_from(request)
+    about = pupil.full_name if pupil else ""
+    form = ConcernForm(request.POST or None, about=about, initial={"submission_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern = services.raise_concern(
+                school=request.school,
+                raised_by=request.user,
+                role=request.membership.role,
+                pupil=pupil,
+                about_name=data.get("about_name", ""),
+                what_happened=data["what_happened"],
+                happened_when=data["happened_when"],
+                child_words=data["child_words"],
+                others_present=data["others_present"],
+                told_staff=data["told_staff"],
+                urgency=data["urgency"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            return redirect(
+                "safeguarding:concern-received",
+                school_slug=request.school.slug,
+                concern_pk=concern.pk,
+            )
+    return render(
+        request,
+        "safeguarding/concern_form.html",
+        {"form": form, "pupil": pupil, "is_pupil": request.membership.is_pupil},
+    )
+
+
+@require_GET
+@school_role_required(*RAISERS)
+def concern_received(request: SchoolRequest, concern_pk: int) -> HttpResponse:
+    """The person who raised it sees that it arrived, and later that it was acknowledged:
+    never the record itself."""
+    concern = get_object_or_404(
+        Concern.objects.for_school(request.school).only(
+            "pk", "school", "raised_by", "created_at", "acknowledged_at", "status"
+        ),
+        pk=concern_pk,
+        raised_by=request.user,
+    )
+    return render(request, "safeguarding/concern_received.html", {"concern": concern})
+
+
+@require_GET
+@school_role_required(*LEADS)
+@recent_second_factor
+def concern_list(request: SchoolRequest) -> HttpResponse:
+    show = "closed" if request.GET.get("show") == "closed" else "open"
+    concerns = Concern.objects.for_school(request.school).select_related("pupil", "raised_by")
+    concerns = (
+        concerns.filter(status=Concern.Status.CLOSED) if show == "closed" else concerns.open()
+    )
+    page = Paginator(concerns.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    services.log_access(school=request.school, who=request.user, what=AccessLogEntry.What.LIST)
+    return render(
+        request,
+        "safeguarding/concern_list.html",
+        {"page": page, "show": show, "closed": show == "closed"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*LEADS)
+@recent_second_factor
+@pupil_text
+def concern_detail(request: SchoolRequest, concern_pk: int) -> HttpResponse:
+    concern = get_object_or_404(
+        Concern.objects.for_school(request.school).select_related("pupil", "raised_by"),
+        pk=concern_pk,
+    )
+    form = EntryForm(request.POST or None, concern=concern)
+    if request.method == "POST":
+        if request.POST.get("action") == "acknowledge":
+            services.acknowledge(concern=concern, by=request.user)
+            messages.success(request, "Acknowledged: the person who raised it can see that.")
+            return redirect(request.path)
+        if form.is_valid():
+            data = form.cleaned_data
+            corrects = (
+                concern.entries.filter(pk=data["corrects"]).first() if data["corrects"] else None
+            )
+            try:
+                services.add_entry(
+                    concern=concern,
+                    by=request.user,
+                    kind=data["kind"],
+                    text=data["text"],
+                    reason=data["reason"],
+                    agency=data["agency"],
+                    agency_reference=data["agency_reference"],
+                    happened_at=data["happened_at"],
+                    corrects=corrects,
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, "Added to the chronology.")
+                return redirect(request.path)
+    services.log_access(
+        school=request.school, who=request.user, what=AccessLogEntry.What.CONCERN, concern=concern
+    )
+    entries = concern.entries.select_related("written_by", "corrects").order_by("recorded_at", "id")
+    return render(
+        request,
+        "safeguarding/concern_detail.html",
+        {"concern": concern, "entries": entries, "form": form, "Kind": ChronologyEntry.Kind},
+    )
+
+
+@require_GET
+@school_role_required(*LEADS)
+@recent_second_factor
+def access_log(request: SchoolRequest) -> HttpResponse:
+    entries = AccessLogEntry.objects.for_school(request.school).select_related("who", "concern")
+    who = request.GET.get("who", "")
+    if who.isdecimal() and len(who) < 19:
+        entries = entries.filter(who_id=int(who))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    services.log_access(school=request.school, who=request.user, what=AccessLogEntry.What.LOG)
+    return render(request, "safeguarding/access_log.html", {"page": page})
