@@ -13,6 +13,13 @@ class SafeguardingConfig(AppConfig):
 
         # The menu shows it only to those its page lets in: the safeguarding lead.
         register_menu(label="Safeguarding", url_name="safeguarding:concern-list", order=15)
+        # The coordinator's status-only view of concerns about the scheme's pupils.
+        register_menu(
+            label="Safeguarding concerns",
+            url_name="safeguarding:concern-status",
+            order=40,
+            group="match",
+        )
         # First on the lead's list: nothing comes before a child's safety.
         register_todo(
             key="safeguarding", order=1, roles=[Role.SAFEGUARDING_LEAD], items=home.lead_items

@@ -78,6 +78,11 @@ class EntryForm(forms.Form):
     corrects = forms.TypedChoiceField(
         label="The entry this corrects (for a correction)", required=False, coerce=int
     )
+    shared_with_coordinator = forms.BooleanField(
+        label="Let the scheme's coordinator read this entry",
+        required=False,
+        help_text="Only this entry: they never see the concern itself.",
+    )
 
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -160,6 +160,10 @@ class ChronologyEntry(models.Model):
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
+    shared_with_coordinator = models.BooleanField(
+        default=False,
+        help_text="The lead chose to let the scheme's coordinator read this one entry.",
+    )
     happened_at = models.DateTimeField(help_text="When it happened.")
     recorded_at = models.DateTimeField(default=timezone.now, help_text="When it was written here.")
     written_by = models.ForeignKey(
@@ -182,6 +186,26 @@ class ChronologyEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Chronology entries cannot be deleted.")
+
+
+class ConcernAlert(models.Model):
+    """Who was told a concern is waiting, and whether the e-mail went (the lead sees this)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="alerts")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.ForeignKey(
+        "core.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalation = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Alert to {self.recipient} about concern {self.concern_id}"
 
 
 class AccessQuerySet(_AppendOnlyQuerySet):

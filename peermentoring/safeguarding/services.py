@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,9 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peermentoring.core.models import Notification, User
-from peermentoring.core.notifications import notify
+from peermentoring.core.notifications import notify, queue_email
 from peermentoring.core.roles import Role
-from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
+from peermentoring.safeguarding.models import (
+    AccessLogEntry,
+    ChronologyEntry,
+    Concern,
+    ConcernAlert,
+)
 from peermentoring.schools.models import Membership, Pupil, School
 
 ALERT_TITLE = "A safeguarding concern is waiting for you"
@@ -104,20 +110,38 @@ def raise_concern(
 
 
 def _alert_leads(concern: Concern) -> None:
-    url = reverse("safeguarding:concern-detail", args=[concern.school.slug, concern.pk])
-    urgent = " It was marked urgent." if concern.urgency == Concern.Urgency.NOW else ""
     for lead in leads_of(concern.school):
+        alert(concern=concern, recipient=lead)
+
+
+def alert(*, concern: Concern, recipient: User, escalation: bool = False) -> ConcernAlert:
+    """Tell one person a concern waits: in the app at once, and by an e-mail with no detail
+    (not the child's name, not what happened), sent by the task queue with its retries."""
+    school = concern.school
+    url = reverse("safeguarding:concern-detail", args=[school.slug, concern.pk])
+    urgent = " It was marked urgent." if concern.is_urgent else ""
+    late = " It has not been acknowledged yet." if escalation else ""
+    body = (
+        f"Someone has raised a safeguarding concern at {school.name}.{urgent}{late} "
+        f"Sign in to read it: {settings.SITE_URL}{url}"
+    )
+    with transaction.atomic():
         notify(
-            recipient=lead,
-            school=concern.school,
+            recipient=recipient,
+            school=school,
             title=ALERT_TITLE,
-            # No detail: not the child's name, not what happened. Only where to read it.
-            body=(
-                f"Someone has raised a safeguarding concern at {concern.school.name}.{urgent} "
-                f"Sign in to read it: {settings.SITE_URL}{url}"
-            ),
+            body=body,
             url=url,
             kind=Notification.Kind.SAFEGUARDING,
+            email=False,
+        )
+        email = (
+            queue_email(school=school, to_address=recipient.email, subject=ALERT_TITLE, body=body)
+            if recipient.email
+            else None
+        )
+        return ConcernAlert.objects.create(
+            concern=concern, recipient=recipient, email=email, escalation=escalation
         )
 
 
@@ -147,6 +171,7 @@ def add_entry(
     agency_reference: str = "",
     happened_at: dt.datetime | None = None,
     corrects: ChronologyEntry | None = None,
+    shared_with_coordinator: bool = False,
 ) -> ChronologyEntry:
     """Add one step to the chronology; a correction points to the entry it corrects."""
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -175,6 +200,7 @@ def add_entry(
         agency=agency if kind == ChronologyEntry.Kind.REFERRAL else "",
         agency_reference=agency_reference if kind == ChronologyEntry.Kind.REFERRAL else "",
         corrects=corrects if kind == ChronologyEntry.Kind.CORRECTION else None,
+        shared_with_coordinator=shared_with_coordinator,
         happened_at=happened_at,
         written_by=by,
     )
@@ -199,3 +225,46 @@ def log_access(
     *, school: School, who: User, what: str, concern: Concern | None = None
 ) -> AccessLogEntry:
     return AccessLogEntry.objects.create(school=school, who=who, what=what, concern=concern)
+
+
+def as_record(concern: Concern, entries: Any) -> dict[str, Any]:
+    """A concern and its chronology as a structured record for another system."""
+
+    def when(moment: dt.datetime | None) -> str | None:
+        return timezone.localtime(moment).isoformat() if moment else None
+
+    return {
+        "school": concern.school.name,
+        "concern": concern.pk,
+        "about": {
+            "name": concern.about,
+            "upn": concern.pupil.upn if concern.pupil else "",
+            "year_group": concern.pupil.year_group if concern.pupil else None,
+            "form_group": concern.pupil.form_group if concern.pupil else "",
+        },
+        "raised_at": when(concern.created_at),
+        "raised_by": concern.raised_by.display_name,
+        "raised_by_role": concern.raised_by_role,
+        "what_happened": concern.what_happened,
+        "happened_when": concern.happened_when,
+        "child_words": concern.child_words,
+        "others_present": concern.others_present,
+        "told_staff_in_person": concern.told_staff == Concern.ToldStaff.YES,
+        "urgency": concern.get_urgency_display(),
+        "status": concern.get_status_display(),
+        "chronology": [
+            {
+                "entry": e.pk,
+                "kind": e.get_kind_display(),
+                "text": e.text,
+                "reasons": e.reason,
+                "agency": e.get_agency_display() if e.agency else "",
+                "agency_reference": e.agency_reference,
+                "corrects": e.corrects_id,
+                "happened_at": when(e.happened_at),
+                "recorded_at": when(e.recorded_at),
+                "written_by": e.written_by.display_name,
+            }
+            for e in entries
+        ],
+    }

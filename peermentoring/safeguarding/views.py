@@ -9,7 +9,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -140,6 +140,7 @@ def concern_detail(request: SchoolRequest, concern_pk: int) -> HttpResponse:
                     agency_reference=data["agency_reference"],
                     happened_at=data["happened_at"],
                     corrects=corrects,
+                    shared_with_coordinator=data["shared_with_coordinator"],
                 )
             except ValidationError as error:
                 add_validation_error(form, error)
@@ -150,11 +151,79 @@ def concern_detail(request: SchoolRequest, concern_pk: int) -> HttpResponse:
         school=request.school, who=request.user, what=AccessLogEntry.What.CONCERN, concern=concern
     )
     entries = concern.entries.select_related("written_by", "corrects").order_by("recorded_at", "id")
+    alerts = concern.alerts.select_related("recipient", "email")
     return render(
         request,
         "safeguarding/concern_detail.html",
-        {"concern": concern, "entries": entries, "form": form, "Kind": ChronologyEntry.Kind},
+        {"concern": concern, "entries": entries, "form": form, "alerts": alerts},
     )
+
+
+@require_GET
+@school_role_required(*LEADS)
+@recent_second_factor
+def pupil_chronology(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
+    """Every concern about one pupil, with its chronology, oldest first."""
+    pupil = get_object_or_404(Pupil.objects.for_school(request.school), pk=pupil_pk)
+    concerns = (
+        Concern.objects.for_school(request.school)
+        .filter(pupil=pupil)
+        .select_related("raised_by")
+        .prefetch_related("entries__written_by")
+        .order_by("created_at", "pk")
+    )
+    services.log_access(school=request.school, who=request.user, what=AccessLogEntry.What.PUPIL)
+    return render(
+        request, "safeguarding/pupil_chronology.html", {"pupil": pupil, "concerns": concerns}
+    )
+
+
+@require_GET
+@school_role_required(*LEADS)
+@recent_second_factor
+def concern_export(request: SchoolRequest, concern_pk: int, fmt: str) -> HttpResponse:
+    """One concern for the school's main safeguarding system: a page to print (or save as
+    PDF from the browser) and a JSON file. Logged like a read."""
+    concern = get_object_or_404(
+        Concern.objects.for_school(request.school).select_related("pupil", "raised_by"),
+        pk=concern_pk,
+    )
+    services.log_access(
+        school=request.school, who=request.user, what=AccessLogEntry.What.EXPORT, concern=concern
+    )
+    entries = concern.entries.select_related("written_by").order_by("recorded_at", "id")
+    if fmt == "json":
+        response = JsonResponse(
+            services.as_record(concern, entries), json_dumps_params={"indent": 2}
+        )
+        response["Content-Disposition"] = f'attachment; filename="concern-{concern.pk}.json"'
+        return response
+    return render(
+        request, "safeguarding/concern_print.html", {"concern": concern, "entries": entries}
+    )
+
+
+@require_GET
+@school_role_required(Role.COORDINATOR)
+def concern_status(request: SchoolRequest) -> HttpResponse:
+    """The coordinator: that a concern about one of the scheme's pupils exists and where it
+    stands, never what it says; and any entry the lead chose to share."""
+    concerns = (
+        Concern.objects.for_school(request.school)
+        .filter(pupil__membership__role__in=[Role.MENTOR, Role.MENTEE])
+        .select_related("pupil")
+        .order_by("-created_at", "-pk")
+        .only("pk", "school", "pupil", "status", "created_at")
+    )
+    page = Paginator(concerns, 50).get_page(request.GET.get("page"))
+    shared = {
+        entry.concern_id: entry
+        for entry in ChronologyEntry.objects.filter(
+            concern__in=list(page.object_list), shared_with_coordinator=True
+        ).order_by("recorded_at")
+    }
+    rows = [(c, shared.get(c.pk)) for c in page]
+    return render(request, "safeguarding/concern_status.html", {"page": page, "rows": rows})
 
 
 @require_GET

@@ -21,7 +21,7 @@ from peermentoring.recruitment.models import (
     TutorReference,
 )
 from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
-from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
+from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern, ConcernAlert
 from peermentoring.schools.calendar import (
     DEFAULT_WINDOWS,
     academic_year_name,
@@ -492,3 +492,11 @@ class AccessLogEntryFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     who = factory.SubFactory(UserFactory)
     what = AccessLogEntry.What.LIST
+
+
+class ConcernAlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConcernAlert
+
+    concern = factory.SubFactory(ConcernFactory)
+    recipient = factory.SubFactory(UserFactory)

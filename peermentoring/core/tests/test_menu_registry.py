@@ -22,6 +22,7 @@ EVERY_ENTRY = [
     "Referrals",
     "Matching",
     "Pairings",
+    "Safeguarding concerns",
     "Pupils",
     "Import pupils",
     "Feeder primaries",

@@ -20,6 +20,10 @@ def _concern(school, viewer):
     return {"concern_pk": ConcernFactory(school=school).pk}
 
 
+def _pupil(school, viewer):
+    return {"pupil_pk": ConcernFactory(school=school).pupil_id}
+
+
 def _own_concern(school, viewer):
     return {"concern_pk": ConcernFactory(school=school, raised_by=viewer).pk}
 
@@ -57,6 +61,10 @@ ACCESS = {
     "safeguarding:concern-received": Access(RAISERS, _own_concern, GET),
     "safeguarding:concern-detail": Access(LEAD, _concern, GET_POST, _entry_added, _entry_body),
     "safeguarding:access-log": Access(LEAD, None, GET),
+    "safeguarding:concern-print": Access(LEAD, _concern, GET),
+    "safeguarding:concern-json": Access(LEAD, _concern, GET),
+    "safeguarding:pupil-chronology": Access(LEAD, _pupil, GET),
+    "safeguarding:concern-status": Access(frozenset({Role.COORDINATOR}), None, GET),
 }
 
 

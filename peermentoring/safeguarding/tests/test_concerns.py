@@ -226,3 +226,73 @@ def test_the_leads_home_page_lists_new_concerns_first_and_a_pupil_can_say_they_a
     assert CANARY not in home
     pupil_home = client_for(mentee).get(reverse("schools:home", args=[school.slug]))
     assert "I&#x27;m worried about someone" in pupil_home.content.decode()
+
+
+def test_the_coordinator_sees_that_a_concern_about_a_mentee_exists_and_only_shared_entries(
+    school, coordinator, dsl, mentee, client_for
+):
+    pupil = mentee.memberships.get().pupil
+    concern = ConcernFactory(school=school, pupil=pupil, what_happened=CANARY)
+    ConcernFactory(school=school, what_happened=CANARY)  # not one of the scheme's pupils
+    services.add_entry(concern=concern, by=dsl, kind="action", text=f"secret {CANARY}")
+    services.add_entry(
+        concern=concern,
+        by=dsl,
+        kind="action",
+        text="Please keep an eye on Lily at lunch.",
+        shared_with_coordinator=True,
+    )
+
+    page = client_for(coordinator).get(reverse("safeguarding:concern-status", args=[school.slug]))
+
+    text = page.content.decode()
+    assert pupil.full_name in text
+    assert "Acknowledged" in text
+    assert "Please keep an eye on Lily at lunch." in text
+    assert CANARY not in text
+    assert text.count("<tr><td") == 1
+
+
+def test_exports_carry_the_whole_record_and_are_logged(raised, school, dsl, client_for):
+    concern, _ = raised
+    client = client_for(dsl)
+    services.add_entry(
+        concern=concern, by=dsl, kind="referral", agency="police", agency_reference="P-77"
+    )
+
+    record = client.get(reverse("safeguarding:concern-json", args=[school.slug, concern.pk]))
+    printed = client.get(reverse("safeguarding:concern-print", args=[school.slug, concern.pk]))
+
+    assert record["Content-Disposition"] == f'attachment; filename="concern-{concern.pk}.json"'
+    data = record.json()
+    assert CANARY in data["what_happened"]
+    assert [e["kind"] for e in data["chronology"]] == [
+        "Concern raised",
+        "Referred to an outside agency",
+    ]
+    assert data["chronology"][1]["agency_reference"] == "P-77"
+    assert CANARY in printed.content.decode()
+    assert AccessLogEntry.objects.filter(what="export", concern=concern).count() == 2
+
+
+def test_a_pupils_whole_chronology_for_the_lead(raised, school, dsl, client_for):
+    concern, _ = raised
+    later = ConcernFactory(school=school, pupil=concern.pupil, what_happened="Second worry")
+    page = client_for(dsl).get(
+        reverse("safeguarding:pupil-chronology", args=[school.slug, concern.pupil_id])
+    )
+    text = page.content.decode()
+    assert text.index(CANARY) < text.index("Second worry")
+    assert AccessLogEntry.objects.filter(what="pupil").exists()
+    assert later.pk
+
+
+def test_the_lead_sees_who_was_alerted_and_whether_the_email_went(raised, school, dsl, client_for):
+    concern, _ = raised
+    page = client_for(dsl).get(
+        reverse("safeguarding:concern-detail", args=[school.slug, concern.pk])
+    )
+    text = page.content.decode()
+    assert "Who was told" in text
+    assert dsl.display_name in text
+    assert "waiting to send" in text or "sent" in text
