@@ -28,6 +28,8 @@ from tests.support.factories import (
     NotificationFactory,
     PupilFactory,
     ReferralFactory,
+    SchoolFactory,
+    TrustFactory,
     UserFactory,
 )
 
@@ -301,3 +303,20 @@ def test_each_list_shows_a_new_row_at_once(school, name, role):
     assert len(cached) < len(worked_out)
     if name in ("schools:pupil-list", "referrals:referral-list", "matching:home"):
         assert changed != without_token(first)
+
+
+def test_the_trust_dashboard_shows_a_write_in_any_of_its_schools():
+    """Keyed by every school of the trust, led by this person or not."""
+    trust = TrustFactory()
+    led, neighbour = SchoolFactory(trust=trust), SchoolFactory(trust=trust)
+    lead = MembershipFactory(user=UserFactory(), school=led, role=Role.TRUST_LEAD).user
+    client = signed_in(lead)
+    dashboard = f"/t/{trust.slug}/"
+    first = client.get(dashboard)
+    assert first.status_code == 200
+    assert without_token(client.get(dashboard)) == without_token(first)
+    PupilFactory(school=neighbour, year_group=7)
+    assert without_token(client.get(dashboard)) != without_token(first)
+    # Leading none of the trust's schools any more: no dashboard, at once.
+    Membership.objects.filter(user=lead).delete()
+    assert client.get(dashboard).status_code == 404
