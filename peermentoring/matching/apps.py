@@ -21,6 +21,12 @@ class MatchingConfig(AppConfig):
         register_menu(label="Matching", url_name="matching:home", order=20, group="match")
         register_menu(label="Pairings", url_name="matching:pairing-list", order=30, group="match")
         register_menu(label="My mentee", url_name="matching:my-mentee", order=20)
+
+        from peermentoring.matching.pupil_home import own_mentees
+        from peermentoring.safeguarding.registry import register_namable_pupils
+
+        # A mentor raises a worry about their own mentee straight from "My mentee".
+        register_namable_pupils("own-mentees", own_mentees)
         register_home_figure(
             key="mentees-with-a-mentor",
             order=20,

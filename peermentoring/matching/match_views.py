@@ -374,6 +374,7 @@ def my_mentee(request: SchoolRequest) -> HttpResponse:
     every = [window_label(w) for w in SchoolDayWindow.objects.for_school(request.school).active()]
     mentees = [
         {
+            "pk": p.mentee_id,
             "first_name": p.mentee.first_name,
             "form_group": p.mentee.form_group,
             "started_on": p.started_on,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
 from peermentoring.core.registry import TodoItem
+from peermentoring.core.roles import Role
 from peermentoring.matching.models import Pairing
 from peermentoring.mentors.models import MentorFreeWindow
 from peermentoring.referrals.models import Referral
@@ -135,3 +136,15 @@ def mentoring_card(standing: MentorStanding) -> TodoItem | None:
     who = "an experienced peer mentor" if standing.is_experienced else "a peer mentor"
     url = reverse("matching:my-mentee", kwargs={"school_slug": standing.membership.school.slug})
     return TodoItem(label=f"You are {who}", url=url, template=MENTORING_TEMPLATE, detail=mentees)
+
+
+def own_mentees(membership: Any) -> set[int]:
+    """The pupils a mentor mentors now: the only records a mentor may name in a concern."""
+    if membership.pupil_id is None or membership.role != Role.MENTOR:
+        return set()
+    return set(
+        Pairing.objects.for_school(membership.school_id)
+        .active()
+        .filter(mentor__pupil=membership.pupil_id)
+        .values_list("mentee_id", flat=True)
+    )

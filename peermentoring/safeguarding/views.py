@@ -20,6 +20,7 @@ from peermentoring.core.roles import PUPIL_DATA_ROLES, PUPIL_ROLES, Role
 from peermentoring.safeguarding import services
 from peermentoring.safeguarding.forms import ConcernForm, EntryForm
 from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
+from peermentoring.safeguarding.registry import namable_pupils
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import Pupil
 
@@ -28,12 +29,15 @@ LEADS = (Role.SAFEGUARDING_LEAD,)
 
 
 def _pupil_from(request: SchoolRequest) -> Pupil | None:
-    """The pupil a member of staff started from (their page's link), in this school only."""
+    """The pupil the person started from: any pupil of this school for staff (the pupil's
+    page); for a pupil, only one their role already gives them (a mentor's own mentee)."""
     raw = request.POST.get("pupil") or request.GET.get("pupil") or ""
-    if request.membership.is_pupil or not raw:
+    if not raw:
         return None
     if not raw.isdecimal() or len(raw) > 18:
         raise Http404("No such pupil")
+    if request.membership.is_pupil and int(raw) not in namable_pupils(request.membership):
+        return None
     return get_object_or_404(Pupil.objects.for_school(request.school), pk=int(raw))
 
 

@@ -19,7 +19,13 @@ from peermentoring.safeguarding.models import (
     ChronologyEntry,
     Concern,
 )
-from tests.support.factories import ChronologyEntryFactory, ConcernFactory, PupilFactory
+from tests.support.factories import (
+    ChronologyEntryFactory,
+    ConcernFactory,
+    MembershipFactory,
+    PupilFactory,
+    UserFactory,
+)
 
 CANARY = "CANARY-7f3e-kestrel"
 
@@ -296,3 +302,30 @@ def test_the_lead_sees_who_was_alerted_and_whether_the_email_went(raised, school
     assert "Who was told" in text
     assert dsl.display_name in text
     assert "waiting to send" in text or "sent" in text
+
+
+def test_a_mentor_raises_a_worry_about_their_own_mentee_from_my_mentee(
+    school, other_school, client_for
+):
+    from tests.support.factories import PairingFactory
+
+    pairing = PairingFactory(school=school)
+    mentor = MembershipFactory(
+        user=UserFactory(), school=school, role=Role.MENTOR, pupil=pairing.mentor.pupil
+    ).user
+    stranger = PupilFactory(school=school)
+    client = client_for(mentor)
+    page = client.get(reverse("matching:my-mentee", args=[school.slug])).content.decode()
+    link = reverse("safeguarding:concern-raise", args=[school.slug]) + f"?pupil={pairing.mentee_id}"
+    assert link in page
+
+    client.post(link, raise_form(pupil=pairing.mentee_id))
+    # Not someone else's record: a pupil cannot point a concern at any pupil of the school.
+    client.post(
+        reverse("safeguarding:concern-raise", args=[school.slug]) + f"?pupil={stranger.pk}",
+        raise_form(pupil=stranger.pk, about_name="Kai"),
+    )
+
+    mine, other = Concern.objects.order_by("pk")
+    assert mine.pupil_id == pairing.mentee_id
+    assert other.pupil is None and other.about_name == "Kai"
