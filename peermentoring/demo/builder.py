@@ -17,6 +17,7 @@ from django.utils import timezone
 from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.core.roles import Role
+from peermentoring.demo.concerns import load_safeguarding_demo
 from peermentoring.matching.demo import load_matching_demo
 from peermentoring.recruitment.demo import load_recruitment_demo
 from peermentoring.schools import services
@@ -308,3 +309,4 @@ def load_demo() -> None:
     recruited = load_recruitment_demo(oak, password=DEMO_PASSWORD)
     load_training_demo(oak, mentors=recruited.accepted, missed=recruited.missed_a_module)
     load_matching_demo(school=oak, coordinator=coordinator)
+    load_safeguarding_demo(oak)

@@ -63,3 +63,35 @@ def test_both_runs_print_the_same_log_in_table_and_no_e_mail_bodies(db, settings
     assert "How well would this pupil support" not in console.out + console.err
     assert "Task id=" not in console.out + console.err
     assert OutboundEmail.objects.filter(subject__contains="a reference for").exists()
+
+
+def test_the_demo_has_concerns_in_every_state_and_staff_share_one_authenticator_key(db):
+    from allauth.mfa.models import Authenticator
+
+    from peermentoring.demo.second_factors import DEMO_TOTP_KEY, demo_staff
+    from peermentoring.safeguarding.models import Concern
+    from tests.support.mfa import totp_code
+
+    call_command("load_demo", stdout=StringIO())
+    oakbrook = School.objects.get(slug="oakbrook")
+    concerns = Concern.objects.for_school(oakbrook)
+    assert set(concerns.values_list("status", flat=True)) == {
+        "new",
+        "acknowledged",
+        "referred",
+        "closed",
+    }
+    assert set(concerns.values_list("raised_by_role", flat=True)) >= {
+        "mentor",
+        "coordinator",
+        "school_admin",
+    }
+    assert concerns.filter(entries__agency="social_care").exists()
+    # Every demo member of staff signs in with a code from the one key the README gives.
+    staff = demo_staff()
+    assert len(staff) >= 7
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    for user in staff:
+        totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        assert TOTP(totp).validate_code(totp_code(DEMO_TOTP_KEY))

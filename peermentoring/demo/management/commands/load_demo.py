@@ -41,9 +41,9 @@ ROLE_ORDER = [
 TRY_FIRST = {
     Role.SCHOOL_ADMIN: "People, Import pupils, E-mails",
     Role.COORDINATOR: "Referrals, Matching, Training",
-    Role.SAFEGUARDING_LEAD: "Referrals, Pairings",
+    Role.SAFEGUARDING_LEAD: "Safeguarding (5 concerns), Referrals",
     Role.TRUST_LEAD: "Your schools",
-    Role.MENTOR: "My mentee",
+    Role.MENTOR: "My mentee, I'm worried about…",
     Role.PUPIL: "Interview panels",
     Role.MENTEE: "Home",
 }
