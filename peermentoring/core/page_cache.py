@@ -92,7 +92,7 @@ _local = threading.local()
 
 
 def seconds() -> int:
-    """How long a fragment may be served (0: never cached)."""
+    """How long a cached page may be served (0: pages are never cached)."""
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 60))
 
 
@@ -113,7 +113,7 @@ def generations(scopes: Iterable[str]) -> tuple[str, ...]:
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
-        # First use, or the token was evicted: any new token makes every fragment
+        # First use, or the token was evicted: any new token makes every page
         # stored under the old one unreachable. If another process adds one meanwhile,
         # theirs is read back; a token that cannot be stored at all is fresh each time,
         # so nothing is served from the cache.
@@ -193,9 +193,10 @@ def _never_shown(sender: type[Model]) -> bool:
 
 
 def _on_write(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    if kwargs.get("raw") or _never_shown(sender):
+    if _never_shown(sender):
         return
-    bump(_school_of(instance))
+    # A fixture's row (`raw`) may point at rows not loaded yet: every school, no lookup.
+    bump(None if kwargs.get("raw") else _school_of(instance))
 
 
 def _on_m2m(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
@@ -269,7 +270,7 @@ def membership(request: HttpRequest, slug: str, load: Callable[[], Any]) -> Any:
     return found
 
 
-# --- Reading and storing fragments ----------------------------------------------------
+# --- Reading and storing pages ----------------------------------------------------
 
 
 def page_key(request: HttpRequest, name: str, *, role: str, schools: Iterable[int]) -> str | None:
