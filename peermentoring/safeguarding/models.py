@@ -124,6 +124,12 @@ class Concern(models.Model):
         return self.urgency == Concern.Urgency.NOW
 
     @property
+    def raised_by_role_label(self) -> str:
+        from peermentoring.core.roles import Role
+
+        return Role(self.raised_by_role).label.lower() if self.raised_by_role in Role.values else ""
+
+    @property
     def about(self) -> str:
         return self.pupil.full_name if self.pupil_id and self.pupil else self.about_name
 
