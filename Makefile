@@ -49,7 +49,11 @@ demo: install .demo-secret-key
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "\nServing the demo at http://$(HOST):$(PORT)/ (Ctrl+C to stop)\n"
-	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The database task backend and its worker beside the server: e-mails with their
+	@# retries, and a safeguarding concern's escalation at its deadline (run_after).
+	$(DEMO_ENV) TASKS_BACKEND=database $(BIN)/python manage.py db_worker --no-startup-delay & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) TASKS_BACKEND=database $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo-reset:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -39,12 +39,18 @@ def ensure_demo_second_factors() -> None:
     """Give each demo staff account the shared key and recovery codes (again, if reset)."""
     adapter = get_adapter()
     for user in demo_staff():
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is None:
             Authenticator.objects.create(
                 user=user,
                 type=Authenticator.Type.TOTP,
                 data={"secret": adapter.encrypt(DEMO_TOTP_KEY)},
             )
+        elif adapter.decrypt(totp.data.get("secret", "")) != DEMO_TOTP_KEY:
+            # Set up under another key (a demo loaded with another SECRET_KEY, or someone
+            # tried the set-up page): back to the key the README gives.
+            totp.data = {**totp.data, "secret": adapter.encrypt(DEMO_TOTP_KEY)}
+            totp.save(update_fields=["data"])
         if not Authenticator.objects.filter(
             user=user, type=Authenticator.Type.RECOVERY_CODES
         ).exists():

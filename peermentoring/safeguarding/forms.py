@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 
-from peermentoring.core.forms import bounded_text
-from peermentoring.safeguarding.models import ChronologyEntry, Concern
+from peermentoring.core.forms import BoundedModelMultipleChoiceField, bounded_text
+from peermentoring.core.models import User
+from peermentoring.core.roles import STAFF_ROLES
+from peermentoring.safeguarding.models import ChronologyEntry, Concern, SafeguardingSettings
 
 TEXT_LIMIT = 10_000
 
@@ -90,3 +92,34 @@ class EntryForm(forms.Form):
             (e.pk, f"{e.get_kind_display()}, {e.recorded_at:%d %b %Y %H:%M}")
             for e in concern.entries.order_by("recorded_at", "id")
         ]
+
+
+class SafeguardingSettingsForm(forms.ModelForm):
+    contacts = BoundedModelMultipleChoiceField(
+        label="Also tell, when a concern waits too long",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The first of them with access is told (the safeguarding leads are told again).",
+    )
+
+    class Meta:
+        model = SafeguardingSettings
+        fields = ["acknowledge_within_minutes", "day_ends_at"]
+        labels = {
+            "acknowledge_within_minutes": "Escalate a concern not acknowledged within (minutes)",
+            "day_ends_at": "The school day ends at",
+        }
+        widgets = {"day_ends_at": forms.TimeInput(attrs={"type": "time"})}
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                memberships__school=school,
+                memberships__is_active=True,
+                memberships__role__in=STAFF_ROLES,
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )

@@ -10,10 +10,12 @@ kept in the safeguarding access log, which only the lead sees.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ class ConcernQuerySet(_AppendOnlyQuerySet):
         return self.exclude(status=Concern.Status.CLOSED)
 
 
-STATUS_FIELDS = {"status", "acknowledged_at", "closed_at"}
+STATUS_FIELDS = {"status", "acknowledged_at", "closed_at", "escalated_at"}
 
 
 class Concern(models.Model):
@@ -84,6 +86,9 @@ class Concern(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not acknowledged in time: others were told."
+    )
     # The form's one-time key: a second press of "Send" finds the concern already made.
     submission_key = models.UUIDField(default=uuid.uuid4)
 
@@ -150,6 +155,7 @@ class ChronologyEntry(models.Model):
         OUTCOME = "outcome", "Outcome"
         CLOSED = "closed", "Closed"
         CORRECTION = "correction", "Correction"
+        ESCALATED = "escalated", "Escalated: not acknowledged in time"
 
     class Agency(models.TextChoices):
         SOCIAL_CARE = "social_care", "Children's social care"
@@ -173,7 +179,12 @@ class ChronologyEntry(models.Model):
     happened_at = models.DateTimeField(help_text="When it happened.")
     recorded_at = models.DateTimeField(default=timezone.now, help_text="When it was written here.")
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for what the system wrote (an escalation).",
     )
 
     objects = EntryQuerySet.as_manager()
@@ -192,6 +203,48 @@ class ChronologyEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Chronology entries cannot be deleted.")
+
+
+class SafeguardingSettings(models.Model):
+    """How long a concern may wait for the lead, counted in school-day minutes, and who
+    is told next when it waits longer (besides the deputies)."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, related_name="safeguarding_settings"
+    )
+    acknowledge_within_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text="Counted only during the school day, on teaching days.",
+    )
+    day_ends_at = models.TimeField(
+        default=dt.time(15, 30), help_text="The school day's end, for counting those minutes."
+    )
+
+    class Meta:
+        verbose_name_plural = "safeguarding settings"
+
+    def __str__(self) -> str:
+        return f"Safeguarding settings of {self.school}"
+
+
+class EscalationContact(models.Model):
+    """Who is told, in this order, when a concern is not acknowledged in time."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ForSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="safeguarding_contact_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.order})"
 
 
 class ConcernAlert(models.Model):

@@ -20,11 +20,14 @@ from django.utils import timezone
 from peermentoring.core.models import Notification, User
 from peermentoring.core.notifications import notify, queue_email
 from peermentoring.core.roles import Role
+from peermentoring.safeguarding.escalation import school_day_deadline
 from peermentoring.safeguarding.models import (
     AccessLogEntry,
     ChronologyEntry,
     Concern,
     ConcernAlert,
+    EscalationContact,
+    SafeguardingSettings,
 )
 from peermentoring.schools.models import Membership, Pupil, School
 
@@ -102,11 +105,84 @@ def raise_concern(
                 written_by=raised_by,
             )
             transaction.on_commit(lambda: _alert_leads(concern))
+            transaction.on_commit(lambda: _schedule_escalation(concern))
     except IntegrityError:
         # The same form sent twice at the same instant: the first one made it.
         made: Concern = Concern.objects.get(raised_by=raised_by, submission_key=key)
         return made
     return concern
+
+
+def settings_for(school: School) -> SafeguardingSettings:
+    """The school's settings, or the defaults (30 school-day minutes) until it sets its own."""
+    found: SafeguardingSettings | None = SafeguardingSettings.objects.filter(school=school).first()
+    return found or SafeguardingSettings(school=school)
+
+
+def escalation_deadline(concern: Concern) -> dt.datetime:
+    conf = settings_for(concern.school)
+    return school_day_deadline(
+        concern.school, concern.created_at, conf.acknowledge_within_minutes, conf.day_ends_at
+    )
+
+
+def _schedule_escalation(concern: Concern) -> None:
+    """Ask the task queue to look again at the deadline. The immediate backend (development,
+    most tests) cannot wait, so nothing is scheduled there; `make demo` runs the database
+    backend's worker."""
+    from django_tasks import task_backends
+
+    from peermentoring.safeguarding.tasks import escalate_concern
+
+    if not task_backends[escalate_concern.backend].supports_defer:
+        return
+    escalate_concern.using(run_after=escalation_deadline(concern)).enqueue(concern.pk)
+
+
+def escalation_recipients(school: School) -> list[User]:
+    """Who is told when a concern waits too long: the leads again, and the first person of
+    the school's escalation list who still has access."""
+    people = leads_of(school)
+    active = set(
+        Membership.objects.active().filter(school=school).values_list("user_id", flat=True)
+    )
+    for contact in EscalationContact.objects.for_school(school).select_related("user"):
+        if contact.user_id in active and contact.user not in people:
+            people.append(contact.user)
+            break
+    return people
+
+
+def escalate(concern_id: int) -> str:
+    """At the deadline: if nobody has acknowledged the concern, say so in its chronology
+    and tell the escalation list. Runs once however often the task is delivered."""
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update().filter(pk=concern_id).first()
+        if concern is None:
+            return "no such concern"
+        if concern.status != Concern.Status.NEW:
+            return "acknowledged in time"
+        if concern.escalated_at is not None:
+            return "escalated already"
+        people = escalation_recipients(concern.school)
+        now = timezone.now()
+        minutes = settings_for(concern.school).acknowledge_within_minutes
+        ChronologyEntry.objects.create(
+            concern=concern,
+            kind=ChronologyEntry.Kind.ESCALATED,
+            text=(
+                f"Not acknowledged within {minutes} minutes of the school day. Told: "
+                + (", ".join(p.display_name for p in people) or "nobody has access")
+                + "."
+            ),
+            happened_at=now,
+            written_by=None,
+        )
+        concern.escalated_at = now
+        concern.save(update_fields=["escalated_at"])
+        for person in people:
+            alert(concern=concern, recipient=person, escalation=True)
+    return "escalated"
 
 
 def _alert_leads(concern: Concern) -> None:
@@ -268,3 +344,19 @@ def as_record(concern: Concern, entries: Any) -> dict[str, Any]:
             for e in entries
         ],
     }
+
+
+@transaction.atomic
+def save_settings(
+    *, school: School, minutes: int, day_ends_at: dt.time, contacts: list[User]
+) -> SafeguardingSettings:
+    conf = settings_for(school)
+    conf.acknowledge_within_minutes = minutes
+    conf.day_ends_at = day_ends_at
+    conf.full_clean()
+    conf.save()
+    EscalationContact.objects.for_school(school).delete()
+    EscalationContact.objects.bulk_create(
+        EscalationContact(school=school, user=user, order=i) for i, user in enumerate(contacts)
+    )
+    return conf

@@ -24,4 +24,5 @@ urlpatterns = [
     path("pupils/<int:pupil_pk>/", views.pupil_chronology, name="pupil-chronology"),
     path("status/", views.concern_status, name="concern-status"),
     path("access-log/", views.access_log, name="access-log"),
+    path("settings/", views.safeguarding_settings, name="settings"),
 ]

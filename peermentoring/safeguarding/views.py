@@ -18,8 +18,13 @@ from peermentoring.core.mfa import recent_second_factor
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import PUPIL_DATA_ROLES, PUPIL_ROLES, Role
 from peermentoring.safeguarding import services
-from peermentoring.safeguarding.forms import ConcernForm, EntryForm
-from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern
+from peermentoring.safeguarding.forms import ConcernForm, EntryForm, SafeguardingSettingsForm
+from peermentoring.safeguarding.models import (
+    AccessLogEntry,
+    ChronologyEntry,
+    Concern,
+    EscalationContact,
+)
 from peermentoring.safeguarding.registry import namable_pupils
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import Pupil
@@ -241,3 +246,28 @@ def access_log(request: SchoolRequest) -> HttpResponse:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     services.log_access(school=request.school, who=request.user, what=AccessLogEntry.What.LOG)
     return render(request, "safeguarding/access_log.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*LEADS)
+@recent_second_factor
+def safeguarding_settings(request: SchoolRequest) -> HttpResponse:
+    """How long a concern may wait, and who is told next."""
+    conf = services.settings_for(request.school)
+    chosen = EscalationContact.objects.for_school(request.school).values_list("user_id", flat=True)
+    form = SafeguardingSettingsForm(
+        request.POST or None,
+        instance=conf,
+        school=request.school,
+        initial={"contacts": list(chosen)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_settings(
+            school=request.school,
+            minutes=form.cleaned_data["acknowledge_within_minutes"],
+            day_ends_at=form.cleaned_data["day_ends_at"],
+            contacts=list(form.cleaned_data["contacts"]),
+        )
+        messages.success(request, "Saved.")
+        return redirect("safeguarding:settings", school_slug=request.school.slug)
+    return render(request, "safeguarding/settings.html", {"form": form})

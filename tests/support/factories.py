@@ -21,7 +21,14 @@ from peermentoring.recruitment.models import (
     TutorReference,
 )
 from peermentoring.referrals.models import PrimaryReferralLink, Referral, ReferralCategory
-from peermentoring.safeguarding.models import AccessLogEntry, ChronologyEntry, Concern, ConcernAlert
+from peermentoring.safeguarding.models import (
+    AccessLogEntry,
+    ChronologyEntry,
+    Concern,
+    ConcernAlert,
+    EscalationContact,
+    SafeguardingSettings,
+)
 from peermentoring.schools.calendar import (
     DEFAULT_WINDOWS,
     academic_year_name,
@@ -500,3 +507,18 @@ class ConcernAlertFactory(factory.django.DjangoModelFactory):
 
     concern = factory.SubFactory(ConcernFactory)
     recipient = factory.SubFactory(UserFactory)
+
+
+class SafeguardingSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafeguardingSettings
+
+    school = factory.SubFactory(SchoolFactory)
+
+
+class EscalationContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EscalationContact
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)

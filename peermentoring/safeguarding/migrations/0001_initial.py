@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('schools', '0008_add_school_sign_on'),
+        ('schools', '0007_pupilimport_skipped_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

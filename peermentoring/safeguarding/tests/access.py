@@ -7,7 +7,12 @@ import uuid
 from typing import Any
 
 from peermentoring.core.roles import Role
-from peermentoring.safeguarding.models import ChronologyEntry, Concern
+from peermentoring.safeguarding.models import (
+    ChronologyEntry,
+    Concern,
+    EscalationContact,
+    SafeguardingSettings,
+)
 from tests.support.access import GET, GET_POST, Access, ForeignPost, school_of, viewer_of
 from tests.support.factories import ChronologyEntryFactory, ConcernFactory, PupilFactory
 
@@ -55,6 +60,18 @@ def _entry_added(response: Any, kwargs: dict[str, int]) -> None:
     assert entry.written_by == viewer_of(response)
 
 
+def _settings_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"acknowledge_within_minutes": 45, "day_ends_at": "15:10", "contacts": [viewer.pk]}
+
+
+def _settings_saved(response: Any, kwargs: dict[str, int]) -> None:
+    conf = SafeguardingSettings.objects.get(school=school_of(response))
+    assert conf.acknowledge_within_minutes == 45
+    assert list(
+        EscalationContact.objects.filter(school=school_of(response)).values_list("user", flat=True)
+    ) == [viewer_of(response).pk]
+
+
 ACCESS = {
     "safeguarding:concern-list": Access(LEAD, None, GET),
     "safeguarding:concern-raise": Access(RAISERS, None, GET_POST, _raised, _raise_body),
@@ -65,6 +82,7 @@ ACCESS = {
     "safeguarding:concern-json": Access(LEAD, _concern, GET),
     "safeguarding:pupil-chronology": Access(LEAD, _pupil, GET),
     "safeguarding:concern-status": Access(frozenset({Role.COORDINATOR}), None, GET),
+    "safeguarding:settings": Access(LEAD, None, GET_POST, _settings_saved, _settings_body),
 }
 
 
@@ -92,7 +110,21 @@ def _foreign_correction(school, other_school, viewer):
     return ForeignPost({"concern_pk": ours.pk}, data, unchanged)
 
 
+def _foreign_contact(school, other_school, viewer):
+    from tests.support.factories import MembershipFactory, UserFactory
+
+    theirs = MembershipFactory(user=UserFactory(), school=other_school, role=Role.COORDINATOR)
+
+    def unchanged(response):
+        assert response.status_code == 200  # refused: not one of this school's staff
+        assert not EscalationContact.objects.exists()
+
+    data = {"acknowledge_within_minutes": 30, "day_ends_at": "15:30", "contacts": [theirs.user_id]}
+    return ForeignPost({}, data, unchanged)
+
+
 FOREIGN_POSTS = {
+    "safeguarding:settings": _foreign_contact,
     "safeguarding:concern-raise": _foreign_pupil,
     "safeguarding:concern-detail": _foreign_correction,
 }
