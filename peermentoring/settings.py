@@ -281,6 +281,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "peermentoring_cache",
+            # Whole pages live here too (core/page_cache.py), one a person and address:
+            # Django's default of 300 entries would push them out within minutes.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
         }
     }
 SILENCED_SYSTEM_CHECKS = [
