@@ -50,6 +50,9 @@ class ConcernForm(forms.Form):
         if about:
             # Started from a pupil's page: who it is about is already known.
             del self.fields["about_name"]
+        else:
+            self.fields["about_name"].required = True
+            self.fields["about_name"].error_messages["required"] = "Say who you are worried about."
 
 
 class EntryForm(forms.Form):
