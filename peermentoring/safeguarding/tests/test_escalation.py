@@ -152,3 +152,42 @@ def test_a_contact_who_lost_access_is_skipped_for_the_next(school, dsl):
     EscalationContact.objects.create(school=school, user=next_one.user, order=1)
 
     assert services.escalation_recipients(school) == [dsl, next_one.user]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_e_mail_down_the_concern_is_kept_and_the_alert_goes_once_e_mail_is_back(
+    on_the_database_backend, settings, school, coordinator, dsl
+):
+    from django.core import mail
+
+    from peermentoring.core.models import OutboundEmail
+
+    settings.EMAIL_BACKEND = "peermentoring.safeguarding.tests.test_escalation.DownBackend"
+    concern = raise_one(school, coordinator)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert Concern.objects.filter(pk=concern.pk).exists()
+    alert_mail = OutboundEmail.objects.get(to_address=dsl.email)
+    assert alert_mail.status == OutboundEmail.Status.RETRYING
+    assert Notification.objects.filter(recipient=dsl, kind="safeguarding").exists()
+
+    # The mail server is back; the retry's time comes.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(task_path="peermentoring.core.tasks.deliver_email").update(
+        run_after=timezone.now() - dt.timedelta(seconds=1)
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    alert_mail.refresh_from_db()
+    assert alert_mail.status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [[dsl.email]]
+
+
+class DownBackend:
+    """A mail server that refuses every message."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
