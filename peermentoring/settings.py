@@ -262,6 +262,14 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
 # A safeguarding page needs the second factor entered within this many seconds.
 STEP_UP_SECONDS = 15 * 60
+# School single sign-on (schools/sign_on.py): each school's own Google, Microsoft or
+# OpenID Connect provider, into accounts the school made; nobody signs up this way.
+SOCIALACCOUNT_ADAPTER = "peermentoring.schools.sign_on.SchoolSignOnAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# An issuer on plain http://localhost only in development and the tests.
+SCHOOL_SIGN_ON_ALLOW_LOOPBACK = DEBUG
 
 # --- Cache and rate limits ------------------------------------------------------
 # Rate limits (public links, password-reset requests) count in the cache, so every

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from peermentoring.core import views as core_views
 from peermentoring.recruitment import pupil_views as recruitment_pupil_views
-from peermentoring.schools import account_views, home_views
+from peermentoring.schools import account_views, home_views, sign_on_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -52,6 +52,13 @@ urlpatterns = [
     # Nobody signs up, and an e-mail address is changed by the school, not its owner.
     path("accounts/signup/", core_views.no_signup, name="account_signup"),
     path("accounts/email/", RedirectView.as_view(pattern_name="home"), name="account_email"),
+    # A school's "Sign in with Google / Microsoft" page (schools/sign_on.py).
+    path("accounts/school/", sign_on_views.choose_school, name="school-sign-in-choose"),
+    path(
+        "accounts/school/<slug:school>/",
+        sign_on_views.school_sign_in,
+        name="school-sign-in",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # A school's invitation to someone whose account another school made.

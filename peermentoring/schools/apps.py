@@ -38,6 +38,13 @@ class SchoolsConfig(AppConfig):
         )
         register_todo(key="school-setup", order=1, roles=[Role.SCHOOL_ADMIN], items=school_setup)
 
+        from allauth.account.signals import user_logged_in
+
+        from peermentoring.schools.sign_on import on_signed_in
+
+        # A school whose identity provider enforces its own second factor (sign_on.py).
+        user_logged_in.connect(on_signed_in, dispatch_uid="schools-sign-on-idp-mfa")
+
         from peermentoring.core import page_cache
 
         # Cached pages (home pages, the main lists) are emptied by any write to a school.

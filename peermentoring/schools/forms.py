@@ -9,8 +9,15 @@ from django.conf import settings
 from peermentoring.core.forms import model_choice
 from peermentoring.core.roles import PUPIL_ROLES, STAFF_ROLES, Role
 from peermentoring.core.spreadsheets import megabytes
-from peermentoring.schools.models import FeederPrimary, School, SchoolDayWindow, Term
+from peermentoring.schools.models import (
+    FeederPrimary,
+    School,
+    SchoolDayWindow,
+    SchoolSignOn,
+    Term,
+)
 from peermentoring.schools.pupil_files import FILE_TOO_BIG
+from peermentoring.schools.services import sign_on as sign_on_rules
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -247,3 +254,72 @@ def offer_active_windows(form: forms.Form, school: School) -> None:
 def keep_switched_off_windows(form: forms.Form) -> list[SchoolDayWindow]:
     """The ticked windows plus the switched-off ones chosen before, which saving never drops."""
     return [*form.cleaned_data["free_windows"], *switched_off_windows(form)]
+
+
+class SignOnForm(forms.Form):
+    """One of a school's sign-in providers. The secret is never shown back: left empty,
+    the saved one stays."""
+
+    is_enabled = forms.BooleanField(required=False)
+    client_id = forms.CharField(label="Client ID", max_length=255, required=False)
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=500,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    allowed_domains = forms.CharField(
+        label="Your school's e-mail domains",
+        max_length=500,
+        required=False,
+        help_text=(
+            "The part after the @, for example oakbrook.sch.uk. Several: separate them "
+            "with spaces. Only addresses ending in one of these can sign in this way."
+        ),
+    )
+    tenant_id = forms.CharField(
+        label="Directory (tenant) ID",
+        max_length=36,
+        required=False,
+        help_text="On the app's Overview page in Microsoft Entra.",
+    )
+    issuer_url = forms.CharField(
+        label="Issuer address",
+        max_length=300,
+        required=False,
+        help_text="Your provider's address, starting https://",
+    )
+    idp_enforces_mfa = forms.BooleanField(
+        label=(
+            "Our identity provider makes every member of staff use a second factor "
+            "(a code or an app) when they sign in"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sign_on: SchoolSignOn, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["is_enabled"].label = f"Switch on “Sign in with {sign_on.get_kind_display()}”"
+        if sign_on.kind != SchoolSignOn.Kind.MICROSOFT:
+            del self.fields["tenant_id"]
+        if sign_on.kind != SchoolSignOn.Kind.OIDC:
+            del self.fields["issuer_url"]
+        secret = self.fields["client_secret"]
+        secret.help_text = (
+            "A secret is saved. Leave this empty to keep it, or enter a new one."
+            if sign_on.client_secret
+            else "Shown once by Google or Microsoft when you make it."
+        )
+
+    def clean_client_id(self) -> str:
+        return sign_on_rules.clean_client_id(self.cleaned_data["client_id"])
+
+    def clean_allowed_domains(self) -> str:
+        return sign_on_rules.clean_domains(self.cleaned_data["allowed_domains"])
+
+    def clean_tenant_id(self) -> str:
+        return sign_on_rules.clean_tenant(self.cleaned_data["tenant_id"])
+
+    def clean_issuer_url(self) -> str:
+        return sign_on_rules.clean_issuer(self.cleaned_data["issuer_url"])

@@ -522,3 +522,66 @@ class PupilImport(models.Model):
     @property
     def was_only_checked(self) -> bool:
         return self.outcome == self.Outcome.CHECKED
+
+
+class SchoolSignOn(models.Model):
+    """A school's "Sign in with Google / Microsoft" (or another OpenID Connect provider).
+
+    The school registers this site at its identity provider and enters what it got back.
+    A person signs in through it only into an account that already exists and holds an
+    active role in this school (schools/sign_on.py).
+    """
+
+    class Kind(models.TextChoices):
+        GOOGLE = "google", "Google"
+        MICROSOFT = "microsoft", "Microsoft"
+        OIDC = "oidc", "Another provider (OpenID Connect)"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sign_ons")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_enabled = models.BooleanField("switched on", default=False)
+    client_id = models.CharField("client ID", max_length=255, blank=True)
+    # Never shown back in full, never in the audit trail.
+    client_secret = models.CharField("client secret", max_length=500, blank=True)
+    allowed_domains = models.CharField(
+        "e-mail domains",
+        max_length=500,
+        blank=True,
+        help_text="Lower case, one space between domains.",
+    )
+    tenant_id = models.CharField("directory (tenant) ID", max_length=36, blank=True)
+    issuer_url = models.CharField("issuer address", max_length=300, blank=True)
+    idp_enforces_mfa = models.BooleanField(
+        "our identity provider makes staff use a second factor", default=False
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ForSchoolQuerySet["SchoolSignOn"].as_manager()
+
+    class Meta:
+        ordering = ["school", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind"], name="schools_schoolsignon_one_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign in with {self.get_kind_display()} at {self.school}"
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's name for this school's provider, also in its return address."""
+        return f"{self.school.slug}-{self.kind}"
+
+    @property
+    def is_google(self) -> bool:
+        return self.kind == self.Kind.GOOGLE
+
+    @property
+    def is_microsoft(self) -> bool:
+        return self.kind == self.Kind.MICROSOFT
+
+    @property
+    def domains(self) -> list[str]:
+        return self.allowed_domains.split()

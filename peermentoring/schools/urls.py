@@ -1,6 +1,13 @@
 from django.urls import path
 
-from peermentoring.schools import account_views, home_views, log_views, pupil_views, views
+from peermentoring.schools import (
+    account_views,
+    home_views,
+    log_views,
+    pupil_views,
+    sign_on_views,
+    views,
+)
 
 app_name = "schools"
 
@@ -8,6 +15,25 @@ urlpatterns = [
     path("", home_views.school_home, name="home"),
     path("figures/", home_views.school_figures_page, name="trust-school-figures"),
     path("settings/", views.school_settings, name="settings"),
+    path("settings/sign-in/", sign_on_views.sign_on_list, name="sign-on"),
+    path(
+        "settings/sign-in/google/",
+        sign_on_views.sign_on_edit,
+        {"kind": "google"},
+        name="sign-on-google",
+    ),
+    path(
+        "settings/sign-in/microsoft/",
+        sign_on_views.sign_on_edit,
+        {"kind": "microsoft"},
+        name="sign-on-microsoft",
+    ),
+    path(
+        "settings/sign-in/oidc/",
+        sign_on_views.sign_on_edit,
+        {"kind": "oidc"},
+        name="sign-on-oidc",
+    ),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/new-year/", views.academic_year_create, name="academic-year-create"),
     path("calendar/terms/<int:term_pk>/", views.term_edit, name="term-edit"),

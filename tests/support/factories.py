@@ -43,6 +43,7 @@ from peermentoring.schools.models import (
     PupilImport,
     School,
     SchoolDayWindow,
+    SchoolSignOn,
     Term,
     Trust,
 )
@@ -125,6 +126,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     owns_account = factory.LazyAttribute(
         lambda m: not Membership.objects.filter(user=m.user, owns_account=True).exists()
     )
+
+
+class SchoolSignOnFactory(factory.django.DjangoModelFactory):
+    """A school's switched-on "Sign in with Google"."""
+
+    class Meta:
+        model = SchoolSignOn
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = SchoolSignOn.Kind.GOOGLE
+    is_enabled = True
+    client_id = factory.Sequence(lambda n: f"client-{n}.apps.example.org")
+    client_secret = factory.Sequence(lambda n: f"GOCSPX-secret-{n:06d}-kept-private")
+    allowed_domains = "example.org"
 
 
 def pupil_member(school: School, role: str, **pupil_fields: object) -> Membership:

@@ -66,6 +66,7 @@ from peermentoring.schools.services.setup import (
     window_changes_to_confirm,
     window_choices,
 )
+from peermentoring.schools.services.sign_on import set_sign_on
 
 __all__ = [
     "ALREADY_A_MEMBER",
@@ -110,6 +111,7 @@ __all__ = [
     "reset_password",
     "reset_second_factor",
     "set_membership_active",
+    "set_sign_on",
     "set_up_academic_year",
     "set_window",
     "set_windows",

@@ -19,6 +19,7 @@ from peermentoring.schools.models import (
     PupilImport,
     School,
     SchoolDayWindow,
+    SchoolSignOn,
     Term,
 )
 from peermentoring.schools.tests.pupil_import_support import sims_row, table
@@ -32,6 +33,7 @@ from tests.support.access import (
     SETUP,
     STAFF,
     Access,
+    ForeignPost,
     school_of,
     viewer_of,
 )
@@ -39,6 +41,7 @@ from tests.support.factories import (
     FeederPrimaryFactory,
     MembershipFactory,
     PupilFactory,
+    SchoolSignOnFactory,
     UserFactory,
     pupil_member,
 )
@@ -121,6 +124,76 @@ def _settings_body(school: School, viewer: User, kwargs: dict[str, int]) -> dict
 def _settings_saved(response: Any, kwargs: dict[str, int]) -> None:
     school = School.objects.get(pk=school_of(response).pk)
     assert (school.name, school.urn) == ("Oakbrook Community Academy", "654321")
+
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+def _sign_on_body(school: School, viewer: User, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "is_enabled": "on",
+        "client_id": "b1a2c3d4-school-app",
+        "client_secret": "a-new-secret-from-entra",
+        "allowed_domains": "oakbrook.sch.uk",
+        "tenant_id": TENANT,
+    }
+
+
+def _sign_on_saved(response: Any, kwargs: dict[str, Any]) -> None:
+    row = SchoolSignOn.objects.get(school=school_of(response), kind=SchoolSignOn.Kind.MICROSOFT)
+    assert (row.is_enabled, row.tenant_id, row.allowed_domains) == (True, TENANT, "oakbrook.sch.uk")
+
+
+def _google_body(school: School, viewer: User, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {"client_id": "123.apps.googleusercontent.com", "allowed_domains": "@Oakbrook.sch.uk"}
+
+
+def _google_saved(response: Any, kwargs: dict[str, Any]) -> None:
+    row = SchoolSignOn.objects.get(school=school_of(response), kind=SchoolSignOn.Kind.GOOGLE)
+    assert (row.is_enabled, row.client_id, row.allowed_domains) == (
+        False,
+        "123.apps.googleusercontent.com",
+        "oakbrook.sch.uk",
+    )
+
+
+def _oidc_body(school: School, viewer: User, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {"issuer_url": "https://sso.oakbrook.sch.uk/realms/school/", "idp_enforces_mfa": "on"}
+
+
+def _oidc_saved(response: Any, kwargs: dict[str, Any]) -> None:
+    row = SchoolSignOn.objects.get(school=school_of(response), kind=SchoolSignOn.Kind.OIDC)
+    assert (row.issuer_url, row.idp_enforces_mfa) == (
+        "https://sso.oakbrook.sch.uk/realms/school",
+        True,
+    )
+
+
+def _foreign_sign_on(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """The other school's row and school named in the body: only this school's row changes."""
+    theirs = SchoolSignOnFactory(
+        school=other_school, kind=SchoolSignOn.Kind.GOOGLE, client_id="theirs", is_enabled=False
+    )
+    before = SchoolSignOn.objects.filter(pk=theirs.pk).values().get()
+
+    def unchanged(response: Any) -> None:
+        assert response.status_code == 302, response.status_code
+        assert SchoolSignOn.objects.filter(pk=theirs.pk).values().get() == before
+        assert SchoolSignOn.objects.filter(school=other_school).count() == 1
+        assert SchoolSignOn.objects.get(school=school, kind="google").client_id == "ours"
+
+    data = {
+        "id": theirs.pk,
+        "pk": theirs.pk,
+        "school": other_school.pk,
+        "school_id": other_school.pk,
+        "school_slug": other_school.slug,
+        "kind": "google",
+        "client_id": "ours",
+        "client_secret": "our-own-secret-value",
+        "allowed_domains": "oakbrook.sch.uk",
+    }
+    return ForeignPost({}, data, unchanged)
 
 
 def _year_body(school: School, viewer: User, kwargs: dict[str, int]) -> dict[str, Any]:
@@ -295,6 +368,10 @@ ACCESS: dict[str, Access] = {
     "schools:home": Access(EVERYONE, None, GET),
     "schools:trust-school-figures": Access(frozenset({Role.TRUST_LEAD}), None, GET),
     "schools:settings": Access(ADMIN, None, GET_POST, _settings_saved, _settings_body),
+    "schools:sign-on": Access(ADMIN, None, GET),
+    "schools:sign-on-google": Access(ADMIN, None, GET_POST, _google_saved, _google_body),
+    "schools:sign-on-microsoft": Access(ADMIN, None, GET_POST, _sign_on_saved, _sign_on_body),
+    "schools:sign-on-oidc": Access(ADMIN, None, GET_POST, _oidc_saved, _oidc_body),
     "schools:calendar": Access(STAFF, None, GET),
     "schools:academic-year-create": Access(ADMIN, None, GET_POST, _year_added, _year_body),
     "schools:term-edit": Access(ADMIN, _term, GET_POST, _term_saved, _term_body),
@@ -329,6 +406,9 @@ ACCESS: dict[str, Access] = {
 }
 
 # The pages of schools post dates, times, names, roles and files: no row ids.
+# The sign-in settings name no row; a body naming the other school's is tried all the same.
+FOREIGN_POSTS = {"schools:sign-on-google": _foreign_sign_on}
+
 NO_ROW_FIELDS = {
     "schools:settings",
     "schools:academic-year-create",
@@ -347,4 +427,6 @@ NO_ROW_FIELDS = {
     "schools:notification-read-all",
     "schools:email-retry",
     "schools:account",
+    "schools:sign-on-microsoft",
+    "schools:sign-on-oidc",
 }
