@@ -265,6 +265,8 @@ STEP_UP_SECONDS = 15 * 60
 # School single sign-on (schools/sign_on.py): each school's own Google, Microsoft or
 # OpenID Connect provider, into accounts the school made; nobody signs up this way.
 SOCIALACCOUNT_ADAPTER = "peermentoring.schools.sign_on.SchoolSignOnAdapter"
+# allauth's "enter your code" step, skipped where the school's own provider enforces one.
+MFA_AUTHENTICATE_STAGE = "peermentoring.schools.sign_on.SchoolSignOnAuthenticateStage"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False

@@ -69,6 +69,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 return False
         return bool(super().is_reauthentication_required(app=app, **kwargs))
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's sign-in steps, its "enter your code" step replaced by the one
+        settings.MFA_AUTHENTICATE_STAGE names (a school's own identity provider that
+        enforces a second factor stands for ours: schools/sign_on.py)."""
+        stage = getattr(settings, "MFA_AUTHENTICATE_STAGE", "")
+        stages = [str(s) for s in super().get_login_stages()]
+        if not stage:
+            return stages
+        return [stage if s == "allauth.mfa.stages.AuthenticateStage" else s for s in stages]
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """Wrong passwords count per sign-in name and address (see the module's text)."""
         login = normalise_username(credentials.get("email") or credentials.get("username"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.contrib.auth import get_user_model
@@ -189,3 +190,17 @@ def on_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) ->
     sign_on = sign_on_of(sociallogin)
     if sign_on is not None and sign_on.idp_enforces_mfa:
         request.session[mfa.IDP_VERIFIED] = sessions.now()
+
+
+class SchoolSignOnAuthenticateStage(AuthenticateStage):
+    """allauth's "enter your code" step, skipped for a sign-in through a school whose
+    identity provider enforces its own second factor (the school records so, audited):
+    the provider asked for it already. Every other sign-in asks as before."""
+
+    def _should_handle(self, request: HttpRequest) -> bool:
+        sociallogin = self.login.signal_kwargs.get("sociallogin") if self.login else None
+        if sociallogin is not None:
+            sign_on = sign_on_of(sociallogin)
+            if sign_on is not None and sign_on.idp_enforces_mfa:
+                return False
+        return bool(super()._should_handle(request))

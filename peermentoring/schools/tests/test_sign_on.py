@@ -113,6 +113,20 @@ def test_a_school_whose_provider_enforces_a_second_factor_lets_its_staff_straigh
     assert home.wsgi_request.user == coordinator
 
 
+def test_with_the_flag_someone_who_has_an_authenticator_here_is_not_asked_for_it_again(
+    client, provider, oakbrook_sso, coordinator, school
+):
+    oakbrook_sso.idp_enforces_mfa = True
+    oakbrook_sso.save()
+    give_authenticator(coordinator)
+
+    response = sign_in_through(client, provider, oakbrook_sso, verified(coordinator.email))
+
+    assert response["Location"] == f"/s/{school.slug}/"
+    assert signed_in_as(client) == str(coordinator.pk)
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_sign_in_with_google_reads_googles_discovery(
     client, provider, school, coordinator, monkeypatch
 ):
