@@ -280,6 +280,7 @@ SCHOOL_SIGN_ON_ALLOW_LOOPBACK = DEBUG
 # backend, atomic increments). Sign-in lockouts (django-axes) are database rows.
 # Only development and the tests (DEBUG on, one process) keep a per-process cache.
 REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
