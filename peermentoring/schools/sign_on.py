@@ -198,7 +198,8 @@ class SchoolSignOnAuthenticateStage(AuthenticateStage):
     the provider asked for it already. Every other sign-in asks as before."""
 
     def _should_handle(self, request: HttpRequest) -> bool:
-        sociallogin = self.login.signal_kwargs.get("sociallogin") if self.login else None
+        kwargs = (self.login.signal_kwargs if self.login else None) or {}
+        sociallogin = kwargs.get("sociallogin")
         if sociallogin is not None:
             sign_on = sign_on_of(sociallogin)
             if sign_on is not None and sign_on.idp_enforces_mfa:
