@@ -260,6 +260,7 @@ def load_demo() -> None:
     admin = staff(oak, "gareth.jones@oakbrook.example", "Gareth", "Jones", Role.SCHOOL_ADMIN)
     coordinator = staff(oak, "helen.hewitt@oakbrook.example", "Helen", "Hewitt", Role.COORDINATOR)
     staff(oak, "priya.shah@oakbrook.example", "Priya", "Shah", Role.SAFEGUARDING_LEAD)
+    staff(oak, "dan.osei@oakbrook.example", "Dan", "Osei", Role.DEPUTY_SAFEGUARDING_LEAD)
     elm_admin = staff(elm, "olu.bankole@elmstead.example", "Olu", "Bankole", Role.SCHOOL_ADMIN)
     staff(elm, "owen.price@elmstead.example", "Owen", "Price", Role.COORDINATOR)
     services.add_trust_lead(

@@ -12,7 +12,12 @@ class ReferralsConfig(AppConfig):
             register_school_figure,
             register_todo,
         )
-        from peermentoring.core.roles import SETUP_ROLES, STAFF_HOME_ROLES, Role
+        from peermentoring.core.roles import (
+            SAFEGUARDING_ROLES,
+            SETUP_ROLES,
+            STAFF_HOME_ROLES,
+            Role,
+        )
         from peermentoring.referrals import (
             home,
             receivers,  # noqa: F401 - connects the receivers
@@ -50,7 +55,7 @@ class ReferralsConfig(AppConfig):
         register_todo(
             key="urgent-referrals",
             order=10,
-            roles=[Role.SAFEGUARDING_LEAD],
+            roles=SAFEGUARDING_ROLES,
             items=home.safeguarding_referrals,
         )
         register_school_figure(

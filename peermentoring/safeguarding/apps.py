@@ -8,7 +8,7 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self) -> None:
         from peermentoring.core.registry import register_menu, register_todo
-        from peermentoring.core.roles import PUPIL_ROLES, Role
+        from peermentoring.core.roles import PUPIL_ROLES, SAFEGUARDING_ROLES
         from peermentoring.safeguarding import home
 
         # The menu shows it only to those its page lets in: the safeguarding lead.
@@ -21,8 +21,6 @@ class SafeguardingConfig(AppConfig):
             group="match",
         )
         # First on the lead's list: nothing comes before a child's safety.
-        register_todo(
-            key="safeguarding", order=1, roles=[Role.SAFEGUARDING_LEAD], items=home.lead_items
-        )
+        register_todo(key="safeguarding", order=1, roles=SAFEGUARDING_ROLES, items=home.lead_items)
         # Last on every pupil's home page: always there, whatever else is.
         register_todo(key="worried", order=99, roles=PUPIL_ROLES, items=home.worried_about_someone)

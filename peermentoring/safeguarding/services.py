@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from peermentoring.core.models import Notification, User
 from peermentoring.core.notifications import notify, queue_email
-from peermentoring.core.roles import Role
+from peermentoring.core.roles import SAFEGUARDING_ROLES
 from peermentoring.safeguarding.escalation import school_day_deadline
 from peermentoring.safeguarding.models import (
     AccessLogEntry,
@@ -46,7 +46,7 @@ def leads_of(school: School) -> list[User]:
     return [
         m.user
         for m in Membership.objects.active()
-        .filter(school=school, role=Role.SAFEGUARDING_LEAD)
+        .filter(school=school, role__in=SAFEGUARDING_ROLES)
         .select_related("user")
         .order_by("pk")
     ]

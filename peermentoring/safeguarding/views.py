@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.mfa import recent_second_factor
 from peermentoring.core.privacy import pupil_text
-from peermentoring.core.roles import PUPIL_DATA_ROLES, PUPIL_ROLES, Role
+from peermentoring.core.roles import PUPIL_DATA_ROLES, PUPIL_ROLES, SAFEGUARDING_ROLES, Role
 from peermentoring.safeguarding import services
 from peermentoring.safeguarding.forms import ConcernForm, EntryForm, SafeguardingSettingsForm
 from peermentoring.safeguarding.models import (
@@ -30,7 +30,7 @@ from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import Pupil
 
 RAISERS = (*PUPIL_DATA_ROLES, *PUPIL_ROLES)
-LEADS = (Role.SAFEGUARDING_LEAD,)
+LEADS = SAFEGUARDING_ROLES
 
 
 def _pupil_from(request: SchoolRequest) -> Pupil | None:

@@ -7,7 +7,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from peermentoring.core.registry import register_menu, register_todo
-        from peermentoring.core.roles import SETUP_ROLES, Role
+        from peermentoring.core.roles import SAFEGUARDING_ROLES, SETUP_ROLES
         from peermentoring.mentors.readiness import register_readiness
         from peermentoring.training import (
             home,
@@ -20,7 +20,7 @@ class TrainingConfig(AppConfig):
         register_todo(
             key="required-module-gaps",
             order=20,
-            roles=[*SETUP_ROLES, Role.SAFEGUARDING_LEAD],
+            roles=[*SETUP_ROLES, *SAFEGUARDING_ROLES],
             items=home.required_module_gaps,
         )
         register_todo(

@@ -25,7 +25,9 @@ GET = ("get",)
 POST = ("post",)
 GET_POST = ("get", "post")
 EVERYONE = frozenset(Role)
-STAFF = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN})
+STAFF = frozenset(
+    {Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.DEPUTY_SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN}
+)
 SETUP = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})
 ADMIN = frozenset({Role.SCHOOL_ADMIN})
 AUDIT = frozenset({Role.COORDINATOR, Role.SCHOOL_ADMIN})

@@ -37,7 +37,14 @@ from tests.support.access import (
 from tests.support.factories import MembershipFactory, PupilFactory, UserFactory, pupil_member
 
 PANEL = frozenset(
-    {Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN, Role.MENTOR, Role.PUPIL}
+    {
+        Role.COORDINATOR,
+        Role.SAFEGUARDING_LEAD,
+        Role.DEPUTY_SAFEGUARDING_LEAD,
+        Role.SCHOOL_ADMIN,
+        Role.MENTOR,
+        Role.PUPIL,
+    }
 )
 
 

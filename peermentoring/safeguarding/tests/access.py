@@ -16,7 +16,7 @@ from peermentoring.safeguarding.models import (
 from tests.support.access import GET, GET_POST, Access, ForeignPost, school_of, viewer_of
 from tests.support.factories import ChronologyEntryFactory, ConcernFactory, PupilFactory
 
-LEAD = frozenset({Role.SAFEGUARDING_LEAD})
+LEAD = frozenset({Role.SAFEGUARDING_LEAD, Role.DEPUTY_SAFEGUARDING_LEAD})
 # Anyone in the school raises a concern, but the trust lead (figures only).
 RAISERS = frozenset(Role) - {Role.TRUST_LEAD}
 

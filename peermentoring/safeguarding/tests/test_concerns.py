@@ -329,3 +329,27 @@ def test_a_mentor_raises_a_worry_about_their_own_mentee_from_my_mentee(
     mine, other = Concern.objects.order_by("pk")
     assert mine.pupil_id == pairing.mentee_id
     assert other.pupil is None and other.about_name == "Kai"
+
+
+def test_a_deputy_is_alerted_with_the_lead_and_works_the_concern(
+    school, coordinator, dsl, client_for, django_capture_on_commit_callbacks
+):
+    deputy = MembershipFactory(
+        user=UserFactory(first_name="Dan"), school=school, role=Role.DEPUTY_SAFEGUARDING_LEAD
+    ).user
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = services.raise_concern(
+            school=school,
+            raised_by=coordinator,
+            role=Role.COORDINATOR,
+            about_name="Jo",
+            what_happened=CANARY,
+            told_staff="no",
+            urgency="now",
+        )
+    assert set(concern.alerts.values_list("recipient", flat=True)) == {dsl.pk, deputy.pk}
+    client = client_for(deputy)
+    url = reverse("safeguarding:concern-detail", args=[school.slug, concern.pk])
+    assert CANARY in client.get(url).content.decode()
+    client.post(url, {"action": "acknowledge"})
+    assert concern.entries.filter(kind="acknowledged", written_by=deputy).exists()

@@ -84,6 +84,12 @@ def person_with(request, school):
             return request.getfixturevalue(fixture)
         if role == Role.PUPIL:
             return pupil_member(school, Role.PUPIL, given_name="Zara", year_group=8).user
+        if role == Role.DEPUTY_SAFEGUARDING_LEAD:
+            return MembershipFactory(
+                user=UserFactory(first_name="Dev"),
+                school=school,
+                role=Role.DEPUTY_SAFEGUARDING_LEAD,
+            ).user
         return MembershipFactory(
             user=UserFactory(first_name="Tess"), school=school, role=Role.TRUST_LEAD
         ).user

@@ -44,7 +44,13 @@ def unverified(user) -> Client:
 def test_the_cases_cover_every_staff_role_and_both_methods():
     roles = {role for _, role, _ in STAFF_CASES}
     methods = {method for _, _, method in STAFF_CASES}
-    assert roles == {Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_ADMIN, Role.TRUST_LEAD}
+    assert roles == {
+        Role.COORDINATOR,
+        Role.SAFEGUARDING_LEAD,
+        Role.DEPUTY_SAFEGUARDING_LEAD,
+        Role.SCHOOL_ADMIN,
+        Role.TRUST_LEAD,
+    }
     assert methods == {"get", "post"}
     assert len(STAFF_CASES) > 200
 
