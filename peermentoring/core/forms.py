@@ -39,6 +39,8 @@ class SignInForm(AllauthLoginForm):
         login.validators.append(MaxLengthValidator(254))
         password = self.fields["password"]
         password.label = "Password"
+        # allauth's own "Forgot your password?" link: the page has ours, to our reset page.
+        password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
 
 
