@@ -291,6 +291,11 @@ class Pupil(models.Model):
     house = models.CharField(max_length=50, blank=True)
     gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_STATED)
     date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(
+        "school e-mail",
+        blank=True,
+        help_text="From the pupil import: their account signs in with it through the school's Google or Microsoft.",
+    )
     upn = models.CharField("UPN", max_length=13, blank=True)
     admission_number = models.CharField(max_length=20, blank=True)
     source_id = models.CharField(

@@ -49,6 +49,7 @@ BAD_YEAR = "Year group “{value}” is not a year group; the scheme takes Years
 BAD_DATE = "Date of birth “{value}” is not a date (use DD/MM/YYYY)."
 UNLIKELY_DATE = "Date of birth {value} is not a secondary pupil's."
 BAD_UPN = "UPN “{value}” is not 13 characters: a letter, 11 digits, then a digit or letter."
+BAD_EMAIL = "“{value}” is not an e-mail address (name@school.sch.uk)."
 NO_IDENTIFIER = "The row has no admission number or UPN, so it cannot be matched later."
 REPEATED_KEY = "{label} {value} is also on line {line}."
 REQUIRED_VALUE = "The {column} is empty."
@@ -72,6 +73,7 @@ TOO_MANY_LINES = (
 )
 
 UPN_PATTERN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ROWS = 20_000
 # Blank lines are skipped but still read, so they have a limit of their own: the
 # number of rows in an Excel sheet.
@@ -106,6 +108,9 @@ class PupilRow:
     source_id: str = ""
     feeder_primary: str = ""
     family_key: str = ""
+    # The pupil's school e-mail address: their account signs in with it through the
+    # school's Google or Microsoft (school single sign-on).
+    email: str = ""
 
 
 @dataclass
@@ -138,6 +143,7 @@ MIS_COLUMNS: dict[str, tuple[str, ...]] = {
     "admission_number": ("adno", "admissionnumber", "admissionno", "admno"),
     "feeder_primary": ("feederprimary", "feederprimaryschool", "previousschool", "primaryschool"),
     "family_key": ("familyid", "familyreference", "familykey", "contactid", "primarycontactid"),
+    "email": ("email", "emailaddress", "schoolemail", "pupilemail", "studentemail"),
 }
 MIS_REQUIRED = ("given_name", "family_name", "year_group", "form_group", "admission_number")
 COLUMN_LABELS = {
@@ -153,6 +159,7 @@ COLUMN_LABELS = {
     "admission_number": "admission number (Adno)",
     "feeder_primary": "Feeder primary",
     "family_key": "Family ID",
+    "email": "E-mail",
 }
 # The PupilRow fields kept as text: none may hold anything a spreadsheet would run.
 STORED_TEXT_FIELDS = (
@@ -166,6 +173,7 @@ STORED_TEXT_FIELDS = (
     "source_id",
     "feeder_primary",
     "family_key",
+    "email",
 )
 FIELD_LIMITS = {
     "given_name": 100,
@@ -177,6 +185,7 @@ FIELD_LIMITS = {
     "source_id": 100,
     "feeder_primary": 150,
     "family_key": 50,
+    "email": 254,
 }
 
 # OneRoster grades are US grades (CEDS codes): grade 6 is roughly Year 7.
@@ -197,6 +206,7 @@ ONEROSTER_READ_COLUMNS = (
     *ONEROSTER_YEAR_COLUMNS,
     *ONEROSTER_FORM_COLUMNS,
     *ONEROSTER_HOUSE_COLUMNS,
+    "email",
 )
 
 
@@ -358,6 +368,8 @@ def _check_row(row: PupilRow, year_text: str, dob_text: str, today: dt.date) -> 
         messages.append(UNLIKELY_DATE.format(value=row.date_of_birth.strftime("%d/%m/%Y")))
     if row.upn and not UPN_PATTERN.match(row.upn):
         messages.append(BAD_UPN.format(value=quoted(row.upn)))
+    if row.email and not EMAIL_PATTERN.match(row.email):
+        messages.append(BAD_EMAIL.format(value=quoted(row.email)))
     if not row.upn and not row.admission_number and not row.source_id:
         messages.append(NO_IDENTIFIER)
     return messages
@@ -440,6 +452,7 @@ def _parse_mis(rows: NumberedRows, today: dt.date, file_format: str) -> ParsedFi
             admission_number=values.get("admission_number", ""),
             feeder_primary=values.get("feeder_primary", ""),
             family_key=values.get("family_key", ""),
+            email=values.get("email", "").lower(),
         )
         if stored := _stored_formula_problems(row):
             parsed.problems.extend(stored)
@@ -498,6 +511,7 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
             ("preferred_name", ("preferredgivenname",)),
             ("form_group", ONEROSTER_FORM_COLUMNS),
             ("house", ONEROSTER_HOUSE_COLUMNS),
+            ("email", ("email",)),
         )
         if not set(names) & set(header)
     }
@@ -563,6 +577,7 @@ def _parse_oneroster(files: dict[str, bytes], school_urn: str, today: dt.date) -
             upn=upn.upper(),
             admission_number=admission,
             source_id=source_id,
+            email=record.get("email", "").strip().lower(),
         )
         if stored := _stored_formula_problems(row):
             parsed.problems.extend(stored)

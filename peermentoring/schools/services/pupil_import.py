@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from peermentoring.core.audit import diff, record, snapshot
 from peermentoring.core.models import AuditEntry, User
+from peermentoring.core.roles import PUPIL_ROLES
 from peermentoring.schools.models import (
     FeederPrimary,
+    Membership,
     Pupil,
     PupilImport,
     School,
@@ -37,6 +40,7 @@ PUPIL_IMPORT_FIELDS = (
     "admission_number",
     "source_id",
     "family_key",
+    "email",
 )
 IDENTIFIER_CLASH = "{label} {value} already belongs to {pupil}, a different pupil at this school."
 # The report lists the first problems by line; the rest are counted.
@@ -62,6 +66,34 @@ def _match_existing(
     if row.source_id and row.source_id.lower() in by_source:
         return by_source[row.source_id.lower()]
     return None
+
+
+def _link_school_emails(school: School) -> int:
+    """Give each pupil's account their school e-mail address from the file, so they can
+    sign in with the school's Google or Microsoft. Only an account with no address yet, and
+    never an address another account already has."""
+    memberships = list(
+        Membership.objects.filter(school=school, role__in=PUPIL_ROLES, user__email="")
+        .exclude(pupil__email="")
+        .exclude(pupil__isnull=True)
+        .select_related("user", "pupil")
+    )
+    wanted = {m.pupil.email.lower() for m in memberships if m.pupil is not None}
+    taken = set(
+        User.objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted)
+        .values_list("address", flat=True)
+    )
+    linked = 0
+    for membership in memberships:
+        address = membership.pupil.email.lower() if membership.pupil else ""
+        if not address or address in taken:
+            continue
+        membership.user.email = address
+        membership.user.save(update_fields=["email"])
+        taken.add(address)
+        linked += 1
+    return linked
 
 
 def _apply_rows(
@@ -135,6 +167,8 @@ def _apply_rows(
         batch_size=500,
     )
     report.created, report.updated = len(to_create), len(updates)
+    if "email" not in parsed.absent:
+        _link_school_emails(school)
     entries = [
         AuditEntry(
             school=school,
