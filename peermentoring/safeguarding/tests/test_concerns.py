@@ -353,3 +353,41 @@ def test_a_deputy_is_alerted_with_the_lead_and_works_the_concern(
     assert CANARY in client.get(url).content.decode()
     client.post(url, {"action": "acknowledge"})
     assert concern.entries.filter(kind="acknowledged", written_by=deputy).exists()
+
+
+def test_the_canary_is_in_no_log_line_or_error_report(
+    school, coordinator, dsl, client_for, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    import logging
+
+    from django.views.debug import ExceptionReporter
+
+    caplog.set_level(logging.DEBUG)
+    client = client_for(coordinator)
+    pupil = PupilFactory(school=school)
+    url = reverse("safeguarding:concern-raise", args=[school.slug]) + f"?pupil={pupil.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, raise_form(pupil=pupil.pk))
+    concern = Concern.objects.get()
+    lead = client_for(dsl)
+    lead.get(reverse("safeguarding:concern-detail", args=[school.slug, concern.pk]))
+    lead.post(
+        reverse("safeguarding:concern-detail", args=[school.slug, concern.pk]),
+        {"kind": "action", "text": f"Told the head {CANARY}"},
+    )
+    assert CANARY not in caplog.text
+
+    # An error while the form is handled: the report Django e-mails the admins (built from
+    # the logged request, as AdminEmailHandler builds it) shows none of what was typed.
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "raise_concern", broken)
+    caplog.clear()
+    client.raise_request_exception = False
+    assert client.post(url, raise_form(pupil=pupil.pk)).status_code == 500
+    record = next(r for r in caplog.records if r.name == "django.request")
+    report = ExceptionReporter(record.request, *record.exc_info).get_traceback_text()
+    assert "the database went away" in report
+    assert CANARY not in report
+    assert CANARY not in caplog.text
