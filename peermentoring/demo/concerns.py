@@ -122,8 +122,9 @@ def load_safeguarding_demo(school: School) -> None:
         concern=fourth, by=lead, kind="closed", text="No further concern after two weeks."
     )
 
-    # 5. New, not urgent: the office noticed something, typed name only.
-    services.raise_concern(
+    # 5. New, not urgent: the office noticed something, typed name only. Nobody acknowledged
+    # it in time, so it was escalated (what the task queue does at its deadline).
+    fifth = services.raise_concern(
         school=school,
         raised_by=admin,
         role=Role.SCHOOL_ADMIN,
@@ -133,3 +134,4 @@ def load_safeguarding_demo(school: School) -> None:
         told_staff="no",
         urgency="today",
     )
+    services.escalate(fifth.pk)

@@ -22,6 +22,7 @@ urlpatterns = [
         name="concern-json",
     ),
     path("pupils/<int:pupil_pk>/", views.pupil_chronology, name="pupil-chronology"),
+    path("pupils/<int:pupil_pk>/export.json", views.pupil_export, name="pupil-json"),
     path("status/", views.concern_status, name="concern-status"),
     path("access-log/", views.access_log, name="access-log"),
     path("settings/", views.safeguarding_settings, name="settings"),

@@ -213,6 +213,32 @@ def concern_export(request: SchoolRequest, concern_pk: int, fmt: str) -> HttpRes
 
 
 @require_GET
+@school_role_required(*LEADS)
+@recent_second_factor
+def pupil_export(request: SchoolRequest, pupil_pk: int) -> HttpResponse:
+    """A pupil's whole safeguarding chronology as one JSON file, for the school's main
+    safeguarding system. Logged like a read."""
+    pupil = get_object_or_404(Pupil.objects.for_school(request.school), pk=pupil_pk)
+    concerns = (
+        Concern.objects.for_school(request.school)
+        .filter(pupil=pupil)
+        .select_related("pupil", "raised_by", "school")
+        .order_by("created_at", "pk")
+    )
+    services.log_access(school=request.school, who=request.user, what=AccessLogEntry.What.EXPORT)
+    records = [
+        services.as_record(c, c.entries.select_related("written_by").order_by("recorded_at", "id"))
+        for c in concerns
+    ]
+    response = JsonResponse(
+        {"pupil": pupil.full_name, "upn": pupil.upn, "concerns": records},
+        json_dumps_params={"indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.pk}-chronology.json"'
+    return response
+
+
+@require_GET
 @school_role_required(Role.COORDINATOR)
 def concern_status(request: SchoolRequest) -> HttpResponse:
     """The coordinator: that a concern about one of the scheme's pupils exists and where it

@@ -87,6 +87,7 @@ def test_the_demo_has_concerns_in_every_state_and_staff_share_one_authenticator_
         "school_admin",
     }
     assert concerns.filter(entries__agency="social_care").exists()
+    assert concerns.filter(status="new", escalated_at__isnull=False).count() == 1
     # Every demo member of staff signs in with a code from the one key the README gives.
     staff = demo_staff()
     assert len(staff) >= 7

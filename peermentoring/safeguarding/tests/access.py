@@ -81,6 +81,7 @@ ACCESS = {
     "safeguarding:concern-print": Access(LEAD, _concern, GET),
     "safeguarding:concern-json": Access(LEAD, _concern, GET),
     "safeguarding:pupil-chronology": Access(LEAD, _pupil, GET),
+    "safeguarding:pupil-json": Access(LEAD, _pupil, GET),
     "safeguarding:concern-status": Access(frozenset({Role.COORDINATOR}), None, GET),
     "safeguarding:settings": Access(LEAD, None, GET_POST, _settings_saved, _settings_body),
 }

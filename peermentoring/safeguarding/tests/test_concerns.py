@@ -391,3 +391,22 @@ def test_the_canary_is_in_no_log_line_or_error_report(
     assert "the database went away" in report
     assert CANARY not in report
     assert CANARY not in caplog.text
+
+
+def test_a_pupils_whole_chronology_exports_as_one_file_and_is_logged(
+    raised, school, dsl, client_for
+):
+    concern, _ = raised
+    ConcernFactory(school=school, pupil=concern.pupil, what_happened="Second worry")
+    ConcernFactory(school=school, what_happened="About someone else")
+
+    response = client_for(dsl).get(
+        reverse("safeguarding:pupil-json", args=[school.slug, concern.pupil_id])
+    )
+
+    data = response.json()
+    assert [c["what_happened"][:12] for c in data["concerns"]] == [
+        concern.what_happened[:12],
+        "Second worry",
+    ]
+    assert AccessLogEntry.objects.filter(what="export", who=dsl).exists()
