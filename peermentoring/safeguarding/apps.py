@@ -7,7 +7,11 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self) -> None:
-        from peermentoring.core.registry import register_menu, register_todo
+        from peermentoring.core.registry import (
+            register_menu,
+            register_school_figure,
+            register_todo,
+        )
         from peermentoring.core.roles import PUPIL_ROLES, SAFEGUARDING_ROLES
         from peermentoring.safeguarding import home
 
@@ -24,3 +28,20 @@ class SafeguardingConfig(AppConfig):
         register_todo(key="safeguarding", order=1, roles=SAFEGUARDING_ROLES, items=home.lead_items)
         # Last on every pupil's home page: always there, whatever else is.
         register_todo(key="worried", order=99, roles=PUPIL_ROLES, items=home.worried_about_someone)
+        # A trust lead sees counts only: never who, never what.
+        register_school_figure(
+            key="concerns-open",
+            order=90,
+            label="Open",
+            group="Safeguarding concerns",
+            long_label="Safeguarding concerns open",
+            values=home.open_concerns_by_school,
+        )
+        register_school_figure(
+            key="concerns-this-year",
+            order=91,
+            label="This year",
+            group="Safeguarding concerns",
+            long_label="Safeguarding concerns raised since 1 September",
+            values=home.concerns_this_year_by_school,
+        )

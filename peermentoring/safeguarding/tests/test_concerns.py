@@ -410,3 +410,32 @@ def test_a_pupils_whole_chronology_exports_as_one_file_and_is_logged(
         "Second worry",
     ]
     assert AccessLogEntry.objects.filter(what="export", who=dsl).exists()
+
+
+def test_the_trust_lead_sees_counts_only(school, client_for):
+    from peermentoring.schools.models import Trust
+
+    trust = Trust.objects.create(name="Riverside Learning Trust", slug="riverside")
+    school.trust = trust
+    school.save()
+    lead = MembershipFactory(
+        user=UserFactory(first_name="Anne"), school=school, role=Role.TRUST_LEAD
+    ).user
+    ConcernFactory(school=school, what_happened=CANARY)
+    ConcernFactory(school=school, what_happened=CANARY, status=Concern.Status.CLOSED)
+
+    client = client_for(lead)
+    page = client.get(reverse("trust-dashboard", args=["riverside"])).content.decode()
+    figures = client.get(reverse("schools:trust-school-figures", args=[school.slug]))
+
+    assert "Safeguarding concerns" in page
+    for text in (page, figures.content.decode()):
+        assert CANARY not in text
+    assert client.get(reverse("safeguarding:concern-list", args=[school.slug])).status_code == 403
+    from peermentoring.safeguarding.home import (
+        concerns_this_year_by_school,
+        open_concerns_by_school,
+    )
+
+    assert open_concerns_by_school([school]) == {school.pk: 1}
+    assert concerns_this_year_by_school([school]) == {school.pk: 2}

@@ -88,6 +88,8 @@ def test_the_trust_sees_each_schools_scheme_side_by_side(client_for, trust, scho
         "Referrals waiting for review under 2 weeks": "1",
         "Referrals waiting for review 2 to 6 weeks": "1",
         "Referrals waiting for review over 6 weeks": "1",
+        "Safeguarding concerns open": "0",
+        "Safeguarding concerns raised since 1 September": "0",
     }
     assert set(row_of(page, other).values()) == {"0", "1"}
     assert "Evangeline" not in page and "Thistlewood" not in page
