@@ -439,3 +439,24 @@ def test_the_trust_lead_sees_counts_only(school, client_for):
 
     assert open_concerns_by_school([school]) == {school.pk: 1}
     assert concerns_this_year_by_school([school]) == {school.pk: 2}
+
+
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        ("coordinator", "Raise a safeguarding concern"),
+        ("school_admin", "Raise a safeguarding concern"),
+        ("mentor", "I'm worried about someone"),
+    ],
+)
+def test_every_page_of_the_school_offers_a_concern_from_the_account_menu(
+    school, request, client_for, role, words
+):
+    client = client_for(request.getfixturevalue(role))
+    for url in (
+        reverse("schools:account", args=[school.slug]),
+        reverse("schools:notification-list", args=[school.slug]),
+    ):
+        page = client.get(url).content.decode()
+        assert words in page
+        assert reverse("safeguarding:concern-raise", args=[school.slug]) in page
