@@ -14,11 +14,15 @@ A school whose identity provider enforces its own second factor may record so; i
 staff who sign in through that provider count as verified (`IDP_VERIFIED`).
 
 `recent_second_factor` guards what needs more: a second factor entered within the
-last `STEP_UP_SECONDS` (15 minutes), else the person is asked for a code again.
+last `STEP_UP_SECONDS` (15 minutes), else the person is asked for a code again. A form
+sent when that time had run out is not lost: it waits in the session (on the server,
+never in the browser) until the person is back on the page, which offers it again
+unsent (`resumed_post`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -29,7 +33,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
@@ -42,6 +46,10 @@ IDP_VERIFIED = "_pm_idp_verified_at"
 # Paths reachable before the second factor: signing in and out, setting up or entering
 # a second factor, choosing a password, and the public pages reached by a signed link.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/reference/", "/refer/", "/favicon")
+# A form sent after the step-up ran out, kept for the page it was sent to.
+SUSPENDED_POST = "_pm_suspended_post"
+SUSPENDED_MAX_CHARS = 256 * 1024
+SUSPENDED_SECONDS = 30 * 60
 # Second-factor kinds that count as having one (recovery codes are a fallback only).
 FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -165,12 +173,45 @@ def recent_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             known = [t for t in times if t is not None]
             at = max(known) if known else None
             if at is None or sessions.now() - at >= settings.STEP_UP_SECONDS:
+                _suspend_post(request)
                 if factor:
                     return _redirect(request, "mfa_reauthenticate")
                 return _redirect(request, "account_reauthenticate")
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _suspend_post(request: HttpRequest) -> None:
+    """Keep a form sent too late for the step-up, so nothing typed is lost.
+
+    Only the text fields (a file cannot be kept) of one form, the last sent, and only
+    up to a size a form of ours could fill; the CSRF token is left behind.
+    """
+    if request.method != "POST" or request.FILES:
+        return
+    data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    if not data or len(json.dumps(data)) > SUSPENDED_MAX_CHARS:
+        return
+    request.session[SUSPENDED_POST] = {"path": request.path, "data": data, "at": sessions.now()}
+
+
+def resumed_post(request: HttpRequest) -> QueryDict | None:
+    """The form this person sent to this page before entering a code again, once.
+
+    Handed back on their next visit to the same page within 30 minutes, for them to
+    check and send again; never sent for them.
+    """
+    kept = request.session.get(SUSPENDED_POST)
+    if request.method != "GET" or not kept or kept.get("path") != request.path:
+        return None
+    del request.session[SUSPENDED_POST]
+    if sessions.now() - kept.get("at", 0) > SUSPENDED_SECONDS:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in kept.get("data", {}).items():
+        data.setlist(key, values)
+    return data
 
 
 def on_second_factor_added(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
-from peermentoring.core.mfa import recent_second_factor
+from peermentoring.core.mfa import recent_second_factor, resumed_post
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import PUPIL_DATA_ROLES, PUPIL_ROLES, SAFEGUARDING_ROLES, Role
 from peermentoring.safeguarding import services
@@ -127,7 +127,15 @@ def concern_detail(request: SchoolRequest, concern_pk: int) -> HttpResponse:
         Concern.objects.for_school(request.school).select_related("pupil", "raised_by"),
         pk=concern_pk,
     )
-    form = EntryForm(request.POST or None, concern=concern)
+    kept = resumed_post(request)
+    if kept is not None and kept.get("action") != "acknowledge":
+        messages.info(
+            request,
+            "Your entry was kept while you entered your code. Check it and add it again.",
+        )
+    else:
+        kept = None
+    form = EntryForm(request.POST if request.method == "POST" else kept, concern=concern)
     if request.method == "POST":
         if request.POST.get("action") == "acknowledge":
             services.acknowledge(concern=concern, by=request.user)
@@ -281,8 +289,13 @@ def safeguarding_settings(request: SchoolRequest) -> HttpResponse:
     """How long a concern may wait, and who is told next."""
     conf = services.settings_for(request.school)
     chosen = EscalationContact.objects.for_school(request.school).values_list("user_id", flat=True)
+    kept = resumed_post(request)
+    if kept is not None:
+        messages.info(
+            request, "Your changes were kept while you entered your code. Save them again."
+        )
     form = SafeguardingSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else kept,
         instance=conf,
         school=request.school,
         initial={"contacts": list(chosen)},

@@ -170,6 +170,44 @@ def test_the_lead_works_the_chronology_to_closure(raised, school, dsl, client_fo
     assert "only a correction" in late.content.decode()
 
 
+def test_an_entry_sent_after_the_step_up_ran_out_waits_for_the_code_and_is_offered_again(
+    raised, school, dsl, client_for
+):
+    """Writing a long entry can take more than 15 minutes: the code is asked for again,
+    and the text comes back in the form, unsent, once it is entered."""
+    from tests.support.mfa import give_authenticator, totp_code
+
+    concern, _ = raised
+    give_authenticator(dsl)
+    client = client_for(dsl)
+    session = client.session
+    records = session["account_authentication_methods"]
+    for record in records:
+        record["at"] -= 16 * 60
+    session["account_authentication_methods"] = records
+    session.save()
+    url = reverse("safeguarding:concern-detail", args=[school.slug, concern.pk])
+    text = "Phoned his mother at 15:20; she will come in tomorrow. " + CANARY
+
+    asked = client.post(
+        url, {"kind": "action", "text": text, "shared_with_coordinator": "on"}, HTTP_REFERER=url
+    )
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert not concern.entries.filter(kind="action").exists()
+
+    back = client.post(asked["Location"], {"code": totp_code()})
+    assert back["Location"] == url
+    page = client.get(url).content.decode()
+    assert "Your entry was kept while you entered your code" in page
+    assert text in page  # in the form's text box, unsent
+    assert not concern.entries.filter(kind="action").exists()
+    assert text not in client.get(url).content.decode()  # offered once, then gone
+
+    client.post(url, {"kind": "action", "text": text})
+    assert concern.entries.get(kind="action").text == text
+
+
 def test_a_correction_points_to_the_entry_it_corrects(raised, dsl):
     concern, _ = raised
     wrong = services.add_entry(concern=concern, by=dsl, kind="action", text="Phoned on Monday")

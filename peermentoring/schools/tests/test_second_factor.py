@@ -536,3 +536,30 @@ def test_step_up_for_someone_their_schools_provider_vouched_for(dsl, monkeypatch
     monkeypatch.setattr("time.time", lambda: 10_000 + 16 * 60)
     record_authentication(request, dsl, "password", reauthenticated=True)
     assert guarded(request).content == b"safeguarding"
+
+
+def test_a_form_kept_over_the_step_up_goes_back_only_to_its_own_page_and_not_for_ever(
+    dsl, monkeypatch
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    give_authenticator(dsl)
+    monkeypatch.setattr("peermentoring.core.sessions.now", FakeClock(10_000 + 16 * 60))
+    sent = RequestFactory().post("/s/oakbrook/safeguarding/7/", {"text": "Phoned home"})
+    sent.session = request_proved_at(dsl, 10_000).session
+    sent.user = dsl
+    assert guarded(sent).status_code == 302
+
+    def visit(path: str) -> HttpRequest:
+        request = RequestFactory().get(path)
+        request.session = sent.session
+        return request
+
+    assert mfa.resumed_post(visit("/s/oakbrook/safeguarding/8/")) is None
+    assert mfa.resumed_post(visit("/s/oakbrook/safeguarding/7/"))["text"] == "Phoned home"
+    assert mfa.resumed_post(visit("/s/oakbrook/safeguarding/7/")) is None  # once only
+
+    assert guarded(sent).status_code == 302
+    monkeypatch.setattr("peermentoring.core.sessions.now", FakeClock(10_000 + 47 * 60))
+    assert mfa.resumed_post(visit("/s/oakbrook/safeguarding/7/")) is None  # 31 minutes on
+    assert isinstance(sent.session, SessionStore)
