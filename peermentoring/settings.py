@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "peermentoring.referrals",
     "peermentoring.matching",
     "peermentoring.safeguarding",
+    "peermentoring.meetings",
     "peermentoring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

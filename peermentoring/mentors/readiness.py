@@ -8,6 +8,7 @@ today) belongs to the stage that owns it. That stage registers a check here in i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +26,9 @@ class ReadinessCheck:
     ready_ids: Callable[[Sequence[Mentor]], set[int]]
     # The sentence shown when something is missing: {mentor} and {missing}.
     message: str
+    # The day this mentor came to lack nothing (their last required module); None while
+    # something is missing. A check without a date leaves the day to the others.
+    ready_since: Callable[[Mentor], dt.date | None] | None = None
 
 
 _checks: dict[str, ReadinessCheck] = {}
@@ -37,3 +41,19 @@ def register_readiness(check: ReadinessCheck) -> None:
 
 def readiness_checks() -> list[ReadinessCheck]:
     return list(_checks.values())
+
+
+def ready_since(mentor: Mentor) -> dt.date | None:
+    """The first day this mentor lacked nothing any stage requires; None while they do.
+
+    Meetings ask it so none is logged for a day before the mentor was trained.
+    """
+    days = []
+    for check in readiness_checks():
+        if check.missing(mentor):
+            return None
+        if check.ready_since is not None:
+            day = check.ready_since(mentor)
+            if day is not None:
+                days.append(day)
+    return max(days) if days else mentor.created_at.date()

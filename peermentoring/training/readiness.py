@@ -6,6 +6,7 @@ Registered with `peermentoring.mentors.readiness` in `TrainingConfig.ready()`, s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -27,6 +28,17 @@ def missing_modules(mentor: Mentor) -> list[TrainingModule]:
         .exclude(pk__in=done.values("module"))
         .order_by("order")
     )
+
+
+def trained_on(mentor: Mentor) -> dt.date | None:
+    """The day of the mentor's last required module; None while one is missing."""
+    if missing_modules(mentor):
+        return None
+    days = ModuleCompletion.objects.filter(
+        mentor=mentor, status__in=ModuleCompletion.COMPLETE, module__is_required=True
+    ).values_list("completed_on", flat=True)
+    known = [day for day in days if day is not None]
+    return max(known) if known else None
 
 
 def is_trained(mentor: Mentor) -> bool:
@@ -59,4 +71,5 @@ TRAINED_IN_EVERY_REQUIRED_MODULE = ReadinessCheck(
     missing=_missing_in_words,
     ready_ids=fully_trained_ids,
     message=MENTOR_NOT_TRAINED,
+    ready_since=trained_on,
 )
