@@ -89,4 +89,5 @@ urlpatterns = [
     path("s/<slug:school_slug>/matching/", include("peermentoring.referrals.urls")),
     path("s/<slug:school_slug>/matching/", include("peermentoring.matching.urls")),
     path("s/<slug:school_slug>/safeguarding/", include("peermentoring.safeguarding.urls")),
+    path("s/<slug:school_slug>/meetings/", include("peermentoring.meetings.urls")),
 ]

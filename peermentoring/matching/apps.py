@@ -20,7 +20,6 @@ class MatchingConfig(AppConfig):
 
         register_menu(label="Matching", url_name="matching:home", order=20, group="match")
         register_menu(label="Pairings", url_name="matching:pairing-list", order=30, group="match")
-        register_menu(label="My mentee", url_name="matching:my-mentee", order=20)
 
         from peermentoring.matching.pupil_home import own_mentees
         from peermentoring.safeguarding.registry import register_namable_pupils

@@ -32,7 +32,7 @@ from peermentoring.matching.forms import (
     MentorMatchingForm,
 )
 from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
-from peermentoring.matching.run import current_year, forbidden_labels, window_label
+from peermentoring.matching.run import current_year, forbidden_labels
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
 from peermentoring.referrals.models import Referral
 from peermentoring.schools.access import SchoolRequest, school_role_required
@@ -40,7 +40,6 @@ from peermentoring.schools.models import SchoolDayWindow
 
 PER_PAGE = 50
 PAIRING_LISTS = {"active": "Active", "ended": "Ended"}
-NO_FREE_WINDOW = "None at the moment: ask your coordinator when you can meet"
 
 
 @require_GET
@@ -353,33 +352,9 @@ def pairing_end(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
     return render(request, "matching/pairing_end.html", {"form": form, "pairing": pairing})
 
 
-def _free_to_meet(chosen: list[SchoolDayWindow], every: list[str]) -> list[str]:
-    """Ticked windows that are on; every window if none was ticked (a switched-off one is no time)."""
-    if not chosen:
-        return every
-    return [window_label(w) for w in chosen if w.is_active] or [NO_FREE_WINDOW]
-
-
 @require_GET
 @school_role_required(Role.MENTOR)
 def my_mentee(request: SchoolRequest) -> HttpResponse:
-    """What a mentor sees of their mentees: first name, form and free windows, nothing else."""
-    pairings = (
-        Pairing.objects.for_school(request.school)
-        .active()
-        .filter(mentor__pupil=request.membership.pupil_id or 0)
-        .select_related("mentee", "referral")
-        .prefetch_related("referral__free_windows")
-    )
-    every = [window_label(w) for w in SchoolDayWindow.objects.for_school(request.school).active()]
-    mentees = [
-        {
-            "pk": p.mentee_id,
-            "first_name": p.mentee.first_name,
-            "form_group": p.mentee.form_group,
-            "started_on": p.started_on,
-            "windows": _free_to_meet(list(p.referral.free_windows.all()), every),
-        }
-        for p in pairings
-    ]
-    return render(request, "matching/my_mentee.html", {"mentees": mentees})
+    """The mentor's page moved to the meetings app (with their meetings); this address
+    stays for the links in notifications already sent."""
+    return redirect("meetings:my-mentee", request.school.slug)

@@ -50,7 +50,7 @@ class MyMentor:
     any_time: bool
 
 
-def _meeting_times(windows: Iterable[SchoolDayWindow]) -> list[MeetingTime]:
+def meeting_times(windows: Iterable[SchoolDayWindow]) -> list[MeetingTime]:
     return [
         MeetingTime(label=w.label, times=f"{w.start_time:%H:%M} to {w.end_time:%H:%M}")
         for w in sorted(windows, key=lambda w: (w.weekday, w.start_time))
@@ -106,7 +106,7 @@ def my_mentor(membership: Membership) -> list[TodoItem]:
         form_group=mentor.form_group,
         year_group=mentor.year_group,
         started_on=pairing.started_on,
-        times=_meeting_times(shared),
+        times=meeting_times(shared),
         any_time=theirs is None and mine is None,
     )
     return [TodoItem(label="Your peer mentor", url="", template=MENTOR_TEMPLATE, detail=detail)]

@@ -5,3 +5,16 @@ class MeetingsConfig(AppConfig):
     name = "peermentoring.meetings"
     label = "meetings"
     verbose_name = "Meetings"
+
+    def ready(self) -> None:
+        from peermentoring.core.registry import register_menu, register_todo
+        from peermentoring.core.roles import PUPIL_ROLES
+        from peermentoring.meetings import pupil_home
+        from peermentoring.mentors.pupil_home import register_mentor_stage
+
+        # The mentor's page moves here from matching, which keeps its old address as a
+        # redirect (links in notifications already sent).
+        register_menu(label="My mentee", url_name="meetings:my-mentee", order=20)
+        # Replaces matching's cards (the same keys): the same facts, plus meetings.
+        register_todo(key="my-mentor", order=5, roles=PUPIL_ROLES, items=pupil_home.my_mentor)
+        register_mentor_stage(name="mentoring", card=pupil_home.mentoring_card)

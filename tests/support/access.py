@@ -49,6 +49,8 @@ class Access(NamedTuple):
     effect: Effect | None = None
     body: Body | None = None
     posted_by: frozenset[str] | None = None
+    # A page that moved: a let-in GET is redirected to its new address in the same school.
+    moved_to: str = ""
 
 
 def school_of(response: Any) -> Any:

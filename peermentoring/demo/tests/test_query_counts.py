@@ -47,8 +47,11 @@ MOST_QUERIES = {
     "home: coordinator": 16,
     # One more (was 13): the count of new safeguarding concerns at the top of her list.
     "home: safeguarding lead": 14,
-    "home: mentor": 11,
-    "home: mentee": 14,
+    # Two more each for meetings (issue 13): the mentor's nudge (the school's terms, then
+    # the pairings quiet for two school weeks); the mentee's usual windows and last
+    # meeting (one query each, whatever the number of meetings).
+    "home: mentor": 13,
+    "home: mentee": 16,
     # The demo's pupil sits on an interview panel: one more query for their open panels
     # (most pupils sit on none, and one query tells them so).
     "home: pupil": 11,
@@ -66,7 +69,10 @@ MOST_QUERIES = {
     "matching: mentors": 7,
     "matching: run": 6,
     "pairings": 7,
-    "my mentee": 7,
+    # Was 7 before meetings (issue 13): now also the pair's usual windows (chosen, else
+    # both free: three queries), the quiet pairings (two), the last meeting and the
+    # recent meetings (one each); constant however many meetings there are.
+    "my mentee": 13,
 }
 # The most queries a page served from the page cache makes: the session and the person
 # (the membership comes from the cache too), the read log's entry where the page writes
@@ -112,7 +118,7 @@ def _pages(school: School) -> list[tuple[str, str, str]]:
             reverse("matching:run-detail", kwargs={**slug, "run_pk": run.pk}),
         ),
         ("pairings", "coordinator", reverse("matching:pairing-list", kwargs=slug)),
-        ("my mentee", "mentor", reverse("matching:my-mentee", kwargs=slug)),
+        ("my mentee", "mentor", reverse("meetings:my-mentee", kwargs=slug)),
     ]
 
 

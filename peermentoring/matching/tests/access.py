@@ -154,7 +154,7 @@ ACCESS: dict[str, Access] = {
     "matching:run-confirm": Access(SETUP, _run, GET_POST, _run_confirmed),
     "matching:pairing-list": Access(STAFF, None, GET),
     "matching:pairing-end": Access(SETUP, _pairing, GET_POST, _pairing_ended, _end_body),
-    "matching:my-mentee": Access(MENTOR, None, GET),
+    "matching:my-mentee": Access(MENTOR, None, GET, moved_to="meetings:my-mentee"),
 }
 
 

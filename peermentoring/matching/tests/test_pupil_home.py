@@ -190,7 +190,7 @@ def test_a_mentor_with_mentees_reads_their_first_names_and_forms_and_the_way_to_
     assert (
         "You are mentoring <strong>Lily</strong> (form 7C) and <strong>Arjun</strong> (form 7B)."
     ) in page
-    assert f'<a href="{url("matching:my-mentee", school)}">See when you can meet</a>' in page
+    assert f'<a href="{url("meetings:my-mentee", school)}">My mentees</a>' in page
     assert page.count('id="mentor-status"') == 1
     assert "We will match you" not in page
 

@@ -120,7 +120,7 @@ def test_a_mentor_is_not_told_a_switched_off_window_is_free(client_for, school, 
     referral.free_windows.add(lunch)
     Pairing.objects.create(school=school, mentor=record, mentee=referral.pupil, referral=referral)
 
-    page = client_for(mentor).get(reverse("matching:my-mentee", args=[school.slug]))
+    page = client_for(mentor).get(reverse("meetings:my-mentee", args=[school.slug]))
 
     assert "Monday lunch" not in page.text
     assert "Tuesday lunch" not in page.text  # not "free at every window" either

@@ -318,7 +318,7 @@ def test_a_mentor_sees_their_mentees_first_name_form_and_free_windows_but_no_rea
     referral.free_windows.add(tuesday_lunch)
     Pairing.objects.create(school=school, mentor=record, mentee=referral.pupil, referral=referral)
 
-    page = client_for(mentor).get(reverse("matching:my-mentee", args=[school.slug]))
+    page = client_for(mentor).get(reverse("meetings:my-mentee", args=[school.slug]))
 
     assert page.status_code == 200
     assert "Lily" in page.text
@@ -330,7 +330,7 @@ def test_a_mentor_sees_their_mentees_first_name_form_and_free_windows_but_no_rea
 
 
 def test_a_mentor_without_a_mentee_is_told_so(client_for, school, mentor):
-    page = client_for(mentor).get(reverse("matching:my-mentee", args=[school.slug]))
+    page = client_for(mentor).get(reverse("meetings:my-mentee", args=[school.slug]))
 
     assert "You have no mentee yet" in page.text
 
@@ -341,7 +341,7 @@ def test_another_mentors_mentee_is_not_shown(client_for, school, mentor):
         school=school, mentor=make_mentor(school), mentee=referral.pupil, referral=referral
     )
 
-    page = client_for(mentor).get(reverse("matching:my-mentee", args=[school.slug]))
+    page = client_for(mentor).get(reverse("meetings:my-mentee", args=[school.slug]))
 
     assert "Zephyrine" not in page.text
 

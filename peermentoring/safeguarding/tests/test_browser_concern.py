@@ -50,7 +50,7 @@ def test_a_worry_goes_from_a_mentor_to_the_lead_and_the_coordinator_sees_only_it
     page = browser.new_context(**phone).new_page()
     page.on("pageerror", lambda error: browser_errors.append(str(error)))
     sign_in(page, base, "kwame.mensah", PASSWORD)
-    page.goto(f"{base}/s/oakbrook/matching/my-mentee/")
+    page.goto(f"{base}/s/oakbrook/meetings/my-mentee/")
     page.get_by_role("link", name=f"I'm worried about {pairing.mentee.first_name}").click()
     page.get_by_label("What happened, or what worries you?").fill(WORDS)
     page.get_by_role("radio", name="No", exact=True).check()

@@ -353,7 +353,7 @@ def test_a_mentor_raises_a_worry_about_their_own_mentee_from_my_mentee(
     ).user
     stranger = PupilFactory(school=school)
     client = client_for(mentor)
-    page = client.get(reverse("matching:my-mentee", args=[school.slug])).content.decode()
+    page = client.get(reverse("meetings:my-mentee", args=[school.slug])).content.decode()
     link = reverse("safeguarding:concern-raise", args=[school.slug]) + f"?pupil={pairing.mentee_id}"
     assert link in page
 

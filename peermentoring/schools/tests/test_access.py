@@ -115,7 +115,8 @@ def test_no_role_is_let_in_everywhere_by_the_table():
 
 
 def test_the_school_admin_is_kept_out_of_a_mentors_own_page():
-    assert ACCESS["matching:my-mentee"].roles == {Role.MENTOR}
+    assert ACCESS["meetings:my-mentee"].roles == {Role.MENTOR}
+    assert ACCESS["meetings:log"].roles == {Role.MENTOR}
 
 
 def test_every_post_url_says_what_an_allowed_post_changes():
@@ -278,7 +279,11 @@ def test_a_member_with_an_allowed_role_is_let_in(name, role, school, person_with
     client = client_for(user)
     url = school_url(name, school.slug, school, user)
 
-    if "get" in ACCESS[name].methods:
+    if ACCESS[name].moved_to:
+        response = client.get(url)
+        assert response.status_code == 302, f"GET {url} gave {response.status_code}"
+        assert response["Location"] == reverse(ACCESS[name].moved_to, args=[school.slug])
+    elif "get" in ACCESS[name].methods:
         response = client.get(url)
         assert response.status_code == 200, f"GET {url} gave {response.status_code}"
     else:

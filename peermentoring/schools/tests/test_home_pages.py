@@ -49,7 +49,7 @@ def test_staff_and_the_trust_lead_see_the_scheme_figures_in_order(client_for, sc
 def test_a_mentor_is_shown_the_way_to_their_mentee(client_for, school, mentor):
     page = text(client_for(mentor).get(url("schools:home", school)))
 
-    assert f'<a href="{url("matching:my-mentee", school)}">My mentee</a>' in page
+    assert f'<a href="{url("meetings:my-mentee", school)}">My mentee</a>' in page
 
 
 def test_a_mentee_is_not_shown_a_mentors_items(client_for, school, mentee):

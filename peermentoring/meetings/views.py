@@ -1,0 +1,213 @@
+"""The mentor's pages: My mentee (when they meet, the last meetings, a nudge) and logging
+a meeting in a few taps on a phone. A mentor reaches only their own pairings: another
+pairing's id, in the URL or the form, is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from peermentoring.core.forms import add_validation_error
+from peermentoring.core.privacy import pupil_text
+from peermentoring.core.roles import Role
+from peermentoring.matching.models import Pairing
+from peermentoring.meetings import rules, services
+from peermentoring.meetings.counting import quiet_pairings
+from peermentoring.meetings.forms import MeetingForm
+from peermentoring.meetings.models import Meeting
+from peermentoring.meetings.windows import usual_windows
+from peermentoring.schools.access import SchoolRequest, school_role_required
+from peermentoring.schools.calendar import term_on
+from peermentoring.schools.models import School, SchoolDayWindow
+
+RECENT = 5
+
+
+def own_pairings(request: SchoolRequest) -> list[Pairing]:
+    """The mentor's active pairings, oldest first."""
+    return list(
+        Pairing.objects.for_school(request.school)
+        .active()
+        .filter(mentor__pupil=request.membership.pupil_id or 0)
+        .select_related("mentee", "mentor__pupil")
+        .order_by("started_on", "pk")
+    )
+
+
+def _pick(pairings: list[Pairing], raw: str | None) -> Pairing | None:
+    """The pairing named in the request, among the mentor's own; one alone needs no name."""
+    if not raw:
+        return pairings[0] if len(pairings) == 1 else None
+    if not raw.isdecimal() or len(raw) > 18:
+        raise Http404("No such pairing")
+    for pairing in pairings:
+        if pairing.pk == int(raw):
+            return pairing
+    raise Http404("No such pairing")
+
+
+def last_school_day(school: School, moment: dt.datetime, windows: list[SchoolDayWindow]) -> dt.date:
+    """Today once its first window has begun, else the school day before (a weekend, a
+    holiday or first thing in the morning logs yesterday's meeting)."""
+    day = moment.date()
+    for _ in range(21):
+        term = term_on(school, day)
+        if term is not None and term.is_teaching_day(day):
+            started = [
+                w
+                for w in windows
+                if w.is_active
+                and w.weekday == day.weekday()
+                and (day < moment.date() or w.start_time <= moment.time())
+            ]
+            if started:
+                return day
+        day -= dt.timedelta(days=1)
+    return moment.date()
+
+
+def _likely_window(
+    day: dt.date, moment: dt.datetime, windows: list[SchoolDayWindow], usual: list[SchoolDayWindow]
+) -> SchoolDayWindow | None:
+    """The window to tick first: today, the one under way or just gone; another day, the
+    pair's usual window that weekday."""
+    that_day = [w for w in windows if w.is_active and w.weekday == day.weekday()]
+    if day == moment.date():
+        begun = [w for w in that_day if w.start_time <= moment.time()]
+        return begun[-1] if begun else None
+    usual_that_day = [w for w in usual if w.weekday == day.weekday()]
+    return usual_that_day[0] if usual_that_day else None
+
+
+@require_GET
+@school_role_required(Role.MENTOR)
+@pupil_text
+def my_mentee(request: SchoolRequest) -> HttpResponse:
+    """Each mentee: first name and form, when they usually meet, the last meetings."""
+    school = request.school
+    pairings = own_pairings(request)
+    every = list(SchoolDayWindow.objects.for_school(school))
+    usual = usual_windows(pairings, every)
+    ids = [p.pk for p in pairings]
+    today = rules.now().date()
+    quiet = set(quiet_pairings(school, today).filter(pk__in=ids).values_list("pk", flat=True))
+    last_met = dict(
+        Meeting.objects.filter(pairing__in=ids, status=Meeting.Status.HAPPENED)
+        .values("pairing_id")
+        .annotate(last=Max("held_on"))
+        .values_list("pairing_id", "last")
+    )
+    recent: dict[int, list[Meeting]] = {pk: [] for pk in ids}
+    for meeting in (
+        Meeting.objects.filter(pairing__in=ids)
+        .select_related("window")
+        .order_by("-held_on", "-window__start_time", "-pk")[: RECENT * max(len(ids), 1) * 3]
+    ):
+        if len(recent[meeting.pairing_id]) < RECENT:
+            recent[meeting.pairing_id].append(meeting)
+    mentees = [
+        {
+            "pairing": p,
+            "first_name": p.mentee.first_name,
+            "form_group": p.mentee.form_group,
+            "usual": usual[p.pk][0],
+            "usual_chosen": usual[p.pk][1],
+            "last_met": last_met.get(p.pk),
+            "quiet": p.pk in quiet,
+            "recent": recent[p.pk],
+        }
+        for p in pairings
+    ]
+    return render(
+        request,
+        "meetings/my_mentee.html",
+        {"mentees": mentees, "user_id": request.user.pk, "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(Role.MENTOR)
+@pupil_text
+def log_meeting(request: SchoolRequest) -> HttpResponse:
+    """Log a meeting with a mentee: today's window ticked already, a few taps, Save."""
+    school = request.school
+    pairings = own_pairings(request)
+    if not pairings:
+        return render(request, "meetings/log.html", {"pairings": [], "form": None})
+    raw = request.POST.get("pairing") if request.method == "POST" else request.GET.get("pairing")
+    pairing = _pick(pairings, raw)
+    windows = list(SchoolDayWindow.objects.for_school(school))
+    topics = services.topics_for(school)
+    moment = rules.now()
+    default_day = last_school_day(school, moment, windows)
+    asked_day = _asked_day(request.GET.get("held_on"))
+    day = asked_day or default_day
+    usual = usual_windows([pairing], windows)[pairing.pk][0] if pairing else []
+    likely = _likely_window(day, moment, windows, usual)
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        windows=windows,
+        topics=topics,
+        on=day,
+        today=moment.date(),
+        initial={
+            "held_on": day,
+            "window": likely.pk if likely else None,
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    if request.method == "GET" and request.headers.get("HX-Request") == "true":
+        # The date changed: offer that day's windows.
+        return render(request, "meetings/log.html#windows", {"form": form})
+    if request.method == "POST" and pairing is None:
+        form.add_error(None, "Choose which mentee you met.")
+    elif request.method == "POST" and form.is_valid():
+        assert pairing is not None
+        data = form.cleaned_data
+        try:
+            meeting = services.log_meeting(
+                pairing=pairing,
+                held_on=data["held_on"],
+                window=data["window"],
+                by=request.user,
+                status=data["status"],
+                minutes=data["minutes"],
+                topics=list(data["topics"]),
+                mood=data["mood"],
+                note=data["note"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            what = "Meeting" if meeting.happened else "Missed meeting"
+            messages.success(
+                request,
+                f"{what} with {pairing.mentee.first_name} saved: "
+                f"{meeting.held_on:%A} {meeting.held_on.day} {meeting.held_on:%B}, "
+                f"{meeting.window.get_kind_display().lower()}.",
+            )
+            if data["worried"]:
+                url = reverse("safeguarding:concern-raise", args=[school.slug])
+                return redirect(f"{url}?pupil={pairing.mentee_id}")
+            return redirect("meetings:my-mentee", school.slug)
+    context: dict[str, Any] = {"form": form, "pairing": pairing, "pairings": pairings}
+    return render(request, "meetings/log.html", context)
+
+
+def _asked_day(raw: str | None) -> dt.date | None:
+    if not raw or len(raw) > 10:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
