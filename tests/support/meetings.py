@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from peermentoring.matching.models import Pairing
+from peermentoring.mentors.models import Mentor
 from peermentoring.schools.calendar import academic_year_name, default_term_dates
 from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow, Term
 from tests.support.builders import accepted_referral, safeguarding_module
@@ -55,7 +56,9 @@ def pairing_in(
     year = year_2025(school)
     if mentor_pupil is None:
         mentor_pupil = PupilFactory(school=school, year_group=10, form_group="10B")
-    mentor = MentorFactory(school=school, pupil=mentor_pupil, academic_year=year)
+    mentor = MentorFactory(
+        school=school, pupil=mentor_pupil, academic_year=year, status=Mentor.Status.TRAINED
+    )
     ModuleCompletionFactory(
         mentor=mentor, module=safeguarding_module(school), completed_on=TRAINED_ON
     )
