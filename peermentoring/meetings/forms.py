@@ -114,3 +114,22 @@ class MeetingForm(forms.Form):
             data["minutes"] = None
             data["mood"] = None
         return data
+
+
+class UsualWindowsForm(forms.Form):
+    """When a pair usually meet: the school's windows that are on, by day."""
+
+    windows = BoundedModelMultipleChoiceField(
+        label="When do you usually meet?",
+        queryset=SchoolDayWindow.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick the times you usually meet. Tick none to go back to the times you are both free.",
+        error_messages={"invalid_choice": "Choose from your school's times."},
+    )
+
+    def __init__(self, *args: Any, windows: Sequence[SchoolDayWindow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["windows"]
+        field.queryset = SchoolDayWindow.objects.filter(pk__in=[w.pk for w in windows])
+        field.choices = [(w.pk, w.label) for w in windows]

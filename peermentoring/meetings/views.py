@@ -22,7 +22,7 @@ from peermentoring.core.roles import Role
 from peermentoring.matching.models import Pairing
 from peermentoring.meetings import rules, services
 from peermentoring.meetings.counting import quiet_pairings
-from peermentoring.meetings.forms import MeetingForm
+from peermentoring.meetings.forms import MeetingForm, UsualWindowsForm
 from peermentoring.meetings.models import Meeting
 from peermentoring.meetings.windows import usual_windows
 from peermentoring.schools.access import SchoolRequest, school_role_required
@@ -79,13 +79,14 @@ def _likely_window(
     day: dt.date, moment: dt.datetime, windows: list[SchoolDayWindow], usual: list[SchoolDayWindow]
 ) -> SchoolDayWindow | None:
     """The window to tick first: today, the one under way or just gone; another day, the
-    pair's usual window that weekday."""
+    pair's one usual window that weekday."""
     that_day = [w for w in windows if w.is_active and w.weekday == day.weekday()]
     if day == moment.date():
         begun = [w for w in that_day if w.start_time <= moment.time()]
         return begun[-1] if begun else None
     usual_that_day = [w for w in usual if w.weekday == day.weekday()]
-    return usual_that_day[0] if usual_that_day else None
+    # Only a single usual window that day is a safe guess: with several, the mentor chooses.
+    return usual_that_day[0] if len(usual_that_day) == 1 else None
 
 
 @require_GET
@@ -96,6 +97,7 @@ def my_mentee(request: SchoolRequest) -> HttpResponse:
     school = request.school
     pairings = own_pairings(request)
     every = list(SchoolDayWindow.objects.for_school(school))
+    on = [w for w in every if w.is_active]
     usual = usual_windows(pairings, every)
     ids = [p.pk for p in pairings]
     today = rules.now().date()
@@ -121,6 +123,8 @@ def my_mentee(request: SchoolRequest) -> HttpResponse:
             "form_group": p.mentee.form_group,
             "usual": usual[p.pk][0],
             "usual_chosen": usual[p.pk][1],
+            # Free at every window: "any time" says it better than fifteen names.
+            "any_time": not usual[p.pk][1] and len(usual[p.pk][0]) == len(on),
             "last_met": last_met.get(p.pk),
             "quiet": p.pk in quiet,
             "recent": recent[p.pk],
@@ -202,6 +206,36 @@ def log_meeting(request: SchoolRequest) -> HttpResponse:
             return redirect("meetings:my-mentee", school.slug)
     context: dict[str, Any] = {"form": form, "pairing": pairing, "pairings": pairings}
     return render(request, "meetings/log.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(Role.MENTOR)
+def usual_windows_edit(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
+    """The mentor (with their mentee) chooses when they usually meet."""
+    pairing = _pick(own_pairings(request), str(pairing_pk))
+    assert pairing is not None
+    every = list(SchoolDayWindow.objects.for_school(request.school))
+    current, chosen = usual_windows([pairing], every)[pairing.pk]
+    form = UsualWindowsForm(
+        request.POST or None,
+        windows=[w for w in every if w.is_active],
+        initial={"windows": [w.pk for w in current] if chosen else []},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_usual_windows(
+                pairing=pairing, windows=form.cleaned_data["windows"], by=request.user
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"Saved when you usually meet {pairing.mentee.first_name}.")
+            return redirect("meetings:my-mentee", request.school.slug)
+    return render(
+        request,
+        "meetings/usual_windows.html",
+        {"form": form, "pairing": pairing, "both_free": current if not chosen else []},
+    )
 
 
 def _asked_day(raw: str | None) -> dt.date | None:

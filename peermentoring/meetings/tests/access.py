@@ -10,23 +10,32 @@ from django.utils import timezone
 
 from peermentoring.core.roles import Role
 from peermentoring.matching.models import Pairing
-from peermentoring.meetings.models import Meeting
+from peermentoring.meetings.models import Meeting, UsualWindow
 from peermentoring.meetings.views import last_school_day
 from peermentoring.schools.models import SchoolDayWindow
 from tests.support.access import GET, GET_POST, Access, ForeignPost, school_of
 from tests.support.builders import accepted_referral, safeguarding_module
-from tests.support.factories import MentorFactory, ModuleCompletionFactory, this_year
+from tests.support.factories import (
+    MentorFactory,
+    ModuleCompletionFactory,
+    PupilFactory,
+    this_year,
+)
 
 MENTOR = frozenset({Role.MENTOR})
 LONG_AGO = dt.timedelta(days=400)
 
 
 def _viewers_pairing(school: Any, viewer: Any) -> Pairing:
-    """The viewer (a mentor) trained and paired long ago, so the last school day counts."""
-    membership = viewer.memberships.get(school=school)
+    """The viewer (a mentor) trained and paired long ago, so the last school day counts;
+    for any other viewer, a pairing of a new mentor (one they must not reach)."""
+    membership = viewer.memberships.filter(school=school, pupil__isnull=False).first()
     this_year(school)
     today = timezone.localdate()
-    mentor = MentorFactory(school=school, pupil=membership.pupil)
+    if membership is not None:
+        mentor = MentorFactory(school=school, pupil=membership.pupil)
+    else:
+        mentor = MentorFactory(school=school, pupil=PupilFactory(school=school, year_group=10))
     ModuleCompletionFactory(
         mentor=mentor, module=safeguarding_module(school), completed_on=today - LONG_AGO
     )
@@ -60,9 +69,24 @@ def _logged(response: Any, kwargs: dict[str, int]) -> None:
     assert meeting.logged_by == response.wsgi_request.user
 
 
+def _own_pairing(school: Any, viewer: Any) -> dict[str, int]:
+    return {"pairing_pk": _viewers_pairing(school, viewer).pk}
+
+
+def _usual_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    lunch = SchoolDayWindow.objects.for_school(school).get(weekday=1, kind="lunch")
+    return {"windows": [lunch.pk]}
+
+
+def _usual_saved(response: Any, kwargs: dict[str, int]) -> None:
+    usual = UsualWindow.objects.get(pairing=kwargs["pairing_pk"])
+    assert usual.window.label == "Tuesday lunch"
+
+
 ACCESS: dict[str, Access] = {
     "meetings:my-mentee": Access(MENTOR, None, GET),
     "meetings:log": Access(MENTOR, None, GET_POST, _logged, _log_body),
+    "meetings:usual-windows": Access(MENTOR, _own_pairing, GET_POST, _usual_saved, _usual_body),
 }
 
 
@@ -87,4 +111,17 @@ def _foreign_log(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     )
 
 
-FOREIGN_POSTS = {"meetings:log": _foreign_log}
+def _foreign_usual(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """Another school's window among the usual ones: refused, nothing saved."""
+    kwargs = _own_pairing(school, viewer)
+    theirs = SchoolDayWindow.objects.for_school(other_school).first()
+    assert theirs is not None
+
+    def unchanged(response: Any) -> None:
+        assert response.status_code == 200
+        assert not UsualWindow.objects.exists()
+
+    return ForeignPost(kwargs, {"windows": [theirs.pk]}, unchanged)
+
+
+FOREIGN_POSTS = {"meetings:log": _foreign_log, "meetings:usual-windows": _foreign_usual}

@@ -243,3 +243,21 @@ def test_a_gentle_nudge_after_two_school_weeks_without_a_meeting_holidays_not_co
     )
     assert card is not None and card.detail.quiet == ["Lily"]
     assert card.detail.log_url == url("meetings:log", school)
+
+
+def test_the_pair_choose_their_usual_windows_and_another_pairing_is_a_404(
+    pairing, mentor_member, client_for, school
+):
+    client = client_for(mentor_member.user)
+    thursday_break = window(school, 3, BREAK)
+    own = reverse("meetings:usual-windows", args=[school.slug, pairing.pk])
+    other = reverse("meetings:usual-windows", args=[school.slug, PairingFactory(school=school).pk])
+
+    assert "Any registration, break or lunch" in client.get(url("meetings:my-mentee", school)).text
+    response = client.post(own, {"windows": [thursday_break.pk]})
+    assert response["Location"] == url("meetings:my-mentee", school)
+    assert client.get(other).status_code == 404
+    assert client.post(other, {"windows": [thursday_break.pk]}).status_code == 404
+    assert [u.window for u in UsualWindow.objects.all()] == [thursday_break]
+    page = client.get(url("meetings:my-mentee", school)).text
+    assert "You usually meet" in page and "Thursday break" in page
