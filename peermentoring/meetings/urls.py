@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peermentoring.meetings import views
+from peermentoring.meetings import staff_views, views
 
 app_name = "meetings"
 
@@ -14,4 +14,15 @@ urlpatterns = [
         name="usual-windows",
     ),
     # The coordinator's pages (staff_views.py).
+    path("", staff_views.overview, name="staff-overview"),
+    path("pairings/<int:pairing_pk>/", staff_views.pairing_meetings, name="staff-pairing"),
+    path(
+        "pairings/<int:pairing_pk>/windows/",
+        staff_views.pairing_windows,
+        name="staff-pairing-windows",
+    ),
+    path("pairings/<int:pairing_pk>/log/", staff_views.pairing_log, name="staff-log"),
+    path("<int:meeting_pk>/correct/", staff_views.meeting_correct, name="staff-correct"),
+    path("week/", staff_views.week_counts, name="staff-week"),
+    path("topics/", staff_views.topic_list, name="staff-topics"),
 ]
