@@ -40,6 +40,7 @@ def group_list(request: SchoolRequest) -> HttpResponse:
 
 def _group_form(request: SchoolRequest, group: SupervisionGroup | None) -> GroupForm:
     school = request.school
+    today = rules.now().date()
     initial: dict[str, Any] = {"coordinator": request.user.pk}
     if group is not None:
         initial = {
@@ -53,7 +54,11 @@ def _group_form(request: SchoolRequest, group: SupervisionGroup | None) -> Group
         initial=initial,
         staff=services.staff_users(school),
         windows=SchoolDayWindow.objects.for_school(school).active(),
-        mentors=Mentor.objects.for_school(school).serving().select_related("pupil"),
+        # This year's mentors only: last year's records of the same pupils stay as history.
+        mentors=Mentor.objects.for_school(school)
+        .serving()
+        .filter(academic_year__starts_on__lte=today, academic_year__ends_on__gte=today)
+        .select_related("pupil"),
     )
 
 

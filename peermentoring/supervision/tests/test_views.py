@@ -3,6 +3,7 @@ keeps its text, a double send adds one action, and the flags and the concern lin
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -99,3 +100,23 @@ def test_a_concern_raised_is_all_supervision_keeps_of_it(session, coordinator, c
 
     row = session.mentor_rows.get()
     assert row.has_raised_concern and row.problems == ""
+
+
+def test_a_group_offers_this_years_mentors_not_last_years_records(
+    school, coordinator, client_for, monkeypatch
+):
+    from tests.support.factories import AcademicYearFactory, MentorFactory, PupilFactory
+
+    at(monkeypatch)  # November 2025: this year is 2025-26
+    pupil = PupilFactory(school=school, given_name="Tariq", year_group=11)
+    last_year = AcademicYearFactory(
+        school=school, starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 8, 31)
+    )
+    old = MentorFactory(school=school, pupil=pupil, academic_year=last_year, status="trained")
+    current = pairing_in(school, pupil).mentor
+
+    page = client_for(coordinator).get(reverse("supervision:group-create", args=[school.slug]))
+
+    offered = set(page.context["form"].fields["members"].queryset.values_list("pk", flat=True))
+    assert current.pk in offered
+    assert old.pk not in offered
