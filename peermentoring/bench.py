@@ -4,6 +4,8 @@
 - a spreadsheet bomb: a 1,000,000-row xlsx refused, its time and peak memory;
 - the pupil list page (50 rows) and the school home page, requests per second in one process;
 - matching (`matching/bench.py`);
+- meetings (`meetings/bench.py`): the coordinator's pages and the mentor's "log a meeting"
+  on a school with a year of meetings;
 - the main pages served by gunicorn under `wrk`, against a bare view, on SQLite and on
   PostgreSQL when a server answers (`pagebench.py`; run it alone with
   `python -m peermentoring.pagebench`).
@@ -122,6 +124,10 @@ def main() -> None:
     from peermentoring.matching.bench import main as matching_bench
 
     matching_bench()
+
+    from peermentoring.meetings.bench import main as meetings_bench
+
+    meetings_bench()
 
     from peermentoring.pagebench import main as page_bench
 

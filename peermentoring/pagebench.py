@@ -153,6 +153,11 @@ def _build() -> tuple[list[Page], dict[str, str], dict[str, tuple[int, float]]]:
     if run is not None:
         pages.append(Page("matching run", "coordinator", f"{school}matching/runs/{run.pk}/"))
     pages.append(Page("pairings", "coordinator", f"{school}matching/pairings/"))
+    # Issue 13: the coordinator's pages listing every pairing with its meetings, and the
+    # mentor's "log a meeting".
+    pages.append(Page("meetings", "coordinator", f"{school}meetings/"))
+    pages.append(Page("met N times: every pairing", "coordinator", f"{school}meetings/week/"))
+    pages.append(Page("log a meeting", "mentor", f"{school}meetings/log/"))
     # Once more at the end: the better of the two is the baseline, so a busy moment at
     # the start does not flatter the pages.
     pages.append(Page("bare view, again", "", BARE))

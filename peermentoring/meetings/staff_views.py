@@ -207,6 +207,11 @@ def _meeting_form(request: SchoolRequest, *, initial: dict[str, Any], on: dt.dat
     return form
 
 
+def _choices(form: MeetingForm) -> list[Any]:
+    """The form's tap-to-choose questions, each shown as a fieldset of choices."""
+    return [form[name] for name in ("status", "minutes", "topics", "mood")]
+
+
 def _details(form: MeetingForm) -> dict[str, Any]:
     data = form.cleaned_data
     return {
@@ -248,7 +253,7 @@ def pairing_log(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/staff_meeting_form.html",
-        {"form": form, "pairing": pairing, "correcting": None},
+        {"form": form, "pairing": pairing, "correcting": None, "choice_fields": _choices(form)},
     )
 
 
@@ -285,7 +290,12 @@ def meeting_correct(request: SchoolRequest, meeting_pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/staff_meeting_form.html",
-        {"form": form, "pairing": meeting.pairing, "correcting": meeting},
+        {
+            "form": form,
+            "pairing": meeting.pairing,
+            "correcting": meeting,
+            "choice_fields": _choices(form),
+        },
     )
 
 
