@@ -315,30 +315,20 @@ def _chosen_week(raw: str | None, weeks: list[dt.date]) -> dt.date | None:
 def week_counts(request: SchoolRequest) -> HttpResponse:
     """ "Met N times" for every active pairing in one school week, beside what was logged."""
     school = request.school
-    today = rules.now().date()
-    this_monday = counting.monday(today)
-    weeks = [
-        w
-        for w in counting.school_weeks(school, today - dt.timedelta(days=366), today)
-        if w <= this_monday
-    ]
-    earlier = [w for w in weeks if w < this_monday]
-    default = earlier[-1] if earlier else (weeks[-1] if weeks else None)
-    raw = request.POST.get("week") if request.method == "POST" else request.GET.get("week")
-    week = _chosen_week(raw, weeks) if raw else default
-    if raw and week is None:
-        messages.error(request, "Choose one of the school weeks listed.")
-        return redirect("meetings:staff-week", school.slug)
     if request.method == "GET":
         # Cached for this person, today, until anything in the school changes.
         return render_cached(
             request,
             "meetings/staff_week.html",
-            lambda: _week_page(school, week, weeks, WeekCountsForm(pairings=_active(school))),
+            lambda: _week_page(school, *_week_asked(school, request.GET.get("week"))),
             name="meetings-week",
             role=request.membership.role,
             schools=[school.pk],
         )
+    week, weeks = _week_asked(school, request.POST.get("week"))
+    if week is None:
+        messages.error(request, "Choose one of the school weeks listed.")
+        return redirect("meetings:staff-week", school.slug)
     form = WeekCountsForm(request.POST, pairings=_active(school))
     if week is not None and form.is_valid():
         saved, refused = 0, []
@@ -363,6 +353,22 @@ def week_counts(request: SchoolRequest) -> HttpResponse:
     return render(request, "meetings/staff_week.html", _week_page(school, week, weeks, form))
 
 
+def _week_asked(school: School, raw: str | None) -> tuple[dt.date | None, list[dt.date]]:
+    """The school week asked for (default: the last whole school week) and the school weeks
+    of the past year, this one included; None when the one asked for is not among them."""
+    today = rules.now().date()
+    this_monday = counting.monday(today)
+    weeks = [
+        w
+        for w in counting.school_weeks(school, today - dt.timedelta(days=366), today)
+        if w <= this_monday
+    ]
+    if raw:
+        return _chosen_week(raw, weeks), weeks
+    earlier = [w for w in weeks if w < this_monday]
+    return (earlier[-1] if earlier else (weeks[-1] if weeks else None)), weeks
+
+
 def _active(school: School) -> list[Pairing]:
     return list(
         Pairing.objects.for_school(school)
@@ -373,9 +379,14 @@ def _active(school: School) -> list[Pairing]:
 
 
 def _week_page(
-    school: School, week: dt.date | None, weeks: list[dt.date], form: WeekCountsForm
+    school: School,
+    week: dt.date | None,
+    weeks: list[dt.date],
+    form: WeekCountsForm | None = None,
 ) -> dict[str, Any]:
     """Each pairing's box beside what was logged that week, their count, and what counts."""
+    if form is None:
+        form = WeekCountsForm(pairings=_active(school) if week is not None else [])
     rows = []
     if week is not None:
         friday = week + dt.timedelta(days=4)
@@ -408,6 +419,7 @@ def _week_page(
         "weeks": [(w, f"Week of {rules.long_date(w)}") for w in reversed(weeks)],
         "rows": rows,
         "form": form,
+        "has_weeks": bool(weeks),
     }
 
 

@@ -291,6 +291,16 @@ def test_a_week_not_in_the_list_is_refused(pairing, coordinator, client_for):
     assert not WeekCount.objects.exists()
 
 
+def test_a_week_asked_for_that_is_not_a_school_week_shows_no_boxes(
+    pairing, coordinator, client_for
+):
+    page = client_for(coordinator).get(url("staff-week", pairing.school) + "?week=2025-10-27")
+
+    assert page.status_code == 200
+    assert page.context["week"] is None and page.context["rows"] == []
+    assert "Choose one of the school weeks listed." in page.content.decode()
+
+
 def test_a_count_over_fifteen_is_refused(pairing, coordinator, client_for):
     page = client_for(coordinator).post(
         url("staff-week", pairing.school), {"week": "2025-11-10", f"count-{pairing.pk}": "16"}
