@@ -18,6 +18,9 @@ from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.core.roles import Role
 from peermentoring.demo.concerns import load_safeguarding_demo
+from peermentoring.demo.history import load_history_demo
+from peermentoring.demo.meetings import load_meetings_demo
+from peermentoring.demo.supervision import load_supervision_demo
 from peermentoring.matching.demo import load_matching_demo
 from peermentoring.recruitment.demo import load_recruitment_demo
 from peermentoring.schools import services
@@ -310,4 +313,7 @@ def load_demo() -> None:
     recruited = load_recruitment_demo(oak, password=DEMO_PASSWORD)
     load_training_demo(oak, mentors=recruited.accepted, missed=recruited.missed_a_module)
     load_matching_demo(school=oak, coordinator=coordinator)
+    history = load_history_demo(oak)
+    load_meetings_demo(school=oak, last_year=history.pairings)
+    load_supervision_demo(oak)
     load_safeguarding_demo(oak)
