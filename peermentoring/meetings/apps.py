@@ -18,3 +18,16 @@ class MeetingsConfig(AppConfig):
         # Replaces matching's cards (the same keys): the same facts, plus meetings.
         register_todo(key="my-mentor", order=5, roles=PUPIL_ROLES, items=pupil_home.my_mentor)
         register_mentor_stage(name="mentoring", card=pupil_home.mentoring_card)
+
+        # The coordinator's pages (staff_views.py), under "Meetings" with supervision.
+        from peermentoring.core.roles import Role
+        from peermentoring.meetings import home
+
+        register_menu(label="Meetings", url_name="meetings:staff-overview", order=10, group="meet")
+        register_menu(label="Met N times", url_name="meetings:staff-week", order=20, group="meet")
+        register_menu(
+            label="Meeting topics", url_name="meetings:staff-topics", order=40, group="meet"
+        )
+        register_todo(
+            key="quiet-pairings", order=40, roles=[Role.COORDINATOR], items=home.quiet_items
+        )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
+from peermentoring.core.page_cache import render_cached
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import Role
 from peermentoring.matching.models import Pairing
@@ -30,6 +31,8 @@ from peermentoring.schools.calendar import term_on
 from peermentoring.schools.models import School, SchoolDayWindow
 
 RECENT = 5
+# Stands for the submission key in a cached page; each response gets its own.
+KEY_PLACEHOLDER = "00000000-0000-4000-8000-5ub315510000"
 
 
 def own_pairings(request: SchoolRequest) -> list[Pairing]:
@@ -138,27 +141,23 @@ def my_mentee(request: SchoolRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@school_role_required(Role.MENTOR)
-@pupil_text
-def log_meeting(request: SchoolRequest) -> HttpResponse:
-    """Log a meeting with a mentee: today's window ticked already, a few taps, Save."""
+def _log_context(request: SchoolRequest, data: Any) -> dict[str, Any]:
+    """The log page's pairings, the pairing asked for (a 404 for another's) and its form."""
     school = request.school
     pairings = own_pairings(request)
     if not pairings:
-        return render(request, "meetings/log.html", {"pairings": [], "form": None})
+        return {"pairings": [], "form": None, "pairing": None}
     raw = request.POST.get("pairing") if request.method == "POST" else request.GET.get("pairing")
     pairing = _pick(pairings, raw)
     windows = list(SchoolDayWindow.objects.for_school(school))
     topics = services.topics_for(school)
     moment = rules.now()
     default_day = last_school_day(school, moment, windows)
-    asked_day = _asked_day(request.GET.get("held_on"))
-    day = asked_day or default_day
+    day = _asked_day(request.GET.get("held_on")) or default_day
     usual = usual_windows([pairing], windows)[pairing.pk][0] if pairing else []
     likely = _likely_window(day, moment, windows, usual)
     form = MeetingForm(
-        request.POST if request.method == "POST" else None,
+        data,
         windows=windows,
         topics=topics,
         on=day,
@@ -166,10 +165,42 @@ def log_meeting(request: SchoolRequest) -> HttpResponse:
         initial={
             "held_on": day,
             "window": likely.pk if likely else None,
-            "submission_key": uuid.uuid4(),
+            "submission_key": KEY_PLACEHOLDER,
         },
     )
-    if request.method == "GET" and request.headers.get("HX-Request") == "true":
+    return {"form": form, "pairing": pairing, "pairings": pairings}
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(Role.MENTOR)
+@pupil_text
+def log_meeting(request: SchoolRequest) -> HttpResponse:
+    """Log a meeting with a mentee: today's window ticked already, a few taps, Save.
+
+    The page is served from the page cache (core/page_cache.py) until the school changes
+    or a minute has passed (the window under way is ticked, so it may lag by a minute);
+    each response gets a fresh submission key in place of the placeholder.
+    """
+    school = request.school
+    htmx = request.headers.get("HX-Request") == "true"
+    if request.method == "GET" and not htmx:
+        response = render_cached(
+            request,
+            "meetings/log.html",
+            lambda: _log_context(request, None),
+            name="meetings:log",
+            role=request.membership.role,
+            schools=[school.pk],
+        )
+        response.content = response.content.replace(
+            KEY_PLACEHOLDER.encode(), str(uuid.uuid4()).encode()
+        )
+        return response
+    context = _log_context(request, request.POST if request.method == "POST" else None)
+    form, pairing = context["form"], context["pairing"]
+    if form is None:
+        return render(request, "meetings/log.html", context)
+    if htmx:
         # The date changed: offer that day's windows.
         return render(request, "meetings/log.html#windows", {"form": form})
     if request.method == "POST" and pairing is None:
@@ -204,7 +235,6 @@ def log_meeting(request: SchoolRequest) -> HttpResponse:
                 url = reverse("safeguarding:concern-raise", args=[school.slug])
                 return redirect(f"{url}?pupil={pairing.mentee_id}")
             return redirect("meetings:my-mentee", school.slug)
-    context: dict[str, Any] = {"form": form, "pairing": pairing, "pairings": pairings}
     return render(request, "meetings/log.html", context)
 
 

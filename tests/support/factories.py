@@ -12,6 +12,7 @@ from django.utils import timezone
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry, User
 from peermentoring.core.roles import Role
 from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
+from peermentoring.meetings.models import Meeting, Topic, UsualWindow, WeekCount
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
 from peermentoring.recruitment.models import (
     Application,
@@ -47,6 +48,7 @@ from peermentoring.schools.models import (
     Term,
     Trust,
 )
+from peermentoring.supervision.models import Action, Session, SessionMentor, SupervisionGroup
 from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
 
 
@@ -537,3 +539,100 @@ class EscalationContactFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     user = factory.SubFactory(UserFactory)
+
+
+# --- Meetings and supervision (issue 13) ------------------------------------------------
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("school", "name")
+
+    school = factory.SubFactory(SchoolFactory)
+    name = "Friendships"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a pairing at Tuesday break (no rules checked: services.log_meeting does)."""
+
+    class Meta:
+        model = Meeting
+
+    school = factory.SubFactory(SchoolFactory)
+    pairing = factory.SubFactory(PairingFactory, school=factory.SelfAttribute("..school"))
+    held_on = dt.date(2025, 11, 18)
+    window = factory.SubFactory(
+        SchoolDayWindowFactory, school=factory.SelfAttribute("..school"), weekday=1
+    )
+    minutes = 15
+    mood = 4
+
+
+class WeekCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeekCount
+
+    school = factory.SubFactory(SchoolFactory)
+    pairing = factory.SubFactory(PairingFactory, school=factory.SelfAttribute("..school"))
+    week_of = dt.date(2025, 11, 17)
+    count = 2
+
+
+class UsualWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsualWindow
+
+    pairing = factory.SubFactory(PairingFactory)
+    window = factory.SubFactory(
+        SchoolDayWindowFactory, school=factory.SelfAttribute("..pairing.school")
+    )
+
+
+class SupervisionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupervisionGroup
+
+    school = factory.SubFactory(SchoolFactory)
+    name = "Year 10 mentors"
+    coordinator = factory.SubFactory(UserFactory)
+    window = factory.SubFactory(
+        SchoolDayWindowFactory, school=factory.SelfAttribute("..school"), kind="lunch"
+    )
+
+
+class SupervisionSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    school = factory.SubFactory(SchoolFactory)
+    group = factory.SubFactory(SupervisionGroupFactory, school=factory.SelfAttribute("..school"))
+    week_of = dt.date(2025, 11, 17)
+    held_on = dt.date(2025, 11, 17)
+    led_by = factory.SelfAttribute("group.coordinator")
+
+
+class SessionMentorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionMentor
+
+    session = factory.SubFactory(SupervisionSessionFactory)
+    mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..session.school"))
+    attendance = SessionMentor.Attendance.PRESENT
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    school = factory.SubFactory(SchoolFactory)
+    group = factory.SubFactory(SupervisionGroupFactory, school=factory.SelfAttribute("..school"))
+    session = factory.SubFactory(
+        SupervisionSessionFactory,
+        school=factory.SelfAttribute("..school"),
+        group=factory.SelfAttribute("..group"),
+    )
+    text = "Find a quieter place to meet at lunch"
+    owner = factory.SelfAttribute("group.coordinator")
+    created_by = factory.SelfAttribute("group.coordinator")
+    due_on = dt.date(2025, 11, 28)

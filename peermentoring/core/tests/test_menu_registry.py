@@ -23,6 +23,10 @@ EVERY_ENTRY = [
     "Matching",
     "Pairings",
     "Safeguarding concerns",
+    "Meetings",
+    "Met N times",
+    "Supervision",
+    "Meeting topics",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
@@ -84,6 +88,7 @@ def test_the_admin_s_menu_is_one_line_of_links_and_groups(client_for, school, sc
         "Recruitment",
         "Training",
         ("Referrals and matching", ["Referrals", "Matching", "Pairings"]),
+        "Meetings",
         ("School", SCHOOL_SETTINGS),
     ]
     assert 'class="menu-toggle"' in response.text
@@ -98,6 +103,7 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
         "Home",
         "Safeguarding",
         ("Referrals and matching", ["Referrals", "Pairings"]),
+        "Meetings",
         ("School", ["Pupils", "Calendar", "School day"]),
     ]
     assert '<summary class="is-current">School</summary>' in response.text

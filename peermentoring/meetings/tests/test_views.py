@@ -261,3 +261,20 @@ def test_the_pair_choose_their_usual_windows_and_another_pairing_is_a_404(
     assert [u.window for u in UsualWindow.objects.all()] == [thursday_break]
     page = client.get(url("meetings:my-mentee", school)).text
     assert "You usually meet" in page and "Thursday break" in page
+
+
+def test_the_cached_log_page_gives_each_visit_its_own_submission_key(
+    pairing, mentor_member, client_for, school, settings
+):
+    import re
+
+    settings.PAGE_CACHE_SECONDS = 60
+    client = client_for(mentor_member.user)
+    keys = [
+        re.search(
+            r'name="submission_key" value="([^"]+)"', client.get(url("meetings:log", school)).text
+        )[1]
+        for _ in range(2)
+    ]
+    assert keys[0] != keys[1]
+    assert all(uuid.UUID(key) for key in keys)
