@@ -12,7 +12,7 @@ from peermentoring.core.forms import BoundedModelMultipleChoiceField, bounded_te
 from peermentoring.meetings.models import NOTE_MAX, Meeting, Topic
 from peermentoring.schools.models import SchoolDayWindow
 
-MOOD_FACES = {1: "😟", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
+MOOD_FACES = {1: "😟", 2: "😕", 3: "😐", 4: "😊", 5: "😄"}
 LENGTH_WORDS = {5: "5 min", 10: "10 min", 15: "15 min", 20: "20 min", 30: "30+ min"}
 
 

@@ -44,7 +44,7 @@ def test_a_mentor_logs_a_meeting_on_a_phone_in_a_few_taps(
     taps += 1
     assert page.get_by_role("radio", name="Lunch").is_checked()  # the window under way
     assert page.get_by_role("radio", name="We met").is_checked()
-    for choice in ("15 min", "Friendships", "🙂 Good"):
+    for choice in ("15 min", "Friendships", "😊 Good"):
         page.get_by_label(choice, exact=True).check()
         taps += 1
     page.get_by_role("button", name="Save meeting").click()

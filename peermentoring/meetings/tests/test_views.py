@@ -278,3 +278,19 @@ def test_the_cached_log_page_gives_each_visit_its_own_submission_key(
     ]
     assert keys[0] != keys[1]
     assert all(uuid.UUID(key) for key in keys)
+
+
+def test_megabytes_of_note_and_nonsense_dates_get_a_clear_answer(
+    pairing, mentor_member, client_for, school
+):
+    client = client_for(mentor_member.user)
+
+    huge = client.post(url("meetings:log", school), form(pairing, note="x" * 2_000_000))
+    assert huge.status_code == 200
+    assert "1,000 characters" in huge.context["form"].errors["note"][0]
+    bad_day = client.post(url("meetings:log", school), form(pairing, held_on="2025-02-30"))
+    assert bad_day.context["form"].errors["held_on"] == ["Give a real date."]
+    for raw in ("9" * 30, "2025-13-01", "x"):
+        page = client.get(url("meetings:log", school) + f"?held_on={raw}", HTTP_HX_REQUEST="true")
+        assert page.status_code == 200
+    assert not Meeting.objects.exists()
