@@ -12,7 +12,8 @@ from django.utils import timezone
 from peermentoring.matching.models import Pairing
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.calendar import academic_year_name, default_term_dates
-from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow, Term
+from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow
+from peermentoring.schools.services import set_up_academic_year
 from tests.support.builders import accepted_referral, safeguarding_module
 from tests.support.factories import MentorFactory, ModuleCompletionFactory, PupilFactory
 
@@ -24,21 +25,16 @@ PAIRED_ON = dt.date(2025, 9, 15)
 
 def year_2025(school: School) -> AcademicYear:
     """2025-26 with its usual terms (autumn 3 Sep to 19 Dec, half-term from 27 Oct)."""
-    year, made = AcademicYear.objects.get_or_create(
-        school=school,
-        name=academic_year_name(2025),
-        defaults={"starts_on": dt.date(2025, 9, 1), "ends_on": dt.date(2026, 8, 31)},
-    )
-    if made:
-        for dates in default_term_dates(2025):
-            Term.objects.create(
-                academic_year=year,
-                name=dates.name,
-                starts_on=dates.starts_on,
-                ends_on=dates.ends_on,
-                half_term_starts_on=dates.half_term_starts_on,
-                half_term_ends_on=dates.half_term_ends_on,
-            )
+    year = AcademicYear.objects.for_school(school).filter(name=academic_year_name(2025)).first()
+    if year is None:
+        year = set_up_academic_year(
+            school=school,
+            name=academic_year_name(2025),
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 8, 31),
+            terms=default_term_dates(2025),
+            by=None,
+        )
     return year
 
 
