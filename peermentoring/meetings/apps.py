@@ -31,3 +31,15 @@ class MeetingsConfig(AppConfig):
         register_todo(
             key="quiet-pairings", order=40, roles=[Role.COORDINATOR], items=home.quiet_items
         )
+        # Replaces the nought schools registered under the same key.
+        from peermentoring.core.registry import register_home_figure
+        from peermentoring.core.roles import STAFF_HOME_ROLES
+
+        register_home_figure(
+            key="meetings-this-term",
+            order=30,
+            label="Meetings this term",
+            roles=STAFF_HOME_ROLES,
+            value=home.meetings_this_term,
+            url_name="meetings:staff-overview",
+        )

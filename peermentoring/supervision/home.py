@@ -33,7 +33,6 @@ def items(membership: Any) -> list[TodoItem]:
             TodoItem(
                 label=f"{overdue} action{'s' if overdue > 1 else ''} overdue",
                 url=school_url(membership, "supervision:action-list"),
-                count=overdue,
             )
         )
     return todo

@@ -294,3 +294,23 @@ def test_megabytes_of_note_and_nonsense_dates_get_a_clear_answer(
         page = client.get(url("meetings:log", school) + f"?held_on={raw}", HTTP_HX_REQUEST="true")
         assert page.status_code == 200
     assert not Meeting.objects.exists()
+
+
+def test_the_staff_home_figure_counts_this_terms_meetings_reconciled(pairing, coordinator, school):
+    from peermentoring.meetings.home import meetings_this_term
+
+    membership = coordinator.memberships.get(school=school)
+    for day in (dt.date(2025, 11, 17), dt.date(2025, 11, 18)):
+        services.log_meeting(
+            pairing=pairing, held_on=day, window=window(school, day.weekday(), BREAK), by=None
+        )
+    services.log_meeting(
+        pairing=pairing,
+        held_on=dt.date(2025, 11, 19),
+        window=window(school, 2, BREAK),
+        by=None,
+        status=Meeting.Status.CANCELLED,
+    )
+    assert meetings_this_term(membership) == 2
+    services.record_week_count(pairing=pairing, week_of=dt.date(2025, 11, 17), count=3, by=None)
+    assert meetings_this_term(membership) == 3  # the larger of 2 logged and "met 3 times"

@@ -418,7 +418,7 @@ def test_the_figures_link_to_the_rows_behind_them_for_the_coordinator(
     assert figure_links(page) == {
         "Trained peer mentors": url("matching:mentor-list", school),
         "Mentees with a mentor": url("matching:pairing-list", school),
-        "Meetings this term": "",
+        "Meetings this term": url("meetings:staff-overview", school),
         "Referrals waiting for review": f"{referrals}?show=review",
         "Mentees waiting for a mentor": f"{referrals}?show=queue",
     }
