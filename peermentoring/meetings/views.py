@@ -27,10 +27,11 @@ from peermentoring.meetings.forms import MeetingForm, UsualWindowsForm
 from peermentoring.meetings.models import Meeting
 from peermentoring.meetings.windows import usual_windows
 from peermentoring.schools.access import SchoolRequest, school_role_required
-from peermentoring.schools.calendar import term_on
-from peermentoring.schools.models import School, SchoolDayWindow
+from peermentoring.schools.models import School, SchoolDayWindow, Term
 
 RECENT = 5
+# The summer holiday is about seven weeks: a mentor in August is offered July's last day.
+SEARCH_BACK_DAYS = 70
 # Stands for the submission key in a cached page; each response gets its own.
 KEY_PLACEHOLDER = "00000000-0000-4000-8000-5ub315510000"
 
@@ -60,22 +61,27 @@ def _pick(pairings: list[Pairing], raw: str | None) -> Pairing | None:
 
 def last_school_day(school: School, moment: dt.datetime, windows: list[SchoolDayWindow]) -> dt.date:
     """Today once its first window has begun, else the school day before (a weekend, a
-    holiday or first thing in the morning logs yesterday's meeting)."""
-    day = moment.date()
-    for _ in range(21):
-        term = term_on(school, day)
-        if term is not None and term.is_teaching_day(day):
+    holiday or first thing in the morning logs yesterday's meeting): back across the
+    summer holiday at most, the school's terms read in one query."""
+    today = moment.date()
+    earliest = today - dt.timedelta(days=SEARCH_BACK_DAYS)
+    terms = list(
+        Term.objects.for_school(school).filter(starts_on__lte=today, ends_on__gte=earliest)
+    )
+    day = today
+    while day >= earliest:
+        if any(term.is_teaching_day(day) for term in terms):
             started = [
                 w
                 for w in windows
                 if w.is_active
                 and w.weekday == day.weekday()
-                and (day < moment.date() or w.start_time <= moment.time())
+                and (day < today or w.start_time <= moment.time())
             ]
             if started:
                 return day
         day -= dt.timedelta(days=1)
-    return moment.date()
+    return today
 
 
 def _likely_window(

@@ -314,3 +314,15 @@ def test_the_staff_home_figure_counts_this_terms_meetings_reconciled(pairing, co
     assert meetings_this_term(membership) == 2
     services.record_week_count(pairing=pairing, week_of=dt.date(2025, 11, 17), count=3, by=None)
     assert meetings_this_term(membership) == 3  # the larger of 2 logged and "met 3 times"
+
+
+def test_in_the_summer_holiday_the_log_page_offers_the_last_day_of_the_summer_term(
+    school, monkeypatch, mentor_member, mentee_member, client_for
+):
+    at(monkeypatch, dt.datetime(2026, 8, 25, 10, 0))
+    pairing_in(school, mentor_member.pupil, mentee_member.pupil)
+
+    page = client_for(mentor_member.user).get(url("meetings:log", school))
+
+    # 2025-26's summer term ends on Friday 17 July 2026.
+    assert page.context["form"].initial["held_on"] == dt.date(2026, 7, 17)
