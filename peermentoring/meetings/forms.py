@@ -156,11 +156,19 @@ class UsualWindowsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick the times you usually meet. Tick none to go back to the times you are both free.",
-        error_messages={"invalid_choice": "Choose from your school's times."},
+        error_messages={
+            "invalid_choice": "Choose from your school's break, lunch and registration times."
+        },
     )
 
-    def __init__(self, *args: Any, windows: Sequence[SchoolDayWindow], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, windows: Sequence[SchoolDayWindow], for_staff: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["windows"]
-        field.queryset = SchoolDayWindow.objects.filter(pk__in=[w.pk for w in windows])
-        field.choices = [(w.pk, w.label) for w in windows]
+        on = [w for w in windows if w.is_active]
+        field.queryset = SchoolDayWindow.objects.filter(pk__in=[w.pk for w in on])
+        field.choices = [(w.pk, w.label) for w in on]
+        if for_staff:
+            # The coordinator's page says the rest in its own words.
+            field.label, field.help_text = "When they usually meet", ""

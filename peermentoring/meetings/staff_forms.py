@@ -7,36 +7,11 @@ from typing import Any
 
 from django import forms
 
-from peermentoring.core.forms import BoundedModelMultipleChoiceField
 from peermentoring.matching.models import Pairing
 from peermentoring.meetings.models import Topic
 from peermentoring.meetings.topics import NAME_MAX, TopicChange
-from peermentoring.schools.models import SchoolDayWindow
 
 NEW_TOPICS = 3
-
-
-class UsualWindowsForm(forms.Form):
-    """The windows a pair usually meet in, from the school's windows that are on."""
-
-    windows = BoundedModelMultipleChoiceField(
-        label="When they usually meet",
-        queryset=SchoolDayWindow.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": "Choose from your school's break, lunch and registration times."
-        },
-    )
-
-    def __init__(self, *args: Any, windows: Sequence[SchoolDayWindow], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["windows"]
-        on = [w for w in windows if w.is_active]
-        field.queryset = SchoolDayWindow.objects.filter(pk__in=[w.pk for w in on])
-        field.choices = [
-            (w.pk, f"{w.get_weekday_display()} {w.get_kind_display().lower()}") for w in on
-        ]
 
 
 def count_field_name(pairing: Pairing) -> str:

@@ -27,9 +27,9 @@ from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import SAFEGUARDING_ROLES, STAFF_ROLES, Role
 from peermentoring.matching.models import Pairing
 from peermentoring.meetings import counting, rules, services
-from peermentoring.meetings.forms import MeetingForm
+from peermentoring.meetings.forms import MeetingForm, UsualWindowsForm
 from peermentoring.meetings.models import Meeting, WeekCount
-from peermentoring.meetings.staff_forms import TopicsForm, UsualWindowsForm, WeekCountsForm
+from peermentoring.meetings.staff_forms import TopicsForm, WeekCountsForm
 from peermentoring.meetings.topics import save_topics
 from peermentoring.meetings.views import last_school_day
 from peermentoring.meetings.windows import usual_windows
@@ -158,7 +158,7 @@ def _pairing_page(request: SchoolRequest, pairing: Pairing) -> dict[str, Any]:
         "usual_chosen": chosen,
         "shows_notes": request.membership.role in NOTE_ROLES,
         "can_change": is_coordinator,
-        "windows_form": UsualWindowsForm(windows=every, initial={"windows": usual})
+        "windows_form": UsualWindowsForm(windows=every, initial={"windows": usual}, for_staff=True)
         if is_coordinator
         else None,
     }
@@ -171,7 +171,7 @@ def pairing_windows(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
     school = request.school
     pairing = get_object_or_404(Pairing.objects.for_school(school), pk=pairing_pk)
     every = list(SchoolDayWindow.objects.for_school(school))
-    form = UsualWindowsForm(request.POST, windows=every)
+    form = UsualWindowsForm(request.POST, windows=every, for_staff=True)
     if form.is_valid():
         try:
             services.set_usual_windows(
