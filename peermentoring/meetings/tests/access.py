@@ -29,7 +29,9 @@ LONG_AGO = dt.timedelta(days=400)
 def _viewers_pairing(school: Any, viewer: Any) -> Pairing:
     """The viewer (a mentor) trained and paired long ago, so the last school day counts;
     for any other viewer, a pairing of a new mentor (one they must not reach)."""
-    membership = viewer.memberships.filter(school=school, pupil__isnull=False).first()
+    membership = (
+        viewer.memberships.filter(school=school, pupil__isnull=False).first() if viewer else None
+    )
     this_year(school)
     today = timezone.localdate()
     if membership is not None:
@@ -137,22 +139,7 @@ COORDINATOR = frozenset({Role.COORDINATOR})
 
 def _school_pairing(school: Any) -> Pairing:
     """A mentor of the school (not the viewer) trained and paired long ago."""
-    from tests.support.factories import PupilFactory
-
-    this_year(school)
-    today = timezone.localdate()
-    mentor = MentorFactory(school=school, pupil=PupilFactory(school=school, year_group=10))
-    ModuleCompletionFactory(
-        mentor=mentor, module=safeguarding_module(school), completed_on=today - LONG_AGO
-    )
-    referral = accepted_referral(school)
-    return Pairing.objects.create(
-        school=school,
-        mentor=mentor,
-        mentee=referral.pupil,
-        referral=referral,
-        started_on=today - LONG_AGO,
-    )
+    return _viewers_pairing(school, None)
 
 
 def _last_window(school: Any) -> tuple[dt.date, SchoolDayWindow]:
