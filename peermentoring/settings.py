@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "peermentoring.matching",
     "peermentoring.safeguarding",
     "peermentoring.meetings",
+    "peermentoring.dropin",
     "peermentoring.supervision",
     "peermentoring.demo",
     "django.contrib.admin",

@@ -90,5 +90,6 @@ urlpatterns = [
     path("s/<slug:school_slug>/matching/", include("peermentoring.matching.urls")),
     path("s/<slug:school_slug>/safeguarding/", include("peermentoring.safeguarding.urls")),
     path("s/<slug:school_slug>/meetings/", include("peermentoring.meetings.urls")),
+    path("s/<slug:school_slug>/dropin/", include("peermentoring.dropin.urls")),
     path("s/<slug:school_slug>/supervision/", include("peermentoring.supervision.urls")),
 ]

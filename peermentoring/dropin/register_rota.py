@@ -1,0 +1,7 @@
+"""What the rota area adds to menus and home pages."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
