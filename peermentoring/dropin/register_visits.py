@@ -4,4 +4,45 @@ from __future__ import annotations
 
 
 def register() -> None:
-    pass
+    from peermentoring.core.registry import register_home_figure, register_menu, register_todo
+    from peermentoring.core.roles import STAFF_HOME_ROLES, Role
+    from peermentoring.dropin import visit_home
+
+    # Each entry shows only to the roles its page lets in (the view's decorator).
+    register_menu(label="Drop-in room", url_name="dropin:overview", order=50, group="meet")
+    register_menu(label="Drop-in visits", url_name="dropin:visits", order=55, group="meet")
+    register_menu(label="Record drop-in visitors", url_name="dropin:visit", order=60, group="meet")
+    register_menu(
+        label="My drop-in times", url_name="dropin:my-availability", order=65, group="meet"
+    )
+    register_menu(
+        label="When mentors can be on duty",
+        url_name="dropin:availability",
+        order=70,
+        group="meet",
+    )
+    register_menu(
+        label="Drop-in rooms and times", url_name="dropin:rooms", order=55, group="school"
+    )
+
+    # Pupils: the room's card for mentees and Year 7 pupils; the mentor on duty today.
+    register_todo(
+        key="dropin-room",
+        order=7,
+        roles=[Role.MENTEE, Role.PUPIL],
+        items=visit_home.dropin_card,
+    )
+    register_todo(
+        key="dropin-on-duty", order=6, roles=[Role.MENTOR], items=visit_home.on_duty_items
+    )
+
+    # Staff: as "Meetings this term" (meetings/apps.py), every staff home page, the trust
+    # lead's too (without a link: the page is not theirs).
+    register_home_figure(
+        key="dropin-visits-this-term",
+        order=35,
+        label="Drop-in visits this term",
+        roles=STAFF_HOME_ROLES,
+        value=visit_home.visits_this_term,
+        url_name="dropin:overview",
+    )
