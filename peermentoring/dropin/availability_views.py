@@ -31,7 +31,7 @@ from peermentoring.schools.models import AcademicYear, School, SchoolDayWindow
 
 FROM_APPLICATION = "from their application"
 FROM_FREE_TIMES = "from when they are free to meet a mentee"
-FROM_NOTHING = "not given yet: every time the room is open"
+FROM_NOTHING = "not given: any time"
 # The same, said to the mentor.
 YOUR_WORDS = {
     FROM_APPLICATION: "from your application",
@@ -147,10 +147,13 @@ def availability(request: SchoolRequest) -> HttpResponse:
         }
         for m in mentors
     ]
+    days: dict[str, list[SchoolDayWindow]] = {}
+    for window in shown:
+        days.setdefault(window.get_weekday_display(), []).append(window)
     return render(
         request,
         "dropin/availability_grid.html",
-        {"rows": rows, "windows": shown, "year": year},
+        {"rows": rows, "windows": shown, "days": list(days.items()), "year": year},
     )
 
 

@@ -183,7 +183,8 @@ class OpeningsForm(forms.Form):
         openings: Sequence[RoomOpening],
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, prefix=f"room{room.pk}", **kwargs)
+        kwargs["prefix"] = f"room{room.pk}"
+        super().__init__(*args, **kwargs)
         self.room = room
         self.windows = [w for w in windows if w.is_active]
         by_window = {o.window_id: o for o in openings}

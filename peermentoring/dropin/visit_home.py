@@ -172,7 +172,12 @@ def on_duty_items(membership: Any) -> list[TodoItem]:
         .order_by("window__start_time", "room__order")
     ):
         window = duty.window
-        query = urlencode({"room": duty.room_id, "window": window.pk, "on": today.isoformat()})
+        fields: dict[str, str | int] = {
+            "room": duty.room_id,
+            "window": window.pk,
+            "on": today.isoformat(),
+        }
+        query = urlencode(fields)
         kind = window.get_kind_display()
         if window.kind != window.Kind.AM_REGISTRATION:
             kind = kind.lower()

@@ -60,7 +60,8 @@ def this_term(school: School, today: dt.date) -> Term | None:
 
 
 def visit_url(school: School, room_id: int, window_id: int, day: dt.date) -> str:
-    query = urlencode({"room": room_id, "window": window_id, "on": day.isoformat()})
+    fields: dict[str, str | int] = {"room": room_id, "window": window_id, "on": day.isoformat()}
+    query = urlencode(fields)
     return f"{reverse('dropin:visit', kwargs={'school_slug': school.slug})}?{query}"
 
 
@@ -102,7 +103,7 @@ def overview(request: SchoolRequest) -> HttpResponse:
         for v in Visit.objects.for_school(school).between(first, first + dt.timedelta(days=4))
     }
     can_record = request.membership.role in STAFF_RECORDERS
-    rows = []
+    rows: list[dict[str, Any]] = []
     for dated in week:
         key = (dated.opening.room_id, dated.opening.window_id, dated.day)
         begun = dated.day < today or (
