@@ -148,7 +148,7 @@ def save_rooms(
     while any room has opening times, at least one room stays open. A room is never
     deleted: its visits and duties keep it.
     """
-    rooms = {r.pk: r for r in Room.objects.for_school(school).select_for_update()}
+    rooms = {r.pk: r for r in Room.objects.for_school(school).order_by("pk").select_for_update()}
     if any(change.room_id not in rooms for change in changes):
         raise ValidationError(ROOM_NOT_THIS_SCHOOL)
     wanted = {r.pk: (r.name, r.where, r.is_active, r.order) for r in rooms.values()}
@@ -229,7 +229,10 @@ def save_openings(
         if low > high:
             raise ValidationError(FEWEST_OVER_MOST.format(window=window.label, low=low, high=high))
         chosen[window.pk] = choice
-    existing = {o.window_id: o for o in RoomOpening.objects.filter(room=room).select_for_update()}
+    existing = {
+        o.window_id: o
+        for o in RoomOpening.objects.filter(room=room).order_by("pk").select_for_update()
+    }
     gone = [o.pk for window_id, o in existing.items() if window_id not in chosen]
     RoomOpening.objects.filter(pk__in=gone).delete()
     changed = []
@@ -445,9 +448,9 @@ def record_visit(
     )
     topic_ids = {t.pk for t in topics}
     opening = {"room": room, "window": window, "held_on": held_on}
-    visit = (
-        Visit.objects.select_for_update().filter(**opening).select_related("recorded_by").first()
-    )
+    # Locked alone: PostgreSQL refuses FOR UPDATE across the outer join to a nullable
+    # `recorded_by`, so the person is read afterwards if a clash needs their name.
+    visit = Visit.objects.select_for_update().filter(**opening).order_by("pk").first()
     if visit is None:
         try:
             with transaction.atomic():
