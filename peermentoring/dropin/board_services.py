@@ -47,6 +47,8 @@ def new_token() -> str:
 
 # --- Photo consent and photos -------------------------------------------------------
 
+PHOTO_FIELDS = ["image", "width", "height", "uploaded_at", "uploaded_by"]
+
 
 def _photo_row(mentor: Mentor) -> MentorPhoto:
     """The mentor's photo row, locked for this transaction (made the first time)."""
@@ -86,9 +88,6 @@ def withdraw_photo_consent(*, mentor: Mentor, by: User | None) -> MentorPhoto:
         changes={"photo_deleted": had_photo},
     )
     return row
-
-
-PHOTO_FIELDS = ["image", "width", "height", "uploaded_at", "uploaded_by"]
 
 
 def _clear(row: MentorPhoto) -> None:

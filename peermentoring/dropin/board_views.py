@@ -399,7 +399,12 @@ def public_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            # Not the site's 404 page: that one is for signed-in people, with a menu and a
+            # form token (a cookie). A stopped screen link shows this until it is replaced.
+            response = render(request, "dropin/board_link_gone.html", status=404)
         response["Referrer-Policy"] = "no-referrer"
         response["X-Robots-Tag"] = "noindex, nofollow"
         if not response.has_header("Cache-Control"):

@@ -104,7 +104,11 @@ def test_a_stopped_link_is_404(school, kwame, client):
 
     board_services.revoke_screen_link(link=made.row, by=None)
 
-    assert client.get(url).status_code == 404
+    gone = client.get(url)
+    assert gone.status_code == 404
+    assert "This link does not work" in gone.text
+    assert not gone.cookies
+    assert gone["Referrer-Policy"] == "no-referrer"
 
 
 def test_another_schools_token_with_this_schools_address_is_404(school, other_school, client):
