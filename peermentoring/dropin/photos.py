@@ -1,0 +1,151 @@
+"""Checking a mentor's photo and making the copy the notice board shows.
+
+A file is accepted only if Pillow decodes it as a JPEG or a PNG: its name and the type the
+browser claims are never trusted. It must be at most 8 MB, at most about 40 megapixels
+(a small file can declare a huge picture that fills the memory when decoded: a
+"decompression bomb"), a still picture, and whole. What is kept is a new JPEG, turned the
+right way up (the camera's EXIF orientation applied), at most 600 px on its long side,
+made from the pixels alone: no EXIF (no location, no camera, no date), no colour profile,
+no comment. Every refusal says in plain words what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MIN_SIDE = 100
+LONG_SIDE = 600
+JPEG_QUALITY = 85
+# Phones' JPEGs with a depth map open as MPO: a JPEG with extra pictures after the first.
+FORMATS = ("JPEG", "PNG")
+
+TOO_BIG = (
+    "That file is {size} MB. Upload a photo of 8 MB or less (a phone's usual photo is 2 to 5 MB)."
+)
+TOO_MANY_PIXELS = (
+    "That picture is too large ({width} × {height} pixels). "
+    "Upload one of at most 40 megapixels, such as a phone's photo."
+)
+NOT_A_PHOTO = (
+    "That file is not a JPEG or PNG photo. Save or take the photo as a JPEG or PNG "
+    "and upload it again."
+)
+DAMAGED = "That photo is damaged or cut short, so it cannot be read. Upload the photo again."
+MOVING = "That picture moves (an animation). Upload a still photo."
+TOO_SMALL = (
+    "That picture is too small ({width} × {height} pixels) to show on the notice board. "
+    "Upload one at least {least} pixels wide and high."
+)
+ODD_COLOURS = "The colours in that photo cannot be read. Save it as an ordinary JPEG and try again."
+EMPTY = "That file is empty. Choose the photo again."
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """The re-encoded photo: JPEG bytes and their size in pixels."""
+
+    data: bytes
+    width: int
+    height: int
+
+
+def read_upload(upload: IO[bytes], *, size: int | None = None) -> bytes:
+    """The upload's bytes, refused before reading it all if it is over `MAX_BYTES`.
+
+    `size` is what the upload says of itself; a file that says less than it holds is read
+    to one byte past the limit and no further.
+    """
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(TOO_BIG.format(size=_megabytes(size)), code="too_big")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            TOO_BIG.format(size=f"more than {MAX_BYTES // 2**20}"), code="too_big"
+        )
+    if not data:
+        raise ValidationError(EMPTY, code="empty")
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f}".removesuffix(".0")
+
+
+def clean_photo(data: bytes) -> CleanPhoto:
+    """The photo the board shows, made from `data`, or a ValidationError saying why not."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(TOO_BIG.format(size=_megabytes(len(data))), code="too_big")
+    with warnings.catch_warnings():
+        # Pillow warns past its own pixel limit and refuses at twice it; either is a refusal.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=FORMATS) as image:
+                _check_header(image)
+                image.load()
+                return _re_encode(image)
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ValidationError(
+                TOO_MANY_PIXELS.format(width="many thousands of", height="thousands of"),
+                code="too_many_pixels",
+            ) from None
+        except UnidentifiedImageError:
+            raise ValidationError(NOT_A_PHOTO, code="not_a_photo") from None
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError):
+            # Pillow's ways of saying the data stopped short or does not add up.
+            raise ValidationError(DAMAGED, code="damaged") from None
+
+
+def _check_header(image: Image.Image) -> None:
+    """What the file declares, refused before a single pixel is decoded."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            TOO_MANY_PIXELS.format(width=f"{width:,}", height=f"{height:,}"),
+            code="too_many_pixels",
+        )
+    if min(width, height) < MIN_SIDE:
+        raise ValidationError(
+            TOO_SMALL.format(width=width, height=height, least=MIN_SIDE), code="too_small"
+        )
+    # An animated PNG; a phone's MPO (a JPEG with a depth map) keeps its first picture.
+    if image.format == "PNG" and getattr(image, "is_animated", False):
+        raise ValidationError(MOVING, code="animated")
+
+
+def _re_encode(image: Image.Image) -> CleanPhoto:
+    upright = ImageOps.exif_transpose(image)
+    try:
+        rgb = _as_rgb(upright)
+    except ValueError:
+        raise ValidationError(ODD_COLOURS, code="odd_colours") from None
+    rgb.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+    # A new picture holding only the pixels: nothing of the file's EXIF, profile or comments.
+    bare = Image.new("RGB", rgb.size)
+    bare.paste(rgb)
+    out = io.BytesIO()
+    bare.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return CleanPhoto(data=out.getvalue(), width=bare.width, height=bare.height)
+
+
+def _as_rgb(image: Image.Image) -> Image.Image:
+    """Red, green and blue: see-through parts on white, CMYK and greys converted."""
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greys: scale to 8 bits before converting.
+        return image.point(lambda v: v / 256).convert("L").convert("RGB")
+    return image.convert("RGB")
