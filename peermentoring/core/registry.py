@@ -24,6 +24,7 @@ MENU_GROUPS: dict[str, str] = {
     "train": "Training",
     "match": "Referrals and matching",
     "meet": "Meetings",
+    "dropin": "Drop-in",
     "report": "Reports",
     "school": "School",
 }

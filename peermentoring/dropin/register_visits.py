@@ -9,17 +9,19 @@ def register() -> None:
     from peermentoring.dropin import visit_home
 
     # Each entry shows only to the roles its page lets in (the view's decorator).
-    register_menu(label="Drop-in room", url_name="dropin:overview", order=50, group="meet")
-    register_menu(label="Drop-in visits", url_name="dropin:visits", order=55, group="meet")
-    register_menu(label="Record drop-in visitors", url_name="dropin:visit", order=60, group="meet")
+    register_menu(label="Drop-in room", url_name="dropin:overview", order=50, group="dropin")
+    register_menu(label="Drop-in visits", url_name="dropin:visits", order=55, group="dropin")
     register_menu(
-        label="My drop-in times", url_name="dropin:my-availability", order=65, group="meet"
+        label="Record drop-in visitors", url_name="dropin:visit", order=60, group="dropin"
+    )
+    register_menu(
+        label="My drop-in times", url_name="dropin:my-availability", order=65, group="dropin"
     )
     register_menu(
         label="When mentors can be on duty",
         url_name="dropin:availability",
         order=70,
-        group="meet",
+        group="dropin",
     )
     register_menu(
         label="Drop-in rooms and times", url_name="dropin:rooms", order=55, group="school"

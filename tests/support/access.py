@@ -134,6 +134,17 @@ def assert_anonymous_sent_to_login(client: Client, url: str) -> None:
     assert response["Location"].startswith("/accounts/login/"), response["Location"]
 
 
+def app_public_pages() -> dict[str, str]:
+    """Pages under /s/<school_slug>/ opened by a secret link without signing in (a corridor
+    screen, a calendar feed): each app's `PUBLIC = {"app:url-name": "the test file of its
+    rules"}`. They are not in the access table, whose rules they break on purpose (an
+    anonymous visitor is let in), and are tested where each names."""
+    pages: dict[str, str] = {}
+    for module in access_modules():
+        pages.update(getattr(module, "PUBLIC", {}))
+    return pages
+
+
 class ForeignPost(NamedTuple):
     """A POST to one of this school's URLs whose body names another school's rows.
 

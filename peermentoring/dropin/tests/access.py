@@ -14,3 +14,15 @@ FOREIGN_POSTS: dict[str, Any] = {
     **access_rota.FOREIGN_POSTS,
     **access_board.FOREIGN_POSTS,
 }
+# Pages without sign-in (tests/support/access.py `app_public_pages`), and POST pages whose
+# body names no row: each area's, if it has any.
+PUBLIC: dict[str, str] = {
+    **getattr(access_visits, "PUBLIC", {}),
+    **getattr(access_rota, "PUBLIC", {}),
+    **getattr(access_board, "PUBLIC", {}),
+}
+NO_ROW_FIELDS: set[str] = {
+    *getattr(access_visits, "NO_ROW_FIELDS", set()),
+    *getattr(access_rota, "NO_ROW_FIELDS", set()),
+    *getattr(access_board, "NO_ROW_FIELDS", set()),
+}

@@ -22,6 +22,7 @@ from peermentoring.schools.tests.access import _failed_email
 from tests.support.access import (
     app_access_tables,
     app_foreign_posts,
+    app_public_pages,
     assert_anonymous_sent_to_login,
     assert_other_school_gets_404,
     assert_wrong_role_refused,
@@ -41,6 +42,9 @@ ACCESS = app_access_tables()
 # POST bodies that name rows: every app says, for each POST URL, how to fill its
 # row-naming fields with another school's ids (FOREIGN_POSTS) or that it has none.
 FOREIGN_POSTS, NO_ROW_FIELDS = app_foreign_posts()
+
+# Pages opened by a secret link without signing in: each app tests their own rules.
+PUBLIC = app_public_pages()
 
 URL_NAMES = sorted(ACCESS)
 ROW_URL_NAMES = sorted(name for name, access in ACCESS.items() if access.rows)
@@ -101,10 +105,15 @@ def person_with(request, school):
 
 
 def test_every_school_url_is_in_the_access_table():
-    urls = school_url_names()
+    urls = school_url_names() - set(PUBLIC)
 
     assert not urls - set(ACCESS), f"pages with no row in the access table: {urls - set(ACCESS)}"
     assert not set(ACCESS) - urls, f"rows for pages that do not exist: {set(ACCESS) - urls}"
+
+
+def test_the_pages_without_sign_in_exist_and_are_not_in_the_access_table():
+    assert set(PUBLIC) <= school_url_names()
+    assert not set(PUBLIC) & set(ACCESS)
 
 
 def test_no_role_is_let_in_everywhere_by_the_table():

@@ -419,6 +419,7 @@ def test_the_figures_link_to_the_rows_behind_them_for_the_coordinator(
         "Trained peer mentors": url("matching:mentor-list", school),
         "Mentees with a mentor": url("matching:pairing-list", school),
         "Meetings this term": url("meetings:staff-overview", school),
+        "Drop-in visits this term": url("dropin:overview", school),
         "Referrals waiting for review": f"{referrals}?show=review",
         "Mentees waiting for a mentor": f"{referrals}?show=queue",
     }
