@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from peermentoring.dropin.rota_plan import day_words
+from peermentoring.dropin.rota_plan import day_words, weekdays_of
 from peermentoring.dropin.schedule import Period
 
 OTHER = "other"
@@ -15,7 +15,8 @@ CHOOSE_DATES = "Give the first and the last day, or choose a half-term or term a
 
 
 def period_value(period: Period) -> str:
-    return f"{period.first.isoformat()}:{period.last.isoformat()}"
+    first, last = weekdays_of(period.first, period.last)
+    return f"{first.isoformat()}:{last.isoformat()}"
 
 
 class RotaPeriodForm(forms.Form):
@@ -35,7 +36,7 @@ class RotaPeriodForm(forms.Form):
         field = self.fields["period"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            (value, f"{p.label}: {day_words(p.first)} to {day_words(p.last)}")
+            (value, f"{p.label}: {' to '.join(day_words(d) for d in weekdays_of(p.first, p.last))}")
             for value, p in self.periods.items()
         ] + [(OTHER, "Other dates")]
         if periods:
@@ -55,4 +56,4 @@ class RotaPeriodForm(forms.Form):
         if data["period"] == OTHER:
             return data["first"], data["last"]
         period = self.periods[data["period"]]
-        return period.first, period.last
+        return weekdays_of(period.first, period.last)

@@ -12,7 +12,13 @@ from django.db.models import Count
 
 from peermentoring.core.registry import TodoItem, school_url
 from peermentoring.dropin.models import Duty, Rota
-from peermentoring.dropin.rota_plan import day_words, opening_words, today, window_words
+from peermentoring.dropin.rota_plan import (
+    day_words,
+    opening_words,
+    today,
+    weekdays_of,
+    window_words,
+)
 from peermentoring.dropin.schedule import periods_around, teaching_days, weekly_openings
 
 CARD_TEMPLATE = "dropin/rota_card.html"
@@ -63,7 +69,8 @@ def _period_words(school: Any, rota_first: dt.date, rota_last: dt.date | None = 
     """The half-term or term a day (or a rota's dates) make: "Autumn 2, 2025"; else dates."""
     periods = periods_around(school, rota_first)
     if rota_last is not None:
-        exact = [p for p in periods if (p.first, p.last) == (rota_first, rota_last)]
+        dates = weekdays_of(rota_first, rota_last)
+        exact = [p for p in periods if weekdays_of(p.first, p.last) == dates]
         if exact:
             return exact[0].label
         return f"{day_words(rota_first)} to {day_words(rota_last)}"

@@ -58,6 +58,16 @@ def opening_words(day: dt.date, window: SchoolDayWindow, room: Any = None) -> st
     return f"{words}, in the {room}" if room is not None else words
 
 
+def weekdays_of(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """A period's dates without the weekend at either end: the second half of a term
+    begins on the Saturday after half-term, its rota on the Monday."""
+    while first.weekday() >= 5:
+        first += dt.timedelta(days=1)
+    while last.weekday() >= 5:
+        last -= dt.timedelta(days=1)
+    return first, last
+
+
 def duty_words(duty: Duty) -> str:
     """A duty as a sentence names it: "Thursday 4 December, lunch, in the Peer Mentoring room"."""
     return opening_words(duty.held_on, duty.window, duty.room)

@@ -199,8 +199,10 @@ def _grid(rota: Rota) -> dict[str, Any]:
     for d in dated:
         cell = Cell(opening=d, duties=by_key.get(d.key, []), reason=rota.unstaffable.get(d.key, ""))
         cells.setdefault(d.day, {})[(d.room.pk, d.window.kind)] = cell
-    rows = [Row(day=day, cells=[cells[day].get(c, Cell(None)) for c in columns]) for day in cells]
     now = today()
+    rows = [Row(day=day, cells=[cells[day].get(c, Cell(None)) for c in columns]) for day in cells]
+    # Days gone by with nobody on duty (a rota built part-way through) say nothing.
+    shown = [row for row in rows if row.day >= now or any(c.duties for c in row.cells)]
     short = [c for row in rows if row.day >= now for c in row.cells if c.short]
     loads = Counter(
         d.mentor.pupil.full_name
@@ -210,7 +212,10 @@ def _grid(rota: Rota) -> dict[str, Any]:
     )
     return {
         "labels": labels,
-        "rows": rows,
+        "rows": shown,
+        "hidden": len(rows) - len(shown),
+        "first_day": dated[0].day if dated else rota.starts_on,
+        "last_day": dated[-1].day if dated else rota.ends_on,
         "short": short,
         "loads": sorted(loads.items(), key=lambda item: (-item[1], item[0])),
         "today": now,
@@ -332,12 +337,14 @@ def rota_opening(request: SchoolRequest, rota_pk: int, key: str) -> HttpResponse
         )
         for duty in duties
     ]
+    on_duty = sum(1 for d in duties if d.attendance != Duty.Attendance.ABSENT)
     context = {
         "rota": rota,
         "opening": opening,
         "words": opening_words(opening.day, opening.window, opening.room),
         "rows": rows,
-        "on_duty": sum(1 for d in duties if d.attendance != Duty.Attendance.ABSENT),
+        "on_duty": on_duty,
+        "short": max(0, opening.opening.min_on_duty - on_duty),
         "free": services.who_else_is_free(rota=rota, opening=opening),
         "pool": list(pool.values()),
         "others": others,

@@ -76,7 +76,7 @@ def account_of(mentor):
 def test_the_list_offers_the_half_terms_and_terms_not_yet_over(term, coordinator, client_for):
     page = text(client_for(coordinator).get(url("rotas", term)))
 
-    assert "Autumn 2, 2025: Saturday 1 November to Friday 19 December" in page
+    assert "Autumn 2, 2025: Monday 3 November to Friday 19 December" in page
     assert "Autumn term 2025" in page
     assert "Spring 1, 2026" in page
     assert "Autumn 1, 2025" not in page  # over
@@ -105,10 +105,10 @@ def test_the_coordinator_builds_a_rota_for_other_dates_and_sees_the_grid(
 
 
 def test_building_for_a_half_term_chosen_from_the_list(term, six, coordinator, client_for):
-    client_for(coordinator).post(url("rotas", term), {"period": "2025-11-01:2025-12-19"})
+    client_for(coordinator).post(url("rotas", term), {"period": "2025-11-03:2025-12-19"})
 
     made = Rota.objects.get()
-    assert (made.starts_on, made.ends_on) == (dt.date(2025, 11, 1), dt.date(2025, 12, 19))
+    assert (made.starts_on, made.ends_on) == (dt.date(2025, 11, 3), dt.date(2025, 12, 19))
     assert not Duty.objects.filter(held_on__lt=dt.date(2025, 11, 19)).exists()  # days gone by
 
 
