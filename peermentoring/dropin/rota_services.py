@@ -396,10 +396,13 @@ def publish_rota(*, rota: Rota, by: User | None, version: int | None = None) -> 
     rota = _claim(current, version)
     rota.published_at, rota.published_by = timezone.now(), by
     rota.save(update_fields=["published_at", "published_by"])
-    duties = _on_duty(rota, rota.starts_on)
+    # Told of the duties still to come (a rota built part-way through a half-term may
+    # hold some gone by).
+    since = max(rota.starts_on, today())
+    duties = _on_duty(rota, since)
     _audit(rota, "rota_published", by, mentors=len(duties))
     url = _my_duties_url(rota.school)
-    first, last = _dates(rota.starts_on, rota.ends_on)
+    first, last = _dates(since, rota.ends_on)
     for mentor_id, user in _accounts(rota.school, set(duties)).items():
         theirs = duties[mentor_id]
         n = len(theirs)

@@ -319,8 +319,13 @@ def rota_opening(request: SchoolRequest, rota_pk: int, key: str) -> HttpResponse
         .select_related("mentor__pupil")
         .order_by("mentor__pupil__given_name")
     )
+    # Duties to swap with: still to do, from the week before to two weeks after.
     others = list(
-        rota.duties.filter(held_on__gte=today(), attendance=Duty.Attendance.EXPECTED)
+        rota.duties.filter(
+            held_on__gte=max(today(), opening.day - dt.timedelta(days=7)),
+            held_on__lte=opening.day + dt.timedelta(days=14),
+            attendance=Duty.Attendance.EXPECTED,
+        )
         .exclude(room=opening.room, window=opening.window, held_on=opening.day)
         .select_related("mentor__pupil", "window")
         .order_by("held_on", "window__start_time", "mentor__pupil__given_name")

@@ -209,6 +209,21 @@ def test_the_solver_is_told_the_locked_and_the_absent_duties(term, six, coordina
     )
 
 
+def test_a_duty_done_today_is_kept_and_the_solver_is_told_of_it(
+    term, six, coordinator, monkeypatch
+):
+    made = build(term, coordinator, first=TODAY, last=FRIDAY)
+    done = Duty.objects.filter(rota=made, held_on=TODAY, window__kind="break").first()
+    rota_services.set_attendance(duty=done, attendance="done", by=coordinator)
+    asked = []
+    monkeypatch.setattr(rota, "solve", lambda problem: asked.append(problem) or rota.Answer([]))
+
+    build(term, coordinator, first=TODAY, last=FRIDAY)
+
+    assert asked[0].locked == frozenset({(duty_key(done), done.mentor_id)})
+    assert list(Duty.objects.values_list("pk", flat=True)) == [done.pk]
+
+
 def test_an_answer_with_no_rota_at_all_changes_no_duty(term, six, coordinator, monkeypatch):
     made = build(term, coordinator)
     before = set(Duty.objects.values_list("pk", flat=True))
@@ -326,6 +341,27 @@ def test_publishing_tells_each_mentor_on_the_rota_once(term, six, coordinator):
     asha = told.get(recipient__first_name="Asha")
     assert asha.url == "/s/oakbrook/dropin/my-duties/"
     assert asha.body.startswith("From Monday 24 November to Friday 28 November you are on duty")
+
+
+def test_publishing_a_rota_built_part_way_through_tells_of_the_duties_to_come(
+    term, six, coordinator
+):
+    made = build(term, coordinator, first=dt.date(2025, 11, 17), since=dt.date(2025, 11, 17))
+    asha = six[0]
+    gone_by = Duty.objects.filter(mentor=asha, held_on__lt=TODAY).count()
+    to_come = Duty.objects.filter(mentor=asha, held_on__gte=TODAY).order_by("held_on")
+
+    rota_services.publish_rota(rota=made, by=coordinator)
+
+    told = Notification.objects.get(recipient__first_name="Asha")
+    n = to_come.count()
+    assert gone_by and n
+    first = to_come[0]
+    assert told.body.startswith(
+        f"From Wednesday 19 November to Friday 28 November you are on duty in the drop-in "
+        f"room {n} time{'s' if n != 1 else ''}. The first: {first.held_on:%A} "
+        f"{first.held_on.day} November, {first.window.get_kind_display().lower()}"
+    )
 
 
 def test_changes_to_a_draft_tell_nobody(term, six, coordinator):
