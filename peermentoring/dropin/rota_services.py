@@ -47,6 +47,7 @@ from peermentoring.dropin.rota_plan import (
     today,
     window_words,
 )
+from peermentoring.dropin.rota_plan import problem_json as problem_json  # the JSON shape, here too
 from peermentoring.dropin.schedule import DatedOpening, teaching_days
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import Membership, School
