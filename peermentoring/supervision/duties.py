@@ -16,7 +16,7 @@ from peermentoring.dropin.models import Duty
 from peermentoring.dropin.rota_plan import window_words
 from peermentoring.supervision.models import Session
 
-WORDS = {
+WORDS: dict[str, str] = {
     Duty.Attendance.DONE: "done",
     Duty.Attendance.MISSED: "missed",
     Duty.Attendance.ABSENT: "absent (told us)",
