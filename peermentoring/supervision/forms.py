@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -82,6 +82,8 @@ class MentorCard:
     quiet: list[Any]
     absent_twice: bool
     pupils: list[Any]
+    # Their drop-in duties since the last session (supervision.duties.DutyLine).
+    duties: list[Any] = field(default_factory=list)
 
 
 class SessionForm(forms.Form):

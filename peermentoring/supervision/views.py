@@ -23,6 +23,7 @@ from peermentoring.mentors.models import Mentor
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import SchoolDayWindow
 from peermentoring.supervision import services
+from peermentoring.supervision.duties import duties_since_last_session
 from peermentoring.supervision.forms import CoverForm, GroupForm, MentorCard, SessionForm
 from peermentoring.supervision.models import Action, Session, SupervisionGroup
 
@@ -121,6 +122,7 @@ def _session_page(
     ):
         mentees.setdefault(pairing.mentor_id, []).append(pairing.mentee)
     absent = services.absent_twice_running(session)
+    duties = duties_since_last_session(session, mentor_ids)
     cards = []
     for row in rows:
         main, action = form.card_fields(row)
@@ -132,6 +134,7 @@ def _session_page(
                 quiet=quiet.get(row.mentor_id, []),
                 absent_twice=row.mentor_id in absent,
                 pupils=[*mentees.get(row.mentor_id, []), row.mentor.pupil],
+                duties=duties.get(row.mentor_id, []),
             )
         )
     earlier = Session.objects.filter(group=session.group_id).exclude(pk=session.pk)[:10]
