@@ -18,6 +18,7 @@ from peermentoring.core.models import User
 from peermentoring.core.notifications import notify
 from peermentoring.core.roles import Role
 from peermentoring.demo.concerns import load_safeguarding_demo
+from peermentoring.demo.dropin import load_dropin_demo
 from peermentoring.demo.history import load_history_demo
 from peermentoring.demo.meetings import load_meetings_demo
 from peermentoring.demo.supervision import load_supervision_demo
@@ -316,4 +317,5 @@ def load_demo() -> None:
     history = load_history_demo(oak)
     load_meetings_demo(school=oak, last_year=history.pairings)
     load_supervision_demo(oak)
+    load_dropin_demo(oak)
     load_safeguarding_demo(oak)

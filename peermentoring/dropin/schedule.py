@@ -95,6 +95,7 @@ class Period:
     label: str
     first: dt.date
     last: dt.date
+    whole_term: bool = False
 
 
 def periods_around(school: School, today: dt.date) -> list[Period]:
@@ -113,5 +114,5 @@ def periods_around(school: School, today: dt.date) -> list[Period]:
                 (f"{name} 2, {year}", term.half_term_ends_on + dt.timedelta(1), term.ends_on),
             ]
             periods += [Period(label, a, b) for label, a, b in halves if b >= today and a <= b]
-        periods.append(Period(f"{name} term {year}", term.starts_on, term.ends_on))
+        periods.append(Period(f"{name} term {year}", term.starts_on, term.ends_on, whole_term=True))
     return periods
