@@ -182,7 +182,11 @@ def load_dropin_demo(school: School) -> None:
     if periods:
         half_term = periods[0]
         rota = rota_services.build_rota(
-            school=school, first=half_term.first, last=half_term.last, by=coordinator
+            school=school,
+            first=half_term.first,
+            last=half_term.last,
+            by=coordinator,
+            since=half_term.first,  # the weeks gone by too, so supervision has duties to show
         )
         rota_services.publish_rota(rota=rota, by=coordinator)
         _attendance(school, today, rng)

@@ -13,4 +13,3 @@ def register() -> None:
     register_menu(
         label="Screens and calendars", url_name="dropin:screens", order=64, group="dropin"
     )
-    register_menu(label="Duties in my calendar", url_name="dropin:my-calendar", order=30)

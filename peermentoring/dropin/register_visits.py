@@ -15,9 +15,6 @@ def register() -> None:
         label="Record drop-in visitors", url_name="dropin:visit", order=60, group="dropin"
     )
     register_menu(
-        label="My drop-in times", url_name="dropin:my-availability", order=65, group="dropin"
-    )
-    register_menu(
         label="When mentors can be on duty",
         url_name="dropin:availability",
         order=70,
@@ -27,15 +24,13 @@ def register() -> None:
         label="Drop-in rooms and times", url_name="dropin:rooms", order=55, group="school"
     )
 
-    # Pupils: the room's card for mentees and Year 7 pupils; the mentor on duty today.
+    # Pupils: the room's card for mentees and Year 7 pupils (the mentor's duty card, with
+    # its 'record who came' link, is the rota's: rota_home.my_duty_card).
     register_todo(
         key="dropin-room",
         order=7,
         roles=[Role.MENTEE, Role.PUPIL],
         items=visit_home.dropin_card,
-    )
-    register_todo(
-        key="dropin-on-duty", order=6, roles=[Role.MENTOR], items=visit_home.on_duty_items
     )
 
     # Staff: as "Meetings this term" (meetings/apps.py), every staff home page, the trust

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count
 
@@ -31,6 +32,13 @@ class DutyCard:
     today: Duty | None
     next: Duty | None
     next_words: str
+    # Today's duty: where to record who came, afterwards.
+    record_url: str = ""
+
+
+def _record_url(membership: Any, duty: Duty) -> str:
+    query = urlencode({"room": duty.room_id, "window": duty.window_id, "on": duty.held_on})
+    return school_url(membership, "dropin:visit", query)
 
 
 def my_duty_card(membership: Any) -> list[TodoItem]:
@@ -60,7 +68,12 @@ def my_duty_card(membership: Any) -> list[TodoItem]:
             label=label,
             url=school_url(membership, "dropin:my-duties"),
             template=CARD_TEMPLATE,
-            detail=DutyCard(today=on_today, next=following, next_words=words),
+            detail=DutyCard(
+                today=on_today,
+                next=following,
+                next_words=words,
+                record_url=_record_url(membership, on_today) if on_today else "",
+            ),
         )
     ]
 

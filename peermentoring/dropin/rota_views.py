@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peermentoring.core.forms import add_validation_error
@@ -529,10 +529,7 @@ def my_duties(request: SchoolRequest) -> HttpResponse:
         ("Next week", [d for d in duties if d.held_on >= monday + dt.timedelta(days=7)]),
     ]
     later = theirs.filter(held_on__gt=end).exclude(attendance=Duty.Attendance.ABSENT).count()
-    try:
-        calendar_url = reverse("dropin:my-calendar", kwargs={"school_slug": school.slug})
-    except NoReverseMatch:
-        calendar_url = ""
+    calendar_url = reverse("dropin:my-calendar", kwargs={"school_slug": school.slug})
     return render(
         request,
         "dropin/rota_my_duties.html",
@@ -541,6 +538,7 @@ def my_duties(request: SchoolRequest) -> HttpResponse:
             "later": later,
             "today": now,
             "calendar_url": calendar_url,
+            "times_url": reverse("dropin:my-availability", kwargs={"school_slug": school.slug}),
             "expected": Duty.Attendance.EXPECTED,
         },
     )

@@ -13,9 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.http import urlencode
-
-from peermentoring.core.registry import TodoItem, school_url
+from peermentoring.core.registry import TodoItem
 from peermentoring.core.roles import Role
 from peermentoring.dropin.counting import visitors
 from peermentoring.dropin.models import Duty, Room, RoomOpening
@@ -156,39 +154,6 @@ def _on_duty_today(membership: Any, today: dt.date) -> list[OnDuty]:
         if name not in found[key].names:
             found[key].names.append(name)
     return list(found.values())
-
-
-def on_duty_items(membership: Any) -> list[TodoItem]:
-    """A mentor on duty today (a published rota): a link for each duty to record who came."""
-    if membership.pupil_id is None:
-        return []
-    today = rules.now().date()
-    items = []
-    for duty in (
-        Duty.objects.for_school(membership.school)
-        .published()
-        .filter(held_on=today, mentor__pupil=membership.pupil_id)
-        .select_related("room", "window")
-        .order_by("window__start_time", "room__order")
-    ):
-        window = duty.window
-        fields: dict[str, str | int] = {
-            "room": duty.room_id,
-            "window": window.pk,
-            "on": today.isoformat(),
-        }
-        query = urlencode(fields)
-        kind = window.get_kind_display()
-        if window.kind != window.Kind.AM_REGISTRATION:
-            kind = kind.lower()
-        items.append(
-            TodoItem(
-                label=f"You are on duty in {duty.room.name} today at {kind} "
-                f"({window.start_time:%H:%M}): afterwards, record who came",
-                url=school_url(membership, "dropin:visit", query),
-            )
-        )
-    return items
 
 
 def visits_this_term(membership: Any) -> int:

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -42,14 +42,6 @@ STAFF_RECORDERS = (Role.COORDINATOR, Role.SCHOOL_ADMIN)
 # A mentor who forgot can still record a duty of the last two weeks.
 LOOK_BACK_DAYS = 14
 PER_PAGE = 50
-
-
-def optional_url(name: str, school: School) -> str:
-    """The address of a page another part of the drop-in may not have yet ("" if not)."""
-    try:
-        return reverse(name, kwargs={"school_slug": school.slug})
-    except NoReverseMatch:
-        return ""
 
 
 def this_term(school: School, today: dt.date) -> Term | None:
@@ -125,8 +117,8 @@ def overview(request: SchoolRequest) -> HttpResponse:
         "week_of": first,
         "many_rooms": len({r["dated"].opening.room_id for r in rows}) > 1,
         "can_record": can_record,
-        "rota_url": optional_url("dropin:rotas", school),
-        "board_url": optional_url("dropin:board", school),
+        "rota_url": reverse("dropin:rotas", kwargs={"school_slug": school.slug}),
+        "board_url": reverse("dropin:board", kwargs={"school_slug": school.slug}),
         "is_setup": request.membership.role in STAFF_RECORDERS,
         "is_coordinator": request.membership.role == Role.COORDINATOR,
     }
