@@ -12,9 +12,6 @@ def register() -> None:
     register_menu(label="Drop-in room", url_name="dropin:overview", order=50, group="dropin")
     register_menu(label="Drop-in visits", url_name="dropin:visits", order=55, group="dropin")
     register_menu(
-        label="Record drop-in visitors", url_name="dropin:visit", order=60, group="dropin"
-    )
-    register_menu(
         label="When mentors can be on duty",
         url_name="dropin:availability",
         order=70,

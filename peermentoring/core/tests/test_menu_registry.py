@@ -17,6 +17,7 @@ EVERY_ENTRY = [
     "Home",
     "Safeguarding",
     "My mentee",
+    "My duties",
     "Recruitment",
     "Training",
     "Referrals",
@@ -27,11 +28,19 @@ EVERY_ENTRY = [
     "Met N times",
     "Supervision",
     "Meeting topics",
+    "Duty rota",
+    "Drop-in room",
+    "Drop-in visits",
+    "Notice board",
+    "Mentor photos",
+    "Screens and calendars",
+    "When mentors can be on duty",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
     "Calendar",
     "School day",
+    "Drop-in rooms and times",
     "People",
     "Audit trail",
     "Read log",
@@ -45,6 +54,7 @@ SCHOOL_SETTINGS = [
     "Feeder primaries",
     "Calendar",
     "School day",
+    "Drop-in rooms and times",
     "People",
     "Audit trail",
     "Read log",
@@ -89,6 +99,17 @@ def test_the_admin_s_menu_is_one_line_of_links_and_groups(client_for, school, sc
         "Training",
         ("Referrals and matching", ["Referrals", "Matching", "Pairings"]),
         "Meetings",
+        (
+            "Drop-in",
+            [
+                "Duty rota",
+                "Drop-in room",
+                "Drop-in visits",
+                "Notice board",
+                "Mentor photos",
+                "Screens and calendars",
+            ],
+        ),
         ("School", SCHOOL_SETTINGS),
     ]
     assert 'class="menu-toggle"' in response.text
@@ -104,6 +125,7 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
         "Safeguarding",
         ("Referrals and matching", ["Referrals", "Pairings"]),
         "Meetings",
+        ("Drop-in", ["Drop-in room", "Drop-in visits", "Notice board"]),
         ("School", ["Pupils", "Calendar", "School day"]),
     ]
     assert '<summary class="is-current">School</summary>' in response.text
@@ -127,7 +149,7 @@ def test_a_group_of_one_page_for_this_role_is_that_page_s_link(
 def test_a_mentor_keeps_a_short_menu_always_in_sight(client_for, school, mentor):
     response = home(client_for(mentor), school)
 
-    assert menu_of(response) == ["Home", "My mentee"]
+    assert menu_of(response) == ["Home", "My mentee", "My duties"]
     assert "school-menu-short" in response.text
     assert 'class="menu-toggle"' not in response.text
 

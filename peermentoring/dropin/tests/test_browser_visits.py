@@ -36,7 +36,7 @@ def test_a_mentor_on_duty_records_three_year_7_visitors_on_a_phone(
     page.goto(f"{base}/s/{school.slug}/")
 
     taps = 0
-    page.get_by_role("link", name="You are on duty in Peer Mentoring room today at lunch").click()
+    page.get_by_role("link", name="Afterwards: record who came").click()
     taps += 1
     assert page.get_by_text("Wednesday 19 November, lunch").is_visible()
     year7 = page.get_by_label("Year 7", exact=True)
