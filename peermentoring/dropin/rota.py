@@ -13,43 +13,50 @@ are always kept, even when they break one of these rules: the max and the one-a-
 rule then stretch just enough to hold them, and `Answer.warnings` says what each lock
 breaks ("Ali is locked on Thursday 4 December lunch but usually meets a mentee then").
 
-Soft, strictly in this order (each one is worth more than any change the later ones
-can make through one duty moving from one mentor to another):
+Soft, in this order, each one solved to its best before the next (lexicographic: the
+same as an infinitely large weight on each over all those after it):
 
-1. Staffing. As many duty places filled as possible: every opening reaches its `min`
-   where it can. Solved first on its own (phase 1: minimise the total shortfall below
-   the minimums), then kept (phase 2 may not fill fewer places), which is the same as
-   an infinitely large weight on the shortfall. An opening still below its minimum is
-   in `Answer.unstaffable` with the reason in plain words.
-2. Even loads over the period. We minimise the sum of the squares of the mentors'
-   duty counts. Why squares: with the number of duties fixed, the sum of squares is
-   smallest when the duties are shared as equally as each mentor's availability lets
-   them be ("water filling"): a mentor free only on Mondays does every Monday they can
-   and no more, the others share the rest, and their counts differ by at most one.
-   A mentor who could do little is not counted as "least loaded" against the others,
-   yet nobody is loaded beyond the share of those who could do more. It also says
+1. Staffing. As many duty places filled as possible, then as few openings short as
+   possible (one opening left two short beats two openings left one short each: "as
+   many openings as possible staffed to their minimum"). An opening still below its
+   minimum is in `Answer.unstaffable` with the reason in plain words ("Thursday lunch:
+   only 1 mentor available, 2 needed"; "Thursday 4 December lunch: 2 mentors available,
+   but both are needed elsewhere that day" when the one-a-day rule is what stops it).
+2. Even loads over the period: the sum of the squares of the mentors' duty counts.
+   Why squares, not "most minus least": with the number of duties fixed, the sum of
+   squares is smallest when the duties are shared as equally as each mentor's
+   availability lets them be ("water filling"). A mentor free only on Mondays does
+   every Monday they can and no more; the others share the rest, their counts at most
+   one apart. So a mentor who could do little is never the "least loaded" that holds
+   the others back, and nobody is loaded beyond those who could do more. It also says
    exactly when a rota is uneven, so the tests' checker can name it without the model:
-   a duty that could pass from a mentor with two or more duties more than another
-   mentor who is free for it (same opening, free that day) lowers the sum of squares.
-   The squares are linearised by their tangent lines at the integers (exact there, so
-   the LP bound is the water-filling optimum and proofs are quick). More duties cost
-   more squares, so openings are staffed to their minimum; `max` only matters for locks.
-3. Even loads within each week ("differ by at most one duty a week"): the sum of the
-   squares of each mentor's duty count in each ISO week, so two duties in one week and
-   none in the next is worse than one in each.
-4. Mixing: an opening where both experienced and new mentors could be on duty, and
-   which takes two or more, should have at least one of each; each opening that has
-   not is one unit of penalty.
+   a duty that could pass to a mentor with two or more duties fewer, free for it, lowers
+   the sum. The squares are linearised by their chords between integers (exact there),
+   so the LP bound is the water-filling optimum and proofs are quick. More duties cost
+   more squares, so openings are staffed to their minimum: `max` matters for locks.
+3. and 4., weighted 2 to 1 in one objective: even loads within each ISO week ("at most
+   one duty a week apart": the sum of the squares of each mentor's count in each week,
+   so one duty in each of two weeks beats two in one), then mixing (an opening taking
+   two or more where both experienced and new mentors could be on duty, without one of
+   each, costs 1). A duty passing to a mentor with two fewer that week (and no fewer
+   over the period) saves at least 4, more than the 1 mixing can lose.
 
-The weights: a duty moving from a mentor with two or more duties more changes the
-period's squares by at least 2 (x 7 = 14), the week's squares by at most 12 (one a day,
-seven days) and mixing by at most 1; a duty moving within a week from a mentor with two
-more that week (and at least one more in the period) changes the week's squares by at
-least 2 (x 1) and mixing by at most 1 (x 1). So each rule outweighs all those below it.
+How it runs: a quick greedy rota (scarcest openings first, each place to the free
+mentor with the fewest duties, preferring the kind the opening lacks), improved by a
+local search (give a duty to a free mentor, swap two mentors' duties) on rules 2-4,
+is the start of each CP-SAT solve. Step 1 is skipped when the start staffs everything.
+Two valid cuts tell CP-SAT the bounds its LP would find (the water-filling least sum of
+squares for the duties needed; at least one square per duty) so that on a trust-sized
+model the gap is honest even before the LP has been solved. The model is kept small:
+an x variable only where a mentor is allowed, one count variable per mentor and week
+so each chord has two terms. Everything is integer.
 
-Everything is integer. Ties are broken by CP-SAT; with `Problem.deterministic` (the
-default) CP-SAT interleaves its workers in fixed batches, so one seed gives one rota
-whatever the machine's load (a run that stops on the time limit is the exception).
+`Answer.status` is "optimal" only when every step is proven optimal; `gap` is the
+largest relative gap of the steps; `objective` and `bound` are those of the last step
+(rules 3-4, with 1-2 held at the best found). With `Problem.deterministic` (the default)
+CP-SAT interleaves its workers in fixed batches, so one seed gives one rota whatever the
+machine's load (a run stopped by the time limit is the exception); measured here it is
+also much faster on 2 workers than letting them race.
 """
 
 from __future__ import annotations
@@ -68,7 +75,7 @@ Window = str  # "am_registration" | "break" | "lunch"
 WINDOW_WORDS = {"am_registration": "AM registration", "break": "break", "lunch": "lunch"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-# The weights of the soft rules 2-4 (rule 1 is solved first, see the module docstring).
+# The weights of rules 3 and 4 in their shared objective (see the module docstring).
 WEEK_WEIGHT = 2
 MIX_WEIGHT = 1
 
@@ -126,12 +133,15 @@ class Answer:
     duties: list[Duty]
     # Opening id -> why it cannot be staffed to its minimum ("Thursday lunch: only 1 mentor available").
     unstaffable: dict[str, str] = field(default_factory=dict)
-    status: str = "optimal"  # "optimal" | "feasible" | "infeasible" (no rota at all) | "unknown"
+    # "optimal" | "feasible" | "infeasible" (no rota at all) | "unknown". This solver always
+    # has a rota (at worst its quick start), so it answers "optimal" or "feasible".
+    status: str = "optimal"
+    # Of the last step (even weeks and mixing, with staffing and loads held at their best).
     objective: float = 0.0
     bound: float = 0.0
     gap: float = 0.0  # relative gap between objective and bound; 0.0 at proven optimum
     seconds: float = 0.0
-    # Duty places below the openings' minimums, summed (phase 1's optimum).
+    # Duty places below the openings' minimums, summed.
     shortfall: int = 0
     # What the locked duties break, in plain words: they are kept all the same.
     warnings: list[str] = field(default_factory=list)
@@ -161,7 +171,6 @@ def solve(problem: Problem) -> Answer:
 
     start = rota.improve(rota.greedy(), seconds=limit * 0.05)
     proven, gap = True, 0.0
-    objective = bound = 0.0
 
     # 1. Staffing: skipped when the quick rota already reaches every minimum.
     if rota.staffing_of(start)[0]:
@@ -182,9 +191,9 @@ def solve(problem: Problem) -> Answer:
     # 3 and 4. Even weeks, then mixing, with the loads as even as they are.
     step = rota.run(rota.weeks_and_mixing(), start, left(1.0))
     proven, gap = proven and step.optimal, max(gap, step.gap)
+    objective, bound = step.value, step.bound
     if step.chosen is not None:
         start = step.chosen
-        objective, bound = step.value, step.bound
 
     answer = rota.answer(start)
     answer.status = "optimal" if proven else "feasible"
@@ -294,7 +303,7 @@ class _RotaModel:
         self.at_opening = at_opening
         self.week_of = [_week(o.day) for o in openings]
 
-        # Between min and max at each opening: below min is the shortfall (phase 1).
+        # Between min and max at each opening: below min is the shortfall (rule 1).
         self.short: list[cp_model.IntVar] = []
         self.is_short: list[cp_model.IntVar] = []
         for i, o in enumerate(openings):
@@ -308,9 +317,9 @@ class _RotaModel:
             self.model.add(short <= o.min * is_short)
             self.is_short.append(is_short)
 
-        # One duty a day per mentor (more only when the locks already make more).
-        # The squares of each mentor's load (period, week) and the x keys they count.
-        # Each square with its count and the x keys counted (for hints).
+        # One duty a day per mentor (more only when the locks already make more), and
+        # the squares of each mentor's count over the period and in each week; `squares`
+        # keeps each with its count variable and the x keys counted (for hints).
         self.squares: list[tuple[cp_model.IntVar, cp_model.IntVar, list[tuple[int, int]]]] = []
         self.total_squares: list[cp_model.IntVar] = []
         self.most: list[int] = []  # the most duties each mentor could do (total_squares' order)
@@ -358,8 +367,8 @@ class _RotaModel:
         self.model.minimize(_sum(self.short))
 
     def _square(self, keys: list[tuple[int, int]], most: int, name: str) -> cp_model.IntVar:
-        """A variable at least the square of the duties `keys` counts, by the tangent lines
-        at the integers 0..most."""
+        """A variable at least the square of the number of duties among `keys`, by the
+        chords of the square between the integers 0..most."""
         count = self.model.new_int_var(0, most, f"n_{name}")
         self.model.add(count == _sum(self.x[key] for key in keys))  # the lines: two terms
         square = self.model.new_int_var(0, most * most, f"sq_{name}")

@@ -3,7 +3,7 @@
 Printed, never asserted. Run alone with `python -m peermentoring.dropin.rota_bench`
 (no database: the solver is pure), or from `peermentoring.bench`.
 
-- school: 60 mentors, one room open at break and lunch every day (10 openings a week),
+- school: 60 mentors (and a short-staffed one of 14), one room open at break and lunch every day (10 openings a week),
   a 6-week half-term (60 openings), 2 to 3 on duty;
 - trust: 600 mentors in one shared pool, 10 rooms each open at break and lunch every
   day (100 openings a week, 10 schools' worth of openings), a 6-week half-term (600
@@ -81,9 +81,9 @@ def make_problem(
 
 def run(label: str, problem: Problem) -> None:
     answer = solve(problem)
-    loads: dict[int, int] = {}
+    loads = dict.fromkeys((m.id for m in problem.mentors), 0)
     for duty in answer.duties:
-        loads[duty.mentor] = loads.get(duty.mentor, 0) + 1
+        loads[duty.mentor] += 1
     spread = f"{min(loads.values(), default=0)}-{max(loads.values(), default=0)}"
     print(
         f"{label}: {len(problem.mentors)} mentors, {len(problem.openings)} openings, "
@@ -105,6 +105,8 @@ def main() -> None:
     run("school term (12 weeks)", problem)
     problem = make_problem(mentors=60, rooms=1, weeks=6, seed=4, time_limit_s=60, free_share=0.2)
     run("school half-term, mentors free at 2 windows a week", problem)
+    problem = make_problem(mentors=14, rooms=1, weeks=6, seed=5, time_limit_s=60, free_share=0.3)
+    run("short-staffed school half-term (14 mentors)", problem)
     problem = make_problem(mentors=600, rooms=10, weeks=6, seed=1, time_limit_s=60)
     run("trust half-term (one pool, 10 rooms)", problem)
 

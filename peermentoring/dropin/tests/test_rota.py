@@ -480,7 +480,7 @@ def small_problems(draw: st.DrawFn) -> Problem:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(small_problems())
 def test_random_rotas_break_no_rule(p: Problem):
     answer = solve(p)
