@@ -148,12 +148,13 @@ class Answer:
 
 
 def when(opening: Opening, *, dated: bool = True) -> str:
-    """An opening in words: "Thursday lunch", or with its date "Thursday 4 December lunch"."""
+    """An opening in words: "Thursday lunch", or with its date "Thursday 4 December lunch".
+    A label that already has the date ("Thursday 4 December, lunch") is used as it is."""
     weekday = WEEKDAYS[opening.day.weekday()]
     label = opening.label or f"{weekday} {WINDOW_WORDS.get(opening.window, opening.window)}"
-    if not dated:
-        return label
     date = f"{opening.day.day} {opening.day:%B}"
+    if not dated or date in label:
+        return label
     if label.startswith(weekday + " "):
         return f"{weekday} {date} {label[len(weekday) + 1 :]}"
     return f"{label} on {weekday} {date}"

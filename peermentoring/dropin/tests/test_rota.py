@@ -295,6 +295,15 @@ def test_nonsense_problems_are_refused(change: dict[str, object], message: str):
         solve(p)
 
 
+def test_a_label_with_its_date_already_is_used_as_it_is():
+    dated = dataclasses.replace(opening(THURSDAY, "lunch"), label="Thursday 4 December, lunch")
+    assert when(dated) == when(dated, dated=False) == "Thursday 4 December, lunch"
+    answer = solved(problem([dated], PEOPLE[:2], excluded=frozenset({(dated.id, 1)})))
+    assert answer.unstaffable == {
+        dated.id: "Thursday 4 December, lunch: only 1 mentor available, 2 needed (1 mentor marked away)"
+    }
+
+
 def test_when_puts_the_date_after_the_weekday():
     assert when(opening(THURSDAY, "lunch")) == "Thursday 4 December lunch"
     assert when(opening(THURSDAY, "lunch"), dated=False) == "Thursday lunch"
