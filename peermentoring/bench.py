@@ -6,6 +6,8 @@
 - matching (`matching/bench.py`);
 - meetings (`meetings/bench.py`): the coordinator's pages and the mentor's "log a meeting"
   on a school with a year of meetings;
+- the drop-in duty rota solver (`dropin/rota_bench.py`): a school's half-term to proven
+  optimum, a trust's to a feasible rota with its gap;
 - the main pages served by gunicorn under `wrk`, against a bare view, on SQLite and on
   PostgreSQL when a server answers (`pagebench.py`; run it alone with
   `python -m peermentoring.pagebench`).
@@ -128,6 +130,10 @@ def main() -> None:
     from peermentoring.meetings.bench import main as meetings_bench
 
     meetings_bench()
+
+    from peermentoring.dropin.rota_bench import main as rota_bench
+
+    rota_bench()
 
     from peermentoring.pagebench import main as page_bench
 
