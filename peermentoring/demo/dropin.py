@@ -26,6 +26,7 @@ from peermentoring.core.roles import Role
 from peermentoring.dropin import rota_services
 from peermentoring.dropin.availability import availability_for
 from peermentoring.dropin.models import Duty, DutyAvailability, MentorPhoto, Room, Visit
+from peermentoring.dropin.rota_plan import weekdays_of
 from peermentoring.dropin.schedule import openings_between, periods_around, rooms_for
 from peermentoring.meetings.services import topics_for
 from peermentoring.mentors.models import Mentor
@@ -181,12 +182,13 @@ def load_dropin_demo(school: School) -> None:
     periods = [p for p in periods_around(school, today) if not p.whole_term]
     if periods:
         half_term = periods[0]
+        first, last = weekdays_of(half_term.first, half_term.last)
         rota = rota_services.build_rota(
             school=school,
-            first=half_term.first,
-            last=half_term.last,
+            first=first,
+            last=last,
             by=coordinator,
-            since=half_term.first,  # the weeks gone by too, so supervision has duties to show
+            since=first,  # the weeks gone by too, so supervision has duties to show
         )
         rota_services.publish_rota(rota=rota, by=coordinator)
         _attendance(school, today, rng)

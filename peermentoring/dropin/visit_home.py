@@ -38,8 +38,9 @@ class Time:
 
 @dataclass(frozen=True)
 class Day:
-    name: str  # "Monday", or "Today"
+    name: str  # "Monday", or "Today"; "Monday to Friday" for days alike in a row
     times: list[Time]
+    weekday: int = -1
 
 
 @dataclass(frozen=True)
@@ -115,19 +116,35 @@ def dropin_card(membership: Any) -> list[TodoItem]:
     for opening, by_day in rooms.values():
         if week:
             listed = [
-                Day("Today" if d == today else f"{d:%A}", by_day[d.weekday()])
+                Day("Today" if d == today else f"{d:%A}", by_day[d.weekday()], d.weekday())
                 for d in days
                 if d.weekday() in by_day
             ]
         else:
-            listed = [Day(_weekday(n), times) for n, times in sorted(by_day.items())]
+            listed = [Day(_weekday(n), times, n) for n, times in sorted(by_day.items())]
         if listed:
-            weeks.append(RoomWeek(opening.room.name, opening.room.where, listed))
+            weeks.append(RoomWeek(opening.room.name, opening.room.where, _fold(listed)))
     if not weeks:
         return []
     on_duty = _on_duty_today(membership, today) if today in days else []
     card = DropInCard(rooms=weeks, week=week, on_duty=on_duty, many_rooms=len(weeks) > 1)
     return [TodoItem(label="The drop-in room", url="", template=CARD_TEMPLATE, detail=card)]
+
+
+def _fold(days: list[Day]) -> list[Day]:
+    """Days in a row with the same times as one line: "Monday to Friday: break and lunch"
+    reads at a glance on a phone; five lines of the same times do not."""
+    runs: list[list[Day]] = []
+    for day in days:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.times == day.times and day.weekday == last.weekday + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [
+        run[0] if len(run) == 1 else Day(f"{run[0].name} to {run[-1].name}", run[0].times)
+        for run in runs
+    ]
 
 
 def _weekday(n: int) -> str:

@@ -65,10 +65,8 @@ def test_the_mentee_reads_where_the_room_is_and_when_it_is_open_this_week(
 
     assert "Peer Mentoring room (Room S12) is open to every Year 7 pupil" in shown
     assert "Open this week:" in shown
-    # From today to Friday, each with its times.
-    assert "Today : break (10:50 to 11:10) and lunch (12:50 to 13:35)" in shown
-    assert "Thursday : break" in shown
-    assert "Friday : break" in shown
+    # From today to Friday; days alike in a row are one line.
+    assert "Today to Friday : break (10:50 to 11:10) and lunch (12:50 to 13:35)" in shown
     assert "Tuesday" not in shown
 
 
@@ -111,7 +109,7 @@ def test_at_the_weekend_the_card_gives_next_weeks_times(
     shown = text(card(client_for(lily.user), school))
 
     assert "Open next week:" in shown
-    assert "Monday : break" in shown
+    assert "Monday to Friday : break" in shown
     assert "Today" not in shown
 
 
@@ -123,7 +121,7 @@ def test_in_the_holidays_the_card_gives_the_usual_times(
     shown = text(card(client_for(lily.user), school))
 
     assert "It is closed in the holidays. In term time it is open:" in shown
-    assert "Monday : break" in shown
+    assert "Monday to Friday : break" in shown
 
 
 def test_only_the_times_and_rooms_that_are_open_are_shown(client_for, school, room, lily):
@@ -134,7 +132,8 @@ def test_only_the_times_and_rooms_that_are_open_are_shown(client_for, school, ro
 
     shown = text(card(client_for(lily.user), school))
 
-    assert "Today : lunch" in shown
+    assert "Today to Friday : lunch" in shown
+    assert "Today : break (10:50 to 11:10)" in shown  # the library corner, Wednesday only
     assert "Library corner" in shown
     assert "Old room" not in shown
 
@@ -174,3 +173,16 @@ def test_the_mentee_home_page_makes_as_many_queries_with_a_busy_rota(
 
     with django_assert_max_num_queries(quiet):
         client.get(home)
+
+
+def test_days_are_one_line_only_when_alike_and_in_a_row(
+    client_for, school, room, lily, monkeypatch
+):
+    at(monkeypatch, dt.datetime(2025, 11, 22, 10, 0))  # Saturday: next week's times
+    RoomOpening.objects.filter(room=room, window__weekday=2, window__kind="break").delete()
+
+    shown = text(card(client_for(lily.user), school))
+
+    assert "Monday to Tuesday : break (10:50 to 11:10) and lunch" in shown
+    assert "Wednesday : lunch (12:50 to 13:35)" in shown
+    assert "Thursday to Friday : break" in shown
