@@ -235,7 +235,7 @@ def screens(request: SchoolRequest) -> HttpResponse:
                 else:
                     url = reverse("dropin:screen", args=[school.slug, made.token])
                     return _made_page(
-                        request, made, kind="screen", screen_url=request.build_absolute_uri(url)
+                        request, made, link_for="screen", screen_url=request.build_absolute_uri(url)
                     )
         elif action == "make-room-feed":
             room = get_object_or_404(
@@ -243,7 +243,7 @@ def screens(request: SchoolRequest) -> HttpResponse:
             )
             made = board_services.create_calendar_feed(school=school, room=room, by=request.user)
             return _made_page(
-                request, made, kind="room", room=room, **_feed_urls(request, school, made.token)
+                request, made, link_for="room", room=room, **_feed_urls(request, school, made.token)
             )
         elif action in ("revoke-screen", "revoke-feed"):
             return _revoke(request, action)
@@ -358,7 +358,7 @@ def my_calendar(request: SchoolRequest) -> HttpResponse:
                 school=school, mentor=mentor, by=request.user
             )
             return _made_page(
-                request, made, kind="mentor", **_feed_urls(request, school, made.token)
+                request, made, link_for="mentor", **_feed_urls(request, school, made.token)
             )
         if action == "stop":
             feed = CalendarFeed.objects.filter(school=school, mentor=mentor).live().first()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.privacy import pupil_text
+from peermentoring.core.registry import school_url
 from peermentoring.core.roles import STAFF_ROLES, Role
 from peermentoring.dropin import visit_services
 from peermentoring.dropin.counting import visit_totals
@@ -117,8 +118,9 @@ def overview(request: SchoolRequest) -> HttpResponse:
         "week_of": first,
         "many_rooms": len({r["dated"].opening.room_id for r in rows}) > 1,
         "can_record": can_record,
-        "rota_url": reverse("dropin:rotas", kwargs={"school_slug": school.slug}),
-        "board_url": reverse("dropin:board", kwargs={"school_slug": school.slug}),
+        # Only the pages this role may open (the safeguarding lead sees no rota).
+        "rota_url": school_url(request.membership, "dropin:rotas"),
+        "board_url": school_url(request.membership, "dropin:board"),
         "is_setup": request.membership.role in STAFF_RECORDERS,
         "is_coordinator": request.membership.role == Role.COORDINATOR,
     }

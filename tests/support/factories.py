@@ -11,6 +11,18 @@ from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry, Notification, OutboundEmail, ReadEntry, User
 from peermentoring.core.roles import Role
+from peermentoring.dropin.models import (
+    CalendarFeed,
+    Duty,
+    DutyAvailability,
+    MentorPhoto,
+    Room,
+    RoomOpening,
+    Rota,
+    ScreenLink,
+    Visit,
+    token_digest,
+)
 from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
 from peermentoring.meetings.models import Meeting, Topic, UsualWindow, WeekCount
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
@@ -636,3 +648,108 @@ class ActionFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("group.coordinator")
     created_by = factory.SelfAttribute("group.coordinator")
     due_on = dt.date(2025, 11, 28)
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: "Peer Mentoring room" if n == 0 else f"Room {n}")
+    where = "Room S12"
+
+
+class RoomOpeningFactory(factory.django.DjangoModelFactory):
+    """The room open at Tuesday lunch, two or three on duty."""
+
+    class Meta:
+        model = RoomOpening
+
+    room = factory.SubFactory(RoomFactory)
+    window = factory.SubFactory(
+        SchoolDayWindowFactory,
+        school=factory.SelfAttribute("..room.school"),
+        weekday=1,
+        kind="lunch",
+    )
+
+
+class DutyAvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DutyAvailability
+
+    mentor = factory.SubFactory(MentorFactory)
+    window = factory.SubFactory(
+        SchoolDayWindowFactory, school=factory.SelfAttribute("..mentor.school"), kind="lunch"
+    )
+
+
+class RotaFactory(factory.django.DjangoModelFactory):
+    """A draft rota of the second half of the autumn term 2025."""
+
+    class Meta:
+        model = Rota
+
+    school = factory.SubFactory(SchoolFactory)
+    starts_on = dt.date(2025, 11, 3)
+    ends_on = dt.date(2025, 12, 19)
+
+
+class DutyFactory(factory.django.DjangoModelFactory):
+    """A mentor on duty at Tuesday lunch (no rules checked: rota_services does)."""
+
+    class Meta:
+        model = Duty
+
+    school = factory.SubFactory(SchoolFactory)
+    rota = factory.SubFactory(RotaFactory, school=factory.SelfAttribute("..school"))
+    room = factory.SubFactory(RoomFactory, school=factory.SelfAttribute("..school"))
+    window = factory.SubFactory(
+        SchoolDayWindowFactory, school=factory.SelfAttribute("..school"), weekday=1, kind="lunch"
+    )
+    held_on = dt.date(2025, 11, 18)
+    mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..school"))
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    school = factory.SubFactory(SchoolFactory)
+    room = factory.SubFactory(RoomFactory, school=factory.SelfAttribute("..school"))
+    window = factory.SubFactory(
+        SchoolDayWindowFactory, school=factory.SelfAttribute("..school"), weekday=1, kind="lunch"
+    )
+    held_on = dt.date(2025, 11, 18)
+    year7 = 4
+    year8 = 1
+
+
+class MentorPhotoFactory(factory.django.DjangoModelFactory):
+    """Photo consent recorded, no photo uploaded yet."""
+
+    class Meta:
+        model = MentorPhoto
+
+    mentor = factory.SubFactory(MentorFactory)
+    consent_recorded_at = factory.LazyFunction(timezone.now)
+
+
+class ScreenLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScreenLink
+
+    school = factory.SubFactory(SchoolFactory)
+    label = "Year 7 corridor"
+    token_hash = factory.Sequence(lambda n: token_digest(f"screen-{n}"))
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    """A mentor's calendar feed."""
+
+    class Meta:
+        model = CalendarFeed
+
+    school = factory.SubFactory(SchoolFactory)
+    mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..school"))
+    token_hash = factory.Sequence(lambda n: token_digest(f"feed-{n}"))

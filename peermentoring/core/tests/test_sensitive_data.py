@@ -39,6 +39,7 @@ NOT_ABOUT_PUPILS = {
     "SessionForm",  # a training session's title
     "CategoryForm",  # a referral category's name
     "InterviewForm",  # where an interview is held
+    "ScreenLinkForm",  # where a corridor screen is ("Year 7 corridor")
 }
 # Search and filter forms sent by GET: nothing in a POST; their terms are kept out of the
 # access logs instead (test_a_search_term_stays_out_of_the_access_logs).

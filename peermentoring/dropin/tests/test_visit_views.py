@@ -281,6 +281,20 @@ def test_the_overview_shows_the_week_who_is_on_duty_and_the_terms_visitors(
     assert "style=" not in text
 
 
+def test_the_overview_links_only_to_the_pages_the_role_may_open(
+    client_for, school, room, coordinator, dsl
+):
+    rotas = reverse("dropin:rotas", args=[school.slug])
+    board = reverse("dropin:board", args=[school.slug])
+
+    theirs = client_for(coordinator).get(reverse("dropin:overview", args=[school.slug])).text
+    hers = client_for(dsl).get(reverse("dropin:overview", args=[school.slug])).text
+
+    assert f'href="{rotas}"' in theirs and f'href="{board}"' in theirs
+    # The safeguarding lead sees the room and the board, not the rota (a 403 for her).
+    assert f'href="{rotas}"' not in hers and f'href="{board}"' in hers
+
+
 def test_the_overview_makes_as_many_queries_for_a_busy_term_as_a_quiet_one(
     client_for, school, room, coordinator, django_assert_max_num_queries
 ):

@@ -18,6 +18,7 @@ SCHEME_FIGURES = [
     "Trained peer mentors",
     "Mentees with a mentor",
     "Meetings this term",
+    "Drop-in visits this term",
     "Referrals waiting for review",
     "Mentees waiting for a mentor",
 ]
