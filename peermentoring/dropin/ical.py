@@ -51,9 +51,8 @@ def _calendar(name: str, description: str) -> Calendar:
 def _duties(school: School, since: dt.date, **only: object) -> list[Duty]:
     return list(
         Duty.objects.for_school(school)
-        .published()
+        .live()
         .filter(held_on__gte=since, **only)
-        .exclude(attendance=Duty.Attendance.ABSENT)
         .select_related("room", "window", "rota", "mentor__pupil")
         .order_by("held_on", "window__start_time", "room__order", "mentor__pupil__given_name")
     )

@@ -183,6 +183,15 @@ class DutyQuerySet(ForSchoolQuerySet["Duty"]):
     def published(self) -> DutyQuerySet:
         return self.filter(rota__published_at__isnull=False)
 
+    def live(self) -> DutyQuerySet:
+        """Duties pupils and calendars are told of: published, not marked absent, of a
+        mentor still trained (a paused mentor is not advertised as in the room)."""
+        return (
+            self.published()
+            .exclude(attendance=Duty.Attendance.ABSENT)
+            .filter(mentor__status="trained")
+        )
+
 
 class Duty(models.Model):
     """One mentor on duty in one room at one window of one date."""

@@ -66,13 +66,9 @@ def weekly_openings(school: School) -> list[RoomOpening]:
 def teaching_days(school: School | int, first: dt.date, last: dt.date) -> list[dt.date]:
     """Every teaching day from `first` to `last`: weekdays of a term outside half-term."""
     terms = list(Term.objects.for_school(school).filter(starts_on__lte=last, ends_on__gte=first))
-    days = []
-    day = first
-    while day <= last:
-        if any(t.is_teaching_day(day) for t in terms):
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+    # Counted, not stepped past `last`: 31 December 9999 has no next day.
+    every = (first + dt.timedelta(days=n) for n in range(max(0, (last - first).days + 1)))
+    return [day for day in every if any(t.is_teaching_day(day) for t in terms)]
 
 
 def openings_between(school: School, first: dt.date, last: dt.date) -> list[DatedOpening]:

@@ -156,7 +156,7 @@ def _on_duty_today(membership: Any, today: dt.date) -> list[OnDuty]:
     found: dict[tuple[int, int], OnDuty] = {}
     for duty in (
         Duty.objects.for_school(membership.school)
-        .published()
+        .live()
         .filter(held_on=today, room__is_active=True)
         .select_related("window", "room", "mentor__pupil")
         .order_by("window__start_time", "room__order", "mentor__pupil__given_name")

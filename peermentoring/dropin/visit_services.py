@@ -339,6 +339,11 @@ def has_published_rota(school: School | int, day: dt.date) -> bool:
     return Rota.objects.for_school(school).published().covering(day).exists()
 
 
+# A mentor may record their own duty up to two weeks after it (staff: any day).
+MENTOR_LOOK_BACK_DAYS = 14
+TOO_LONG_AGO = "That was more than {days} days ago: ask your coordinator to record it for you."
+
+
 def check_may_record(
     *,
     membership: Membership | None,
@@ -353,10 +358,16 @@ def check_may_record(
         return
     if membership.role != Role.MENTOR or membership.pupil_id is None:
         raise ValidationError(NOT_A_RECORDER, code="not_recorder")
+    if held_on < today - dt.timedelta(days=MENTOR_LOOK_BACK_DAYS):
+        raise ValidationError(TOO_LONG_AGO.format(days=MENTOR_LOOK_BACK_DAYS), code="too_long_ago")
+    # On duty: a published duty, not marked absent, of a mentor still trained (a paused
+    # mentor records nothing and reads no visitor's name).
     on_duty = (
         Duty.objects.for_school(room.school_id)
         .published()
         .filter(room=room, window=window, held_on=held_on, mentor__pupil=membership.pupil_id)
+        .exclude(attendance=Duty.Attendance.ABSENT)
+        .filter(mentor__status=Mentor.Status.TRAINED)
         .exists()
     )
     if on_duty:
@@ -524,6 +535,8 @@ def _mark_done(visit: Visit, membership: Membership | None) -> None:
         window=visit.window_id,
         held_on=visit.held_on,
         mentor__pupil=membership.pupil_id,
-    ).exclude(attendance=Duty.Attendance.DONE).update(
-        attendance=Duty.Attendance.DONE, changed_at=timezone.now()
+    ).filter(attendance=Duty.Attendance.EXPECTED).update(
+        # Only a duty still "on the rota": the coordinator's "missed" or "absent" stands.
+        attendance=Duty.Attendance.DONE,
+        changed_at=timezone.now(),
     )

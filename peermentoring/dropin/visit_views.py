@@ -162,7 +162,7 @@ def _on_duty(
     names: dict[tuple[int, int, dt.date], list[str]] = defaultdict(list)
     for duty in (
         Duty.objects.for_school(school)
-        .published()
+        .live()
         .filter(held_on__gte=first, held_on__lte=last)
         .select_related("mentor__pupil")
         .order_by("held_on", "mentor__pupil__given_name", "pk")

@@ -432,3 +432,63 @@ def test_a_visit_is_stored_only_with_counts_in_range_on_a_past_teaching_day(
     else:
         assert teaching and in_range
         assert visit.total == year7 + year8 + older
+
+
+# --- Holes a hostile review found (each test failed before its fix) -------------------------
+
+
+def test_a_mentor_cannot_turn_a_missed_duty_into_done_by_recording_it(school, room, coordinator):
+    membership, mentor = mentor_member(school)
+    missed = duty(school, mentor, TUESDAY, attendance=Duty.Attendance.MISSED)
+
+    record(room, TUESDAY, by=membership.user)
+
+    missed.refresh_from_db()
+    assert missed.attendance == Duty.Attendance.MISSED  # the coordinator's word stands
+
+
+def test_a_mentor_marked_absent_may_not_record_that_opening(school, room):
+    membership, mentor = mentor_member(school)
+    duty(school, mentor, TUESDAY, attendance=Duty.Attendance.ABSENT)
+
+    with pytest.raises(ValidationError):
+        record(room, TUESDAY, by=membership.user)
+    assert not Visit.objects.exists()
+
+
+def test_a_mentor_may_not_record_a_duty_of_more_than_two_weeks_ago(school, room):
+    membership, mentor = mentor_member(school)
+    long_ago = dt.date(2025, 11, 4)  # a Tuesday, fifteen days before the clock's Wednesday
+    duty(school, mentor, long_ago)
+
+    with pytest.raises(ValidationError) as refused:
+        record(room, long_ago, by=membership.user)
+    assert "ask your coordinator" in refusal(refused.value)
+
+
+def test_a_paused_mentor_records_nothing(school, room):
+    membership, mentor = mentor_member(school, status="paused")
+    duty(school, mentor, TUESDAY)
+
+    with pytest.raises(ValidationError):
+        record(room, TUESDAY, by=membership.user)
+
+
+def test_pupils_are_not_told_an_absent_or_paused_mentor_is_on_duty(school, room):
+    _, absent = mentor_member(school, "Amara")
+    _, paused = mentor_member(school, "Piotr", status="paused")
+    _, here = mentor_member(school, "Hana")
+    the_rota = rota(school)
+    duty(school, absent, WEDNESDAY, rota=the_rota, attendance=Duty.Attendance.ABSENT)
+    duty(school, paused, WEDNESDAY, rota=the_rota)
+    duty(school, here, WEDNESDAY, rota=the_rota)
+
+    live = {d.mentor.pupil.given_name for d in Duty.objects.for_school(school).live()}
+
+    assert live == {"Hana"}
+
+
+def test_the_teaching_days_of_the_last_days_of_the_calendar_are_counted_without_error(school):
+    from peermentoring.dropin.schedule import teaching_days
+
+    assert teaching_days(school, dt.date(9999, 12, 27), dt.date(9999, 12, 31)) == []
