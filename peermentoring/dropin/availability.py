@@ -65,6 +65,12 @@ def availability_for(
     return result
 
 
+NONE_TICKED = (
+    "Tick at least one time. If a mentor cannot do any duties at the moment, "
+    "tell the coordinator, who can pause them."
+)
+
+
 @transaction.atomic
 def set_availability(
     *, mentor: Mentor, windows: Iterable[SchoolDayWindow], by: User | None
@@ -73,6 +79,10 @@ def set_availability(
     chosen = list(windows)
     if any(w.school_id != mentor.school_id for w in chosen):
         raise ValidationError("Choose from your school's break, lunch and registration times.")
+    if not chosen:
+        # None recorded means "as the application said", so saving none would quietly
+        # put the mentor back on at those times.
+        raise ValidationError(NONE_TICKED)
     DutyAvailability.objects.filter(mentor=mentor).delete()
     DutyAvailability.objects.bulk_create(
         [DutyAvailability(mentor=mentor, window=w) for w in chosen]

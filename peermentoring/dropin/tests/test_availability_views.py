@@ -211,3 +211,23 @@ def test_with_no_room_times_every_switched_on_window_is_offered(client_for, scho
     page = client_for(membership.user).get(mine(school)).text
 
     assert "AM registration" in page
+
+
+def test_saving_no_times_is_refused_and_keeps_what_was_recorded(school):
+    # A hostile review: none recorded means "as the application said", so unticking every
+    # time used to put the mentor on duty at every time they gave when they applied.
+    from django.core.exceptions import ValidationError
+
+    from peermentoring.dropin.availability import set_availability
+    from peermentoring.dropin.models import DutyAvailability
+    from peermentoring.dropin.tests.visits_support import WEDNESDAY, mentor_member, window
+
+    _, mentor = mentor_member(school)
+    lunch = window(school, WEDNESDAY, "lunch")
+    set_availability(mentor=mentor, windows=[lunch], by=None)
+
+    with pytest.raises(ValidationError, match="Tick at least one time"):
+        set_availability(mentor=mentor, windows=[], by=None)
+    assert list(
+        DutyAvailability.objects.filter(mentor=mentor).values_list("window", flat=True)
+    ) == [lunch.pk]
