@@ -426,9 +426,10 @@ def _clashes(
     member: PoolMentor | None,
     *,
     leaving: Duty | None = None,
-) -> None:
+) -> PoolMentor:
     """Refuse, in words, a duty the rules forbid for this mentor at this opening: not
-    trained, meeting their mentee then, already on duty that day, or marked absent then."""
+    trained, meeting their mentee then, already on duty that day, or marked absent then.
+    Returns the mentor's pool entry, found."""
     if member is None:
         raise ValidationError(NOT_TRAINED.format(mentor=mentor))
     if member.is_meeting(opening.window):
@@ -443,6 +444,7 @@ def _clashes(
             )
         if (other.room_id, other.window_id) == (opening.room.pk, opening.window.pk):
             raise ValidationError(ABSENT_THEN.format(mentor=mentor))
+    return member
 
 
 def _free_warning(mentor: Mentor, opening: DatedOpening, member: PoolMentor) -> list[str]:
@@ -482,8 +484,7 @@ def place_duty(
         rota=rota, room=opening.room, window=opening.window, held_on=opening.day
     )
     absent_here = at_opening.filter(mentor=mentor, attendance=Duty.Attendance.ABSENT).first()
-    _clashes(rota.school_id, mentor, opening, member, leaving=absent_here)
-    assert member is not None
+    member = _clashes(rota.school_id, mentor, opening, member, leaving=absent_here)
     on_duty = at_opening.exclude(attendance=Duty.Attendance.ABSENT).count()
     if on_duty >= opening.opening.max_on_duty:
         words = opening_words(opening.day, opening.window)
@@ -561,9 +562,9 @@ def swap_duties(
     warnings: list[str] = []
     for leaving, into in ((a, b), (b, a)):
         opening = _opening_of(into)
-        member = pool.get(leaving.mentor_id)
-        _clashes(rota.school_id, leaving.mentor, opening, member, leaving=leaving)
-        assert member is not None
+        member = _clashes(
+            rota.school_id, leaving.mentor, opening, pool.get(leaving.mentor_id), leaving=leaving
+        )
         warnings += _free_warning(leaving.mentor, opening, member)
     words_a, words_b = duty_words(a), duty_words(b)
     mentor_a, mentor_b = a.mentor, b.mentor
