@@ -7,3 +7,8 @@ fields: address, time, request line, status, size, and the time taken in seconds
 """
 
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
+# A worker may take this long over one request before gunicorn restarts it. Building the
+# drop-in rota solves in the request for up to 20 seconds (dropin/rota.py's time limit),
+# after loading the term's openings: gunicorn's default of 30 seconds is too close.
+timeout = 60

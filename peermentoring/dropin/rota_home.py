@@ -21,6 +21,7 @@ from peermentoring.dropin.rota_plan import (
     window_words,
 )
 from peermentoring.dropin.schedule import periods_around, teaching_days, weekly_openings
+from peermentoring.meetings import rules
 
 CARD_TEMPLATE = "dropin/rota_card.html"
 # How far ahead the coordinator is asked to have a published rota.
@@ -139,7 +140,9 @@ def rota_items(membership: Any) -> list[TodoItem]:
 
 
 def _short_this_week(school: Any, days: list[dt.date], rotas: list[Rota]) -> int:
-    """Places on duty still to fill on these days: each opening's fewest less those on duty."""
+    """Places on duty still to fill on these days: each opening's fewest less those on duty.
+    Today's openings whose window has begun are past filling, so not counted."""
+    moment = rules.now()
     on = {
         (row["room"], row["window"], row["held_on"]): row["n"]
         for row in Duty.objects.filter(rota__in=rotas, held_on__in=days)
@@ -153,4 +156,5 @@ def _short_this_week(school: Any, days: list[dt.date], rotas: list[Rota]) -> int
         for opening in weekly_openings(school)
         for day in covered
         if opening.window.weekday == day.weekday()
+        and not (day == moment.date() and opening.window.start_time <= moment.time())
     )

@@ -12,7 +12,7 @@ object `manage.py build_rota --json` prints, for anyone to check a rota independ
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -202,6 +202,8 @@ class Plan:
     openings: dict[str, DatedOpening]
     pool: dict[int, PoolMentor]
     since: dt.date
+    # Today's openings whose window has begun: their duties stay as they are.
+    begun: frozenset[str] = frozenset()
 
 
 def plan_for(
@@ -215,10 +217,16 @@ def plan_for(
 ) -> Plan:
     """The problem of the openings from `since` (default today, never before `first`) to
     `last`: the days before are kept as they are. A rota's locked duties, and those done or
-    missed, are fixed; its duties marked absent are excluded."""
+    missed, are fixed; its duties marked absent are excluded. So are the duties of today's
+    openings whose window has begun (building again at one o'clock leaves the morning's
+    break as it was): the solver neither moves them nor adds anyone to them."""
     since = max(first, since or today())
     windows = list(SchoolDayWindow.objects.for_school(school))
     dated = openings_between(school, since, last) if since <= last else []
+    moment = rules.now()
+    begun = frozenset(
+        d.key for d in dated if d.day == moment.date() and d.window.start_time <= moment.time()
+    )
     several = len({d.opening.room_id for d in dated}) > 1
     openings = {d.key: d for d in dated}
     pool = mentor_pool(school, first, last, windows)
@@ -231,8 +239,9 @@ def plan_for(
                 continue
             if duty.attendance == Duty.Attendance.ABSENT:
                 excluded.add(pair)
-            elif duty.is_locked or duty.attendance != Duty.Attendance.EXPECTED:
+            elif duty.is_locked or duty.attendance != Duty.Attendance.EXPECTED or pair[0] in begun:
                 locked.add(pair)
+    on_begun = Counter(key for key, _ in locked if key in begun)
     problem = solver.Problem(
         openings=tuple(
             solver.Opening(
@@ -240,8 +249,8 @@ def plan_for(
                 day=d.day,
                 window=d.window.kind,
                 room=d.room.name,
-                min=d.opening.min_on_duty,
-                max=d.opening.max_on_duty,
+                min=on_begun[d.key] if d.key in begun else d.opening.min_on_duty,
+                max=on_begun[d.key] if d.key in begun else d.opening.max_on_duty,
                 label=opening_words(d.day, d.window, d.room if several else None),
             )
             for d in dated
@@ -261,7 +270,7 @@ def plan_for(
     )
     if time_limit_s is not None:
         problem = replace(problem, time_limit_s=time_limit_s)
-    return Plan(problem=problem, openings=openings, pool=pool, since=since)
+    return Plan(problem=problem, openings=openings, pool=pool, since=since, begun=begun)
 
 
 def problem_json(problem: solver.Problem, answer: solver.Answer) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -55,6 +56,12 @@ from peermentoring.schools.models import Membership, School
 # A half-term or a term, with room to spare (the longest term is about fifteen weeks).
 MOST_DAYS = 120
 
+BUSY = (
+    "A rota for the school is being built at this moment (in another tab, or by a "
+    "colleague). Wait half a minute, then open the rotas again to see it."
+)
+# How long a build holds the school's place: longer than the solver may run.
+BUILDING_SECONDS = 120
 BACKWARDS = "The last day must be on or after the first day."
 TOO_LONG = "A rota covers a half-term or a term: choose dates at most {days} days apart."
 OVERLAPS = (
@@ -300,8 +307,38 @@ def build_rota_and_answer(
     """`build_rota`, handing back the problem and the answer too (for `build_rota --json`).
 
     Solved outside the transaction; stored only if nobody changed (or made) the rota
-    meanwhile, else `StaleRota`.
+    meanwhile, else `StaleRota`. One build of a school at a time: the solver uses the
+    server's processors for up to its time limit, so a second build (a double click, a
+    colleague) is refused in words rather than run beside it.
     """
+    place = f"dropin:building:{school.pk}"
+    held = BUILDING_SECONDS + int(time_limit_s or 0)
+    if not cache.add(place, by.pk if by is not None else 0, timeout=held):
+        raise ValidationError(BUSY, code="busy")
+    try:
+        return _build(
+            school=school,
+            first=first,
+            last=last,
+            by=by,
+            version=version,
+            since=since,
+            time_limit_s=time_limit_s,
+        )
+    finally:
+        cache.delete(place)
+
+
+def _build(
+    *,
+    school: School,
+    first: dt.date,
+    last: dt.date,
+    by: User | None,
+    version: int | None,
+    since: dt.date | None,
+    time_limit_s: float | None,
+) -> Built:
     built = solve_period(
         school=school,
         first=first,
@@ -345,7 +382,8 @@ def build_rota_and_answer(
 
 
 def _store(rota: Rota, plan: Plan, answer: solver.Answer, by: User | None) -> None:
-    """Replace the rota's unlocked duties still to come with the answer's; keep the rest.
+    """Replace the rota's unlocked duties still to come with the answer's; keep the rest
+    (those of today's openings already begun among them).
 
     An answer with no rota at all ("infeasible": the locked duties themselves break a
     rule) changes no duty; its reasons are kept for the page.
@@ -353,7 +391,12 @@ def _store(rota: Rota, plan: Plan, answer: solver.Answer, by: User | None) -> No
     gave_none = answer.status in ("infeasible", "unknown") and not answer.duties
     if not gave_none:
         ours = Duty.objects.filter(rota=rota, held_on__gte=plan.since)
-        ours.filter(is_locked=False, attendance=Duty.Attendance.EXPECTED).delete()
+        replaced = [
+            d.pk
+            for d in ours.filter(is_locked=False, attendance=Duty.Attendance.EXPECTED)
+            if duty_key(d) not in plan.begun
+        ]
+        Duty.objects.filter(pk__in=replaced).delete()
         have = {(duty_key(d), d.mentor_id) for d in ours}
         now = timezone.now()
         new = []

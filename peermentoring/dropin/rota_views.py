@@ -235,24 +235,49 @@ def rota_detail(request: SchoolRequest, rota_pk: int) -> HttpResponse:
     return render(request, "dropin/rota_detail.html", {"rota": rota, **_grid(rota)})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def rota_build(request: SchoolRequest, rota_pk: int) -> HttpResponse:
-    """Build the rota again around its locked duties (from today on)."""
+    """Build the rota again around its locked duties (from today on). A published rota is
+    the mentors' own: building it again is asked first, since each mentor moved is told."""
     rota = _rota(request, rota_pk)
-    try:
-        rota = services.build_rota(
-            school=request.school,
-            first=rota.starts_on,
-            last=rota.ends_on,
-            by=request.user,
-            version=_version(request),
+    if request.method == "POST" and (not rota.is_published or request.POST.get("confirmed")):
+        try:
+            rota = services.build_rota(
+                school=request.school,
+                first=rota.starts_on,
+                last=rota.ends_on,
+                by=request.user,
+                version=_version(request),
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _built_words(rota))
+        return redirect("dropin:rota", request.school.slug, rota.pk)
+    since = max(rota.starts_on, today())
+    consequences = [
+        "Locked duties, duties already done or missed, and absences stay as they are.",
+        "Duties of days gone by, and of today's break or lunch once it has begun, stay too.",
+    ]
+    if rota.is_published:
+        consequences.append(
+            "The rota is published: every mentor whose duties move gets a message saying "
+            "which. Mentors who keep the same duties are not told."
         )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _built_words(rota))
-    return redirect("dropin:rota", request.school.slug, rota.pk)
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": "Build the rota again?",
+            "message": f"The duties from {day_words(since)} to {day_words(rota.ends_on)} "
+            "that are not locked are worked out again. This can take up to half a minute.",
+            "consequences": consequences,
+            "button": "Build again",
+            "hidden": {"version": rota.version, "confirmed": "1"},
+            "cancel_url": reverse("dropin:rota", args=[request.school.slug, rota.pk]),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -156,7 +156,7 @@ def _removed(response: Any, kwargs: dict[str, int]) -> None:
 ACCESS: dict[str, Access] = {
     "dropin:rotas": Access(SETUP, None, GET_POST, _built, _build_body),
     "dropin:rota": Access(SETUP, _rota_row, GET),
-    "dropin:rota-build": Access(SETUP, _rota_row, POST, _rebuilt, _version_body),
+    "dropin:rota-build": Access(SETUP, _rota_row, GET_POST, _rebuilt, _version_body),
     "dropin:rota-publish": Access(SETUP, _rota_row, GET_POST, _published, _version_body),
     "dropin:rota-opening": Access(SETUP, _opening_row, GET),
     "dropin:rota-place": Access(SETUP, _rota_row, POST, _placed, _place_body),

@@ -31,7 +31,7 @@ from peermentoring.dropin.tests.rota_support import (
 from peermentoring.meetings.services import set_usual_windows
 from peermentoring.mentors.models import Mentor
 from tests.support.factories import AcademicYearFactory, MentorFactory
-from tests.support.meetings import pairing_in
+from tests.support.meetings import at, pairing_in
 
 NAMES = ["Asha", "Ben", "Cara", "Dev", "Ella", "Finn"]
 TODAY = dt.date(2025, 11, 19)
@@ -212,7 +212,9 @@ def test_the_solver_is_told_the_locked_and_the_absent_duties(term, six, coordina
 def test_a_duty_done_today_is_kept_and_the_solver_is_told_of_it(
     term, six, coordinator, monkeypatch
 ):
+    at(monkeypatch, dt.datetime(2025, 11, 19, 8, 0))
     made = build(term, coordinator, first=TODAY, last=FRIDAY)
+    at(monkeypatch)
     done = Duty.objects.filter(rota=made, held_on=TODAY, window__kind="break").first()
     rota_services.set_attendance(duty=done, attendance="done", by=coordinator)
     asked = []
@@ -220,8 +222,69 @@ def test_a_duty_done_today_is_kept_and_the_solver_is_told_of_it(
 
     build(term, coordinator, first=TODAY, last=FRIDAY)
 
-    assert asked[0].locked == frozenset({(duty_key(done), done.mentor_id)})
-    assert list(Duty.objects.values_list("pk", flat=True)) == [done.pk]
+    # At one o'clock today's break and lunch have both begun: every duty of today is kept.
+    today = set(Duty.objects.filter(rota=made, held_on=TODAY).values_list("pk", flat=True))
+    assert done.pk in today
+    assert (duty_key(done), done.mentor_id) in asked[0].locked
+    assert set(Duty.objects.values_list("pk", flat=True)) == today
+
+
+def test_a_rota_built_after_break_puts_nobody_on_that_break(term, six, coordinator):
+    made = build(term, coordinator, first=TODAY, last=FRIDAY)  # at one o'clock
+
+    assert not Duty.objects.filter(rota=made, held_on=TODAY).exists()
+    assert Duty.objects.filter(rota=made, held_on=FRIDAY).exists()
+
+
+def test_building_again_after_break_leaves_the_mornings_duties_as_they_were(
+    term, six, coordinator, monkeypatch
+):
+    at(monkeypatch, dt.datetime(2025, 11, 19, 8, 0))
+    made = build(term, coordinator, first=TODAY, last=FRIDAY)
+    on_break = {
+        d.pk: d.mentor_id
+        for d in Duty.objects.filter(rota=made, held_on=TODAY, window__kind="break")
+    }
+    assert on_break
+    at(monkeypatch, dt.datetime(2025, 11, 19, 11, 30))  # break over, lunch to come
+    asked = []
+    monkeypatch.setattr(
+        rota, "solve", lambda problem: asked.append(problem) or greedy_solve(problem)
+    )
+
+    build(term, coordinator, first=TODAY, last=FRIDAY)
+
+    kept = Duty.objects.filter(rota=made, held_on=TODAY, window__kind="break")
+    assert {d.pk: d.mentor_id for d in kept} == on_break  # the same rows, the same mentors
+    opening = next(o for o in asked[0].openings if o.id == key(term, TODAY, "break"))
+    assert opening.min == opening.max == len(on_break)  # nobody added to a break gone by
+    lunch = set(
+        Duty.objects.filter(rota=made, held_on=TODAY, window__kind="lunch").values_list(
+            "mentor", flat=True
+        )
+    )
+    assert lunch and not lunch & set(on_break.values())  # still one duty a day
+
+
+def test_a_second_build_of_the_school_while_one_runs_is_refused_in_words(
+    term, six, coordinator, monkeypatch
+):
+    tried = []
+
+    def solve_while_another_build_starts(problem):
+        with pytest.raises(ValidationError) as refused:
+            build(term, coordinator, first=MONDAY, last=NEXT_FRIDAY)  # a double click
+        tried.append(refused.value)
+        return greedy_solve(problem)
+
+    monkeypatch.setattr(rota, "solve", solve_while_another_build_starts)
+
+    made = build(term, coordinator)
+
+    assert "being built at this moment" in tried[0].messages[0]
+    assert list(Rota.objects.values_list("pk", flat=True)) == [made.pk]
+    monkeypatch.setattr(rota, "solve", greedy_solve)
+    assert build(term, coordinator).version == made.version + 1  # the place is given back
 
 
 def test_an_answer_with_no_rota_at_all_changes_no_duty(term, six, coordinator, monkeypatch):

@@ -142,6 +142,51 @@ def test_the_grid_says_why_openings_cannot_be_staffed(term, coordinator, client_
     assert "Monday 24 November, break: only 1 mentor available" in page
 
 
+def test_a_draft_is_built_again_at_once(made, coordinator, client_for):
+    response = client_for(coordinator).post(
+        url("rota-build", made.school, rota_pk=made.pk), {"version": made.version}
+    )
+
+    assert response.status_code == 302
+    assert Rota.objects.get(pk=made.pk).version == made.version + 1
+
+
+def test_building_a_published_rota_again_is_asked_first(made, coordinator, client_for):
+    rota_services.publish_rota(rota=made, by=coordinator)
+    made.refresh_from_db()
+    client = client_for(coordinator)
+    build_url = url("rota-build", made.school, rota_pk=made.pk)
+    assert f'href="{build_url}"' in text(client.get(url("rota", made.school, rota_pk=made.pk)))
+
+    asked = client.get(build_url)
+    unconfirmed = client.post(build_url, {"version": made.version})
+
+    assert "Build the rota again?" in text(asked)
+    assert "every mentor whose duties move gets a message" in text(asked)
+    assert f'name="version" value="{made.version}"' in text(asked)
+    assert "Build the rota again?" in text(unconfirmed)  # a bare POST only asks
+    assert Rota.objects.get(pk=made.pk).version == made.version
+
+    done = client.post(build_url, {"version": made.version, "confirmed": "1"})
+
+    assert done.status_code == 302
+    assert Rota.objects.get(pk=made.pk).version == made.version + 1
+
+
+def test_a_confirmed_build_of_a_rota_changed_since_is_refused(made, coordinator, client_for):
+    rota_services.publish_rota(rota=made, by=coordinator)
+    stale = made.version  # the version the confirm page was read at, before publishing
+
+    response = client_for(coordinator).post(
+        url("rota-build", made.school, rota_pk=made.pk),
+        {"version": stale, "confirmed": "1"},
+        follow=True,
+    )
+
+    assert any("while you had it open" in m for m in flashes(response))
+    assert Rota.objects.get(pk=made.pk).version == stale + 1  # publishing's move only
+
+
 # --- One opening: changes by hand ---------------------------------------------------------
 
 
