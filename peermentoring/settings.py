@@ -463,6 +463,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # "Not Found: /s/x/dropin/screen/<token>/": a secret link's token is not written.
+        "django.request": {"filters": ["no_query_strings"]},
         "django.server": {
             "handlers": ["django.server"],
             "filters": ["no_query_strings"],

@@ -10,6 +10,12 @@ pupil's words in one.
 Search boxes send a pupil's name in the query string (the pupil list's `?q=`): the access
 logs record paths without their query strings (`QueryStringFreeAccessLog` for runserver's
 `django.server` log, and gunicorn.conf.py's access log format).
+
+Some addresses are secrets themselves: a notice-board screen's link, a calendar feed, a
+primary school's referral link, a password reset. The logs write their token as
+"[token]" (`loggable_path`). A pupil's "tell us" report may be anonymous: on its address the
+gunicorn access log writes no address, user or browser (`is_anonymous_path`,
+core/access_log.py).
 """
 
 from __future__ import annotations
@@ -44,12 +50,31 @@ def hides_pupil_text(view: Callable[..., Any]) -> bool:
 _QUERY = re.compile(r"\?[^\s\"]*")
 
 
+# A secret link's token: the segment after /screen/, /feed/ or /refer/, or a password reset's.
+_SECRET = re.compile(
+    r"(/(?:screen|feed|refer)/|/accounts/reset/[^/\s\"]+/)(?!set-password/)[^/\s\"?]+"
+)
+# Where a pupil may tell the school something without saying who they are.
+_ANONYMOUS = re.compile(r"^/s/[^/]+/tell-us/")
+
+
+def loggable_path(text: str) -> str:
+    """A path (or a request line) as a log may write it: no query string, no secret token."""
+    return _SECRET.sub(r"\1[token]", _QUERY.sub("", text))
+
+
+def is_anonymous_path(path: str) -> bool:
+    """Whether a request to this path may be anonymous: its log line names nobody."""
+    return bool(_ANONYMOUS.match(path))
+
+
 class QueryStringFreeAccessLog(logging.Filter):
-    """runserver's request lines ('"GET /s/x/pupils/?q=Kwame HTTP/1.1" 200') lose their query."""
+    """runserver's request lines ('"GET /s/x/pupils/?q=Kwame HTTP/1.1" 200') lose their query,
+    and a secret link's token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_QUERY.sub("", a) if isinstance(a, str) else a for a in args)
-        record.msg = _QUERY.sub("", str(record.msg))
+            record.args = tuple(loggable_path(a) if isinstance(a, str) else a for a in args)
+        record.msg = loggable_path(str(record.msg))
         return True

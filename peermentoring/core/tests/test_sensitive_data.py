@@ -238,3 +238,108 @@ def test_a_search_term_stays_out_of_the_access_logs():
     assert "%(U)s" in config["access_log_format"]
     for field in ("%(r)s", "%(q)s", "%(f)s", "%({raw_uri}e)s"):
         assert field not in config["access_log_format"]
+
+
+# --- Secret links and anonymous reports in the access logs ---------------------------------
+
+SCREEN = "/s/oakbrook/dropin/screen/Kq3vX9secretScreenToken/"
+FEED = "/s/oakbrook/dropin/feed/Zt8secretFeedToken.ics"
+REFER = "/refer/eyJzY2hvb2wiOjF9:1uA2b3:signature/"
+RESET = "/accounts/reset/MQ/cz7-secretresettoken/"
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        (SCREEN, "/s/oakbrook/dropin/screen/[token]/"),
+        (SCREEN + "photos/4.jpg", "/s/oakbrook/dropin/screen/[token]/photos/4.jpg"),
+        (FEED, "/s/oakbrook/dropin/feed/[token]"),
+        (REFER, "/refer/[token]/"),
+        (REFER + "thanks/", "/refer/[token]/thanks/"),
+        (RESET, "/accounts/reset/MQ/[token]/"),
+        ("/accounts/reset/MQ/set-password/", "/accounts/reset/MQ/set-password/"),
+        ("/s/oakbrook/dropin/screens/", "/s/oakbrook/dropin/screens/"),
+    ],
+)
+def test_a_secret_links_token_stays_out_of_runserver_log(path, logged):
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        (f"GET {path} HTTP/1.1", 200, 9),
+        None,
+    )
+
+    assert QueryStringFreeAccessLog().filter(record)
+
+    assert record.getMessage() == f'"GET {logged} HTTP/1.1" 200 9'
+
+
+class _Answer:
+    status = "200 OK"
+    sent = 512
+    headers = [("Content-Type", "text/html")]
+
+
+class _Request:
+    headers = [("USER-AGENT", "PupilLaptop/1.0"), ("COOKIE", "sessionid=abc123")]
+
+
+def _gunicorn_line(tmp_path: Path, path: str, method: str = "GET", query: str = "") -> str:
+    """One request through gunicorn's own logger, set up as gunicorn.conf.py sets it."""
+    import datetime as dt
+
+    from gunicorn.config import Config
+
+    config = Config()
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[3] / "gunicorn.conf.py"))
+    for name, value in settings.items():
+        if name in config.settings:
+            config.set(name, value)
+    log_file = tmp_path / "access.log"
+    config.set("accesslog", str(log_file))
+    logger = config.logger_class(config)
+    environ = {
+        "REQUEST_METHOD": method,
+        "RAW_URI": f"{path}?{query}" if query else path,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.77",
+        "HTTP_USER_AGENT": "PupilLaptop/1.0",
+        "HTTP_REFERER": f"https://school.example{SCREEN}",
+    }
+    logger.access(_Answer(), _Request(), environ, dt.timedelta(milliseconds=12))
+    for handler in logger.access_log.handlers:
+        handler.flush()
+    return log_file.read_text()
+
+
+@pytest.mark.parametrize("path", [SCREEN, FEED, REFER, RESET])
+def test_gunicorns_access_log_writes_no_secret_token(tmp_path, path):
+    line = _gunicorn_line(tmp_path, path, query="q=Kwame")
+
+    assert "[token]" in line
+    for secret in ("secret", "signature", "Kwame", "sessionid"):
+        assert secret not in line
+    assert "203.0.113.77" in line  # an ordinary request keeps its address
+
+
+def test_gunicorns_access_log_names_nobody_on_the_anonymous_report_page(tmp_path):
+    line = _gunicorn_line(tmp_path, "/s/oakbrook/tell-us/", method="POST")
+
+    assert '"POST /s/oakbrook/tell-us/ HTTP/1.1" 200' in line
+    assert "203.0.113.77" not in line
+    assert "PupilLaptop" not in line
+
+
+@pytest.mark.django_db
+def test_djangos_not_found_and_error_lines_write_no_secret_token(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/s/nowhere/dropin/screen/Kq3vX9secretScreenToken/")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert lines and all("secret" not in line for line in lines)
+    assert any("/screen/[token]/" in line for line in lines)
