@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "peermentoring.meetings",
     "peermentoring.dropin",
     "peermentoring.supervision",
+    "peermentoring.outreach",
     "peermentoring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -92,4 +92,5 @@ urlpatterns = [
     path("s/<slug:school_slug>/meetings/", include("peermentoring.meetings.urls")),
     path("s/<slug:school_slug>/dropin/", include("peermentoring.dropin.urls")),
     path("s/<slug:school_slug>/supervision/", include("peermentoring.supervision.urls")),
+    path("s/<slug:school_slug>/outreach/", include("peermentoring.outreach.urls")),
 ]

@@ -55,7 +55,7 @@ _SECRET = re.compile(
     r"(/(?:screen|feed|refer)/|/accounts/reset/[^/\s\"]+/)(?!set-password/)[^/\s\"?]+"
 )
 # Where a pupil may tell the school something without saying who they are.
-_ANONYMOUS = re.compile(r"^/s/[^/]+/tell-us/")
+_ANONYMOUS = re.compile(r"^/s/[^/]+/outreach/tell-us/")
 
 
 def loggable_path(text: str) -> str:

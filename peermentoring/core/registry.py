@@ -25,6 +25,7 @@ MENU_GROUPS: dict[str, str] = {
     "match": "Referrals and matching",
     "meet": "Meetings",
     "dropin": "Drop-in",
+    "outreach": "Outreach",
     "report": "Reports",
     "school": "School",
 }

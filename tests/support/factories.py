@@ -26,6 +26,14 @@ from peermentoring.dropin.models import (
 from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
 from peermentoring.meetings.models import Meeting, Topic, UsualWindow, WeekCount
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
+from peermentoring.outreach.models import (
+    BoardItem,
+    Event,
+    PrimaryVisit,
+    TellUsRecipient,
+    TellUsReport,
+    VisitFollowUp,
+)
 from peermentoring.recruitment.models import (
     Application,
     Interview,
@@ -753,3 +761,85 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     mentor = factory.SubFactory(MentorFactory, school=factory.SelfAttribute("..school"))
     token_hash = factory.Sequence(lambda n: token_digest(f"feed-{n}"))
+
+
+# --- Outreach -------------------------------------------------------------------------------
+
+
+class PrimaryVisitFactory(factory.django.DjangoModelFactory):
+    """A visit to a feeder primary on Tuesday 16 June 2026, 1:30 to 2:30 (no rules checked)."""
+
+    class Meta:
+        model = PrimaryVisit
+
+    school = factory.SubFactory(SchoolFactory)
+    primary = factory.SubFactory(FeederPrimaryFactory, school=factory.SelfAttribute("..school"))
+    visit_on = dt.date(2026, 6, 16)
+    starts_at = dt.time(13, 30)
+    ends_at = dt.time(14, 30)
+    staff_name = "Mrs Hewitt"
+    plan = "What secondary school is like; how the mentors can help."
+    contact_email = "office@meadowside.example"
+
+
+class VisitFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitFollowUp
+
+    visit = factory.SubFactory(PrimaryVisitFactory)
+    school = factory.SelfAttribute("visit.school")
+    kind = VisitFollowUp.Kind.WANTS_MENTOR
+    child_given_name = "Maisie"
+    child_family_name = "Clarke"
+    note = "Worried about getting lost."
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An assembly in this school's first academic year (pass academic_year to choose)."""
+
+    class Meta:
+        model = Event
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = factory.SubFactory(
+        AcademicYearFactory, school=factory.SelfAttribute("..school")
+    )
+    kind = Event.Kind.ASSEMBLY
+    name = "Year 7 assembly"
+    starts_on = factory.LazyAttribute(lambda e: e.academic_year.starts_on + dt.timedelta(days=30))
+    ends_on = factory.SelfAttribute("starts_on")
+    audience = "Year 7"
+    reach = 180
+
+
+class BoardItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardItem
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = BoardItem.Kind.MESSAGE
+    title = "You are not on your own"
+    body = "Come to the Peer Mentoring room at break or lunch."
+    is_published = True
+
+
+class TellUsRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TellUsRecipient
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class TellUsReportFactory(factory.django.DjangoModelFactory):
+    """An anonymous report (no reporter, no pupil)."""
+
+    class Meta:
+        model = TellUsReport
+
+    school = factory.SubFactory(SchoolFactory)
+    is_anonymous = True
+    about = TellUsReport.About.SOMEONE_ELSE
+    category = TellUsReport.Category.NAME_CALLING
+    what_happened = "Some Year 8s keep calling a boy in my form names at lunch."
+    where = "The canteen"

@@ -328,9 +328,9 @@ def test_gunicorns_access_log_writes_no_secret_token(tmp_path, path):
 
 
 def test_gunicorns_access_log_names_nobody_on_the_anonymous_report_page(tmp_path):
-    line = _gunicorn_line(tmp_path, "/s/oakbrook/tell-us/", method="POST")
+    line = _gunicorn_line(tmp_path, "/s/oakbrook/outreach/tell-us/", method="POST")
 
-    assert '"POST /s/oakbrook/tell-us/ HTTP/1.1" 200' in line
+    assert '"POST /s/oakbrook/outreach/tell-us/ HTTP/1.1" 200' in line
     assert "203.0.113.77" not in line
     assert "PupilLaptop" not in line
 

@@ -1,0 +1,7 @@
+"""What the tellus area adds to menus, home pages and to-dos."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
