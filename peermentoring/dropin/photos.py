@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -26,6 +26,17 @@ LONG_SIDE = 600
 JPEG_QUALITY = 85
 # Phones' JPEGs with a depth map open as MPO: a JPEG with extra pictures after the first.
 FORMATS = ("JPEG", "PNG")
+ORIENTATION = 0x0112
+# How to undo each EXIF orientation (as `ImageOps.exif_transpose`); 1 and others: as it is.
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 TOO_BIG = (
     "That file is {size} MB. Upload a photo of 8 MB or less (a phone's usual photo is 2 to 5 MB)."
@@ -89,7 +100,6 @@ def clean_photo(data: bytes) -> CleanPhoto:
         try:
             with Image.open(io.BytesIO(data), formats=FORMATS) as image:
                 _check_header(image)
-                image.load()
                 return _re_encode(image)
         except ValidationError:
             raise
@@ -123,24 +133,48 @@ def _check_header(image: Image.Image) -> None:
 
 
 def _re_encode(image: Image.Image) -> CleanPhoto:
-    upright = ImageOps.exif_transpose(image)
+    """The photo made small first, then put into colours a browser shows and turned upright.
+
+    Decoded whole and converted at full size, a 40 megapixel photo took 480 MB (a PNG with
+    transparency 920 MB); every step after `thumbnail` works on at most 600 × 600 pixels.
+    """
+    # Read before decoding, applied to the small picture at the end. (A PNG may keep its
+    # EXIF after its pixels, so for a PNG this decodes it, as resizing would anyway.)
+    orientation = image.getexif().get(ORIENTATION)
+    turn = _TURNS.get(orientation) if isinstance(orientation, int) else None
+    # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size, still at least 600 pixels on each
+    # side. A PNG cannot be: it is decoded whole.
+    image.draft("RGB", (LONG_SIDE, LONG_SIDE))
+    image.load()  # a file cut short or damaged fails here
     try:
-        rgb = _as_rgb(upright)
+        image = _smoothly_resizable(image)
+        # Pillow cannot first reduce 16-bit greys by whole steps: they are resized in one.
+        gap = None if image.mode.startswith("I;16") else 2.0
+        image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS, reducing_gap=gap)
+        rgb = _as_rgb(image)
     except ValueError:
         raise ValidationError(ODD_COLOURS, code="odd_colours") from None
-    rgb.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+    upright = rgb.transpose(turn) if turn is not None else rgb
     # A new picture holding only the pixels: nothing of the file's EXIF, profile or comments.
-    bare = Image.new("RGB", rgb.size)
-    bare.paste(rgb)
+    bare = Image.new("RGB", upright.size)
+    bare.paste(upright)
     out = io.BytesIO()
     bare.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return CleanPhoto(data=out.getvalue(), width=bare.width, height=bare.height)
 
 
+def _smoothly_resizable(image: Image.Image) -> Image.Image:
+    """Palette and black-and-white pictures in full colour or grey: Pillow would resize them
+    by picking the nearest pixel (jagged), so these alone are converted at full size."""
+    if image.mode == "P":
+        return image.convert("RGBA" if image.has_transparency_data else "RGB")
+    if image.mode == "1":
+        return image.convert("L")
+    return image
+
+
 def _as_rgb(image: Image.Image) -> Image.Image:
     """Red, green and blue: see-through parts on white, CMYK and greys converted."""
-    if image.mode == "P":
-        image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
