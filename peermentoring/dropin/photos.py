@@ -3,10 +3,11 @@
 A file is accepted only if Pillow decodes it as a JPEG or a PNG: its name and the type the
 browser claims are never trusted. It must be at most 8 MB, at most about 40 megapixels
 (a small file can declare a huge picture that fills the memory when decoded: a
-"decompression bomb"), a still picture, and whole. What is kept is a new JPEG, turned the
-right way up (the camera's EXIF orientation applied), at most 600 px on its long side,
-made from the pixels alone: no EXIF (no location, no camera, no date), no colour profile,
-no comment. Every refusal says in plain words what to do.
+"decompression bomb"), or 16 for a PNG (which cannot be decoded at a reduced size, as a
+JPEG is), a still picture, and whole. What is kept is a new JPEG, turned the right way up
+(the camera's EXIF orientation applied), at most 600 px on its long side, made from the
+pixels alone: no EXIF (no location, no camera, no date), no colour profile, no comment.
+Every refusal says in plain words what to do.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+# A PNG is decoded whole (a JPEG at as little as an eighth of its size): 8 to 9 bytes a
+# pixel with Pillow's copy for resizing with transparency, so 16 megapixels peaks at about
+# 150 to 165 MB (`make bench`). That takes a phone's 12 megapixel photo saved as a PNG and a
+# 5K screen's screenshot; a photo-like PNG over about 4 megapixels is over 8 MB anyway.
+MAX_PNG_PIXELS = 16_000_000
 MIN_SIDE = 100
 LONG_SIDE = 600
 JPEG_QUALITY = 85
@@ -44,6 +50,10 @@ TOO_BIG = (
 TOO_MANY_PIXELS = (
     "That picture is too large ({width} × {height} pixels). "
     "Upload one of at most 40 megapixels, such as a phone's photo."
+)
+PNG_TOO_LARGE = (
+    "That PNG is too large ({width} × {height} pixels): a PNG can be at most 16 megapixels. "
+    "Save the picture as a JPEG, or make it smaller, and upload it again."
 )
 NOT_A_PHOTO = (
     "That file is not a JPEG or PNG photo. Save or take the photo as a JPEG or PNG "
@@ -123,6 +133,10 @@ def _check_header(image: Image.Image) -> None:
             TOO_MANY_PIXELS.format(width=f"{width:,}", height=f"{height:,}"),
             code="too_many_pixels",
         )
+    if image.format == "PNG" and width * height > MAX_PNG_PIXELS:
+        raise ValidationError(
+            PNG_TOO_LARGE.format(width=f"{width:,}", height=f"{height:,}"), code="png_too_large"
+        )
     if min(width, height) < MIN_SIDE:
         raise ValidationError(
             TOO_SMALL.format(width=width, height=height, least=MIN_SIDE), code="too_small"
@@ -143,7 +157,7 @@ def _re_encode(image: Image.Image) -> CleanPhoto:
     orientation = image.getexif().get(ORIENTATION)
     turn = _TURNS.get(orientation) if isinstance(orientation, int) else None
     # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size, still at least 600 pixels on each
-    # side. A PNG cannot be: it is decoded whole.
+    # side. Nothing else can be: hence a PNG's own limit (`MAX_PNG_PIXELS`).
     image.draft("RGB", (LONG_SIDE, LONG_SIDE))
     image.load()  # a file cut short or damaged fails here
     try:

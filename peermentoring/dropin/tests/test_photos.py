@@ -81,6 +81,16 @@ def test_a_picture_over_forty_megapixels_but_under_pillows_own_limit_is_refused(
     assert error.messages == [photos.TOO_MANY_PIXELS.format(width="7,000", height="6,000")]
 
 
+def test_a_png_over_sixteen_megapixels_is_refused_before_decoding_with_what_to_do():
+    # 5,000 × 4,000 = 20 megapixels: under the 40 for a JPEG, over the 16 for a PNG. The
+    # file holds too few pixels for that size: decoding it would have said "damaged".
+    error = refusal(png_declaring(5000, 4000))
+
+    assert error.code == "png_too_large"
+    assert error.messages == [photos.PNG_TOO_LARGE.format(width="5,000", height="4,000")]
+    assert "Save the picture as a JPEG, or make it smaller" in error.messages[0]
+
+
 def test_a_file_of_nine_megabytes_is_refused_without_being_read():
     class Unread(io.BytesIO):
         def read(self, *args):
@@ -224,7 +234,7 @@ def decoded_sizes(monkeypatch) -> list[tuple[int, int]]:
 
 
 def test_a_big_phone_photo_is_decoded_at_a_quarter_of_its_size_and_still_turned(decoded_sizes):
-    # 20 megapixels, from a phone held sideways (orientation 6).
+    # 20 megapixels (too many for a PNG), from a phone held sideways (orientation 6).
     clean = photos.clean_photo(quarters((5000, 4000), orientation=6))
 
     assert (clean.width, clean.height) == (480, 600)
