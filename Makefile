@@ -82,9 +82,10 @@ test: install-test
 test-postgres: install-test
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/peermentoring} $(BIN)/python -m pytest
 
-# Figures, never asserted: imports, matching, then the main pages under gunicorn and `wrk`
-# (apt-get install wrk) on SQLite and on PostgreSQL at 127.0.0.1:5432 (or DATABASE_URL's
-# server) when one answers. `python -m peermentoring.pagebench --help` runs the pages alone.
+# Figures, never asserted: imports, matching, the rota, photos' memory, then the main pages
+# under gunicorn and `wrk` (apt-get install wrk) on SQLite and on PostgreSQL at 127.0.0.1:5432
+# (or DATABASE_URL's server) when one answers. `python -m peermentoring.pagebench --help`
+# runs the pages alone.
 bench: install-test
 	$(BIN)/python -m peermentoring.bench
 

@@ -8,6 +8,8 @@
   on a school with a year of meetings;
 - the drop-in duty rota solver (`dropin/rota_bench.py`): a school's half-term to proven
   optimum, a trust's to a feasible rota with its gap;
+- mentors' photos (`dropin/photo_bench.py`): the peak memory of cleaning the largest JPEG
+  and PNG uploads, each in a fresh process;
 - the main pages served by gunicorn under `wrk`, against a bare view, on SQLite and on
   PostgreSQL when a server answers (`pagebench.py`; run it alone with
   `python -m peermentoring.pagebench`).
@@ -134,6 +136,10 @@ def main() -> None:
     from peermentoring.dropin.rota_bench import main as rota_bench
 
     rota_bench()
+
+    from peermentoring.dropin.photo_bench import main as photo_bench
+
+    photo_bench()
 
     from peermentoring.pagebench import main as page_bench
 

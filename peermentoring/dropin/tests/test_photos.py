@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps, JpegImagePlugin
 
 from peermentoring.core.models import AuditEntry
 from peermentoring.dropin import board_services, photos
@@ -79,6 +79,16 @@ def test_a_picture_over_forty_megapixels_but_under_pillows_own_limit_is_refused(
     error = refusal(png_declaring(7000, 6000))
 
     assert error.messages == [photos.TOO_MANY_PIXELS.format(width="7,000", height="6,000")]
+
+
+def test_a_png_over_sixteen_megapixels_is_refused_before_decoding_with_what_to_do():
+    # 5,000 × 4,000 = 20 megapixels: under the 40 for a JPEG, over the 16 for a PNG. The
+    # file holds too few pixels for that size: decoding it would have said "damaged".
+    error = refusal(png_declaring(5000, 4000))
+
+    assert error.code == "png_too_large"
+    assert error.messages == [photos.PNG_TOO_LARGE.format(width="5,000", height="4,000")]
+    assert "Save the picture as a JPEG, or make it smaller" in error.messages[0]
 
 
 def test_a_file_of_nine_megabytes_is_refused_without_being_read():
@@ -182,6 +192,138 @@ def test_the_exif_orientation_is_applied_before_it_is_removed():
     assert blue > 200 and red < 60
     expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
     assert expected.size == (400, 800)
+
+
+def quarters(size: tuple[int, int], orientation: int | None = None) -> bytes:
+    """A JPEG in four colours, one to each quarter, optionally with an EXIF orientation."""
+    width, height = size
+    image = Image.new("RGB", size, (255, 0, 0))
+    image.paste((0, 160, 0), (width // 2, 0, width, height // 2))
+    image.paste((0, 0, 255), (0, height // 2, width // 2, height))
+    image.paste((255, 255, 255), (width // 2, height // 2, width, height))
+    exif = Image.Exif()
+    if orientation:
+        exif[ORIENTATION] = orientation
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def quarter_colours(image: Image.Image) -> list[tuple[int, ...]]:
+    """The colour at the middle of each quarter: top left, top right, bottom left, bottom right."""
+    width, height = image.size
+    return [image.getpixel((width * x // 4, height * y // 4)) for y in (1, 3) for x in (1, 3)]
+
+
+def near(got: tuple[int, ...], wanted: tuple[int, ...], by: int = 16) -> bool:
+    return all(abs(a - b) <= by for a, b in zip(got, wanted, strict=True))
+
+
+@pytest.fixture
+def decoded_sizes(monkeypatch) -> list[tuple[int, int]]:
+    """The size of each JPEG as it is decoded (or loaded again, already decoded)."""
+    sizes: list[tuple[int, int]] = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def recording(self):
+        sizes.append(self.size)
+        return load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", recording)
+    return sizes
+
+
+def test_a_big_phone_photo_is_decoded_at_a_quarter_of_its_size_and_still_turned(decoded_sizes):
+    # 20 megapixels (too many for a PNG), from a phone held sideways (orientation 6).
+    clean = photos.clean_photo(quarters((5000, 4000), orientation=6))
+
+    assert (clean.width, clean.height) == (480, 600)
+    assert decoded_sizes
+    for width, height in decoded_sizes:
+        assert width <= 5000 // 4 and height <= 4000 // 4  # 5 MB of pixels, not 80 MB
+    # Turned clockwise: the bottom-left (blue) quarter is now at the top left.
+    blue, red, white, green = quarter_colours(opened(clean))
+    assert near(blue, (0, 0, 255)) and near(red, (255, 0, 0))
+    assert near(white, (255, 255, 255)) and near(green, (0, 160, 0))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_is_applied_to_a_photo_decoded_at_a_reduced_size(orientation):
+    data = quarters((2400, 1600), orientation)
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    expected.thumbnail((photos.LONG_SIDE, photos.LONG_SIDE))
+
+    kept = opened(photos.clean_photo(data))
+
+    assert kept.size == expected.size
+    for got, wanted in zip(quarter_colours(kept), quarter_colours(expected), strict=True):
+        assert near(got, wanted)
+
+
+def two_halves(mode: str, fmt: str, left: object, right: object, save: dict | None = None) -> bytes:
+    """A 2,400 × 1,600 picture in `mode`: its left half `left`; its right half `right`, or,
+    for a pair of colours, stripes of them one pixel wide (grey when resized smoothly)."""
+    image = Image.new(mode, (2400, 1600), left)
+    if mode == "P":
+        image.putpalette([0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 255, 255])
+    if isinstance(right, list):
+        draw = ImageDraw.Draw(image)
+        for x in range(1200, 2400):
+            draw.line([(x, 0), (x, 1599)], fill=right[x % 2])
+    else:
+        image.paste(right, (1200, 0, 2400, 1600))
+    out = io.BytesIO()
+    image.save(out, format=fmt, **(save or {}))
+    return out.getvalue()
+
+
+WHITE, GREY = (255, 255, 255), (128, 128, 128)
+
+
+@pytest.mark.parametrize(
+    ("halves", "left", "right"),
+    [
+        pytest.param(
+            ("RGBA", "PNG", (0, 0, 255, 0), (0, 0, 255, 255)),
+            WHITE,
+            (0, 0, 255),
+            id="RGBA: see-through on white",
+        ),
+        pytest.param(
+            ("P", "PNG", 0, [2, 3], {"transparency": 0}),
+            WHITE,
+            GREY,
+            id="P with a see-through colour: on white, stripes smoothed",
+        ),
+        pytest.param(("P", "PNG", 0, 1), (0, 0, 255), (255, 0, 0), id="P: its palette's colours"),
+        pytest.param(
+            ("LA", "PNG", (0, 0), (60, 255)),
+            WHITE,
+            (60, 60, 60),
+            id="LA: see-through grey on white",
+        ),
+        pytest.param(("I;16", "PNG", 32768, 65535), GREY, WHITE, id="I;16: 16-bit greys"),
+        pytest.param(("1", "PNG", 0, [0, 1]), (0, 0, 0), GREY, id="1: stripes smoothed"),
+        pytest.param(("L", "PNG", 100, 200), (100,) * 3, (200,) * 3, id="L PNG"),
+        pytest.param(("L", "JPEG", 100, 200), (100,) * 3, (200,) * 3, id="L JPEG"),
+        pytest.param(
+            ("CMYK", "JPEG", (0, 255, 255, 0), (255, 255, 0, 0)),
+            (255, 0, 0),
+            (0, 0, 255),
+            id="CMYK JPEG",
+        ),
+    ],
+)
+def test_each_kind_of_picture_becomes_an_rgb_jpeg_of_the_right_size_and_colours(
+    halves, left, right
+):
+    clean = photos.clean_photo(two_halves(*halves))
+
+    kept = opened(clean)
+    assert kept.mode == "RGB"
+    assert (clean.width, clean.height) == kept.size == (600, 400)
+    assert near(kept.getpixel((150, 200)), left, by=20)
+    assert near(kept.getpixel((450, 200)), right, by=20)
 
 
 def test_what_is_kept_is_a_jpeg_at_most_600_pixels_on_its_long_side():
