@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -42,6 +44,15 @@ def token_digest(token: str) -> str:
     """What is stored of a secret link's token: its SHA-256, so a copied database holds no
     working link."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rows_digest(rows: Iterable[Iterable[object]]) -> str:
+    """A fingerprint of the rows a form shows: the SHA-256 of their values, in a fixed order.
+
+    Sent back with the form (its hidden `seen`), it tells the save whether someone else
+    changed those rows while this person was editing."""
+    lines = sorted(json.dumps([str(value) for value in row]) for row in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class RoomQuerySet(ForSchoolQuerySet["Room"]):
