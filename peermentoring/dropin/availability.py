@@ -4,6 +4,10 @@ A mentor's recorded `DutyAvailability` rows win. Without them it defaults, in or
 the kinds of window their application said they were free (break, lunch, AM
 registration; on every weekday), then to the windows ticked on their mentor record for
 meeting a mentee, then to every window the room is open.
+
+Two people saving one mentor's times at once (the coordinator's grid, the mentor's own
+page) cannot overwrite each other: each form carries a fingerprint of the times recorded
+when it was shown (`recorded_digests`), checked again under a lock of the mentor's row.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from django.db import transaction
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
-from peermentoring.dropin.models import DutyAvailability
+from peermentoring.dropin.models import DutyAvailability, rows_digest
+from peermentoring.dropin.visit_services import ChangedMeanwhile
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
 from peermentoring.recruitment.models import Application
 from peermentoring.schools.models import SchoolDayWindow
@@ -65,6 +70,20 @@ def availability_for(
     return result
 
 
+def recorded_digests(mentors: Sequence[Mentor]) -> dict[int, str]:
+    """Mentor id -> the fingerprint of their recorded times (`seen` on their form); one query."""
+    recorded: dict[int, list[tuple[int]]] = {m.pk: [] for m in mentors}
+    for mentor_id, window_id in DutyAvailability.objects.filter(
+        mentor__in=list(recorded)
+    ).values_list("mentor_id", "window_id"):
+        recorded[mentor_id].append((window_id,))
+    return {pk: rows_digest(rows) for pk, rows in recorded.items()}
+
+
+TIMES_CHANGED = (
+    "Someone else changed {name}'s times while you were editing, so nothing was saved. "
+    "Here they are now: check them and save again."
+)
 NONE_TICKED = (
     "Tick at least one time. If a mentor cannot do any duties at the moment, "
     "tell the coordinator, who can pause them."
@@ -73,9 +92,20 @@ NONE_TICKED = (
 
 @transaction.atomic
 def set_availability(
-    *, mentor: Mentor, windows: Iterable[SchoolDayWindow], by: User | None
+    *,
+    mentor: Mentor,
+    windows: Iterable[SchoolDayWindow],
+    by: User | None,
+    seen: str | None = None,
 ) -> list[SchoolDayWindow]:
-    """Record the windows a mentor can do duties at (their school's windows only)."""
+    """Record the windows a mentor can do duties at (their school's windows only).
+
+    `seen` is the form's fingerprint of the times recorded (`recorded_digests`): if they
+    changed since, nothing is saved (a form sent without it is not checked)."""
+    # The mentor's row holds back a second save of their times until this one is done.
+    list(Mentor.objects.filter(pk=mentor.pk).select_for_update(no_key=True))
+    if seen is not None and seen != recorded_digests([mentor])[mentor.pk]:
+        raise ChangedMeanwhile(TIMES_CHANGED.format(name=mentor.pupil.full_name))
     chosen = list(windows)
     if any(w.school_id != mentor.school_id for w in chosen):
         raise ValidationError("Choose from your school's break, lunch and registration times.")

@@ -3,7 +3,9 @@ mentors (one mentor saved at a time) and a mentor's own page.
 
 Until a mentor's times are saved they come from `availability.availability_for`: their
 application's answers, else the times they are free to meet a mentee, else every time
-the room is open. The page says which.
+the room is open. The page says which. Each form carries the fingerprint of the times
+recorded when it was shown: if someone else saved that mentor's times meanwhile, nothing
+is saved and the page shows them as they are now.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from peermentoring.core.roles import Role
-from peermentoring.dropin.availability import availability_for, set_availability
+from peermentoring.dropin.availability import (
+    availability_for,
+    recorded_digests,
+    set_availability,
+)
 from peermentoring.dropin.models import DutyAvailability, RoomOpening
-from peermentoring.dropin.visit_forms import AvailabilityForm
+from peermentoring.dropin.visit_forms import AvailabilityForm, seen_of
+from peermentoring.dropin.visit_services import ChangedMeanwhile
 from peermentoring.meetings import rules
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
 from peermentoring.recruitment.models import Application
@@ -38,6 +45,10 @@ YOUR_WORDS = {
     FROM_FREE_TIMES: "from when you are free to meet a mentee",
     FROM_NOTHING: "every time the room is open",
 }
+YOUR_TIMES_CHANGED = (
+    "Your times were changed while you were editing (by your coordinator, or on another "
+    "page), so nothing was saved. Here they are now: check them and save again."
+)
 
 
 def duty_windows(school: School, every: Sequence[SchoolDayWindow]) -> list[SchoolDayWindow]:
@@ -83,8 +94,10 @@ def _save(
     request: SchoolRequest,
     mentor: Mentor,
     shown: list[SchoolDayWindow],
+    changed: str = "",
 ) -> bool:
-    """Save one mentor's ticks; times not shown on the page (the room is not open then) stay."""
+    """Save one mentor's ticks; times not shown on the page (the room is not open then) stay.
+    `changed` says, in the reader's words, that someone else saved them first."""
     form = AvailabilityForm(request.POST, windows=shown)
     if not form.is_valid():
         for error in form.errors.get("windows", []):
@@ -97,8 +110,14 @@ def _save(
     )
     try:
         set_availability(
-            mentor=mentor, windows=[*form.cleaned_data["windows"], *kept], by=request.user
+            mentor=mentor,
+            windows=[*form.cleaned_data["windows"], *kept],
+            by=request.user,
+            seen=seen_of(form),
         )
+    except ChangedMeanwhile as error:
+        messages.error(request, changed or error.message)
+        return False
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -139,11 +158,13 @@ def availability(request: SchoolRequest) -> HttpResponse:
         return redirect(f"{url}#mentor-{mentor.pk}")
     times = availability_for(mentors, every)
     sources = _sources([m for m in mentors if not times[m.pk][1]])
+    seen = recorded_digests(mentors)
     rows = [
         {
             "mentor": m,
             "ticked": times[m.pk][0],
             "source": "" if times[m.pk][1] else sources[m.pk],
+            "seen": seen[m.pk],
         }
         for m in mentors
     ]
@@ -179,7 +200,7 @@ def my_availability(request: SchoolRequest) -> HttpResponse:
     every = list(SchoolDayWindow.objects.for_school(school))
     shown = duty_windows(school, every)
     if request.method == "POST":
-        if _save(request, mentor, shown):
+        if _save(request, mentor, shown, changed=YOUR_TIMES_CHANGED):
             messages.success(request, "Saved when you can be on duty. Thank you!")
         return redirect("dropin:my-availability", school.slug)
     ticked, recorded = availability_for([mentor], every)[mentor.pk]
@@ -190,5 +211,10 @@ def my_availability(request: SchoolRequest) -> HttpResponse:
     return render(
         request,
         "dropin/availability_mine.html",
-        context | {"days": list(days.items()), "source": source},
+        context
+        | {
+            "days": list(days.items()),
+            "source": source,
+            "seen": recorded_digests([mentor])[mentor.pk],
+        },
     )

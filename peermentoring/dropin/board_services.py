@@ -6,6 +6,11 @@ no photo is taken without consent. A screen link or calendar feed is a secret ad
 is stored (`token_digest`), so a copy of the database opens nothing. Making a new one for
 the same screen, mentor or room stops the old one. Each change writes its audit entry in
 its own transaction.
+
+Two requests making a link for the same owner at once (a double click, two tabs) queue on
+the owner's row (the mentor, the room, or the school for a screen), so the second stops
+the first's new link. Whatever else gets past that, the database keeps one live link per
+owner (the models' constraints), and the loser is told `LINK_MADE_TWICE`, not a 500.
 """
 
 from __future__ import annotations
@@ -13,15 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
-from peermentoring.dropin.models import CalendarFeed, MentorPhoto, Room, ScreenLink, token_digest
+from peermentoring.dropin.models import (
+    LINK_MADE_TWICE,
+    CalendarFeed,
+    MentorPhoto,
+    Room,
+    ScreenLink,
+    token_digest,
+)
 from peermentoring.dropin.photos import clean_photo, read_upload
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import School
@@ -164,6 +177,8 @@ def create_screen_link(*, school: School, label: str, by: User | None) -> MadeLi
         raise ValidationError(LABEL_NEEDED)
     if len(label) > LABEL_MAX:
         raise ValidationError(LABEL_TOO_LONG)
+    # A screen has no row of its own: a second request for one waits on the school's row.
+    _lock(School.objects.filter(pk=school.pk))
     live = ScreenLink.objects.select_for_update().filter(school=school).live()
     same = [link for link in live if link.label.casefold() == label.casefold()]
     if len(live) - len(same) >= MOST_SCREENS:
@@ -172,8 +187,7 @@ def create_screen_link(*, school: School, label: str, by: User | None) -> MadeLi
         _revoke(old, by=by, action="dropin.screen_link_revoked", school=school)
     token = new_token()
     link = ScreenLink(school=school, label=label, token_hash=token_digest(token), created_by=by)
-    link.full_clean()
-    link.save()
+    _insert(link)
     record(action="dropin.screen_link_made", target=link, by=by, school=school)
     return MadeLink(row=link, token=token, stopped=len(same))
 
@@ -197,6 +211,7 @@ def create_calendar_feed(
     owner = mentor if mentor is not None else room
     if owner is None or owner.school_id != school.pk:
         raise ValidationError(NOT_THIS_SCHOOL)
+    _lock(type(owner).objects.filter(pk=owner.pk))
     old = list(
         CalendarFeed.objects.select_for_update()
         .filter(school=school, mentor=mentor, room=room)
@@ -208,8 +223,7 @@ def create_calendar_feed(
     feed = CalendarFeed(
         school=school, mentor=mentor, room=room, token_hash=token_digest(token), created_by=by
     )
-    feed.full_clean()
-    feed.save()
+    _insert(feed)
     record(action="dropin.calendar_feed_made", target=feed, by=by, school=school)
     return MadeLink(row=feed, token=token, stopped=len(old))
 
@@ -221,6 +235,43 @@ def revoke_calendar_feed(*, feed: CalendarFeed, by: User | None) -> CalendarFeed
     if feed.revoked_at is None:
         _revoke(feed, by=by, action="dropin.calendar_feed_revoked", school=feed.school)
     return feed
+
+
+@transaction.atomic
+def revoke_calendar_feeds(
+    *, school: School, mentor: Mentor | None = None, room: Room | None = None, by: User | None
+) -> int:
+    """Stop every working calendar address of one mentor or one room; how many were stopped."""
+    if (mentor is None) == (room is None):
+        raise ValueError("A calendar feed is of a mentor or of a room.")
+    live = list(
+        CalendarFeed.objects.select_for_update()
+        .filter(school=school, mentor=mentor, room=room)
+        .live()
+        .order_by("pk")
+    )
+    for feed in live:
+        _revoke(feed, by=by, action="dropin.calendar_feed_revoked", school=school)
+    return len(live)
+
+
+def _lock(rows: QuerySet[Any]) -> None:
+    """Hold the owner's row until the transaction ends: a second request for the same
+    owner waits here, then sees (and stops) the link the first one made."""
+    list(rows.select_for_update(no_key=True))
+
+
+def _insert(row: ScreenLink | CalendarFeed) -> None:
+    """Save a new link; one made meanwhile for the same owner is refused in words.
+
+    The one-live-link rule is left to the database (not `full_clean`): it is checked at the
+    insert, which is the only moment two requests can no longer both pass it.
+    """
+    row.full_clean(validate_constraints=False)
+    try:
+        row.save()
+    except IntegrityError as error:
+        raise ValidationError(LINK_MADE_TWICE, code="made_twice") from error
 
 
 def _revoke(

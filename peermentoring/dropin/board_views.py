@@ -241,7 +241,14 @@ def screens(request: SchoolRequest) -> HttpResponse:
             room = get_object_or_404(
                 Room.objects.for_school(school), pk=_pk(request.POST.get("room"))
             )
-            made = board_services.create_calendar_feed(school=school, room=room, by=request.user)
+            try:
+                made = board_services.create_calendar_feed(
+                    school=school, room=room, by=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("dropin:screens", school.slug)
             return _made_page(
                 request, made, link_for="room", room=room, **_feed_urls(request, school, made.token)
             )
@@ -354,9 +361,14 @@ def my_calendar(request: SchoolRequest) -> HttpResponse:
             raise Http404("Not a mentor here")
         action = request.POST.get("action", "")
         if action == "make":
-            made = board_services.create_calendar_feed(
-                school=school, mentor=mentor, by=request.user
-            )
+            try:
+                made = board_services.create_calendar_feed(
+                    school=school, mentor=mentor, by=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("dropin:my-calendar", school.slug)
             return _made_page(
                 request, made, link_for="mentor", **_feed_urls(request, school, made.token)
             )
@@ -377,7 +389,7 @@ def my_calendar(request: SchoolRequest) -> HttpResponse:
                     },
                 )
             if feed is not None:
-                board_services.revoke_calendar_feed(feed=feed, by=request.user)
+                board_services.revoke_calendar_feeds(school=school, mentor=mentor, by=request.user)
             messages.success(request, "Your calendar link is stopped.")
         else:
             messages.error(request, "Choose what to do.")

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from peermentoring.schools.models import ForSchoolQuerySet, School
@@ -29,12 +32,27 @@ DEFAULT_MIN, DEFAULT_MAX = 2, 3
 MOST_ON_DUTY = 8
 VISITS_MAX = 200
 NAMES_MAX = 500
+# Two links asked for at once (a double click, two tabs): the database keeps one live link
+# for each screen, mentor and room, and the other request is told this.
+LINK_MADE_TWICE = (
+    "Two new links were asked for at the same moment (a double click, or two tabs open), "
+    "so this one was not made. Make a new link again: it replaces the other one."
+)
 
 
 def token_digest(token: str) -> str:
     """What is stored of a secret link's token: its SHA-256, so a copied database holds no
     working link."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rows_digest(rows: Iterable[Iterable[object]]) -> str:
+    """A fingerprint of the rows a form shows: the SHA-256 of their values, in a fixed order.
+
+    Sent back with the form (its hidden `seen`), it tells the save whether someone else
+    changed those rows while this person was editing."""
+    lines = sorted(json.dumps([str(value) for value in row]) for row in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class RoomQuerySet(ForSchoolQuerySet["Room"]):
@@ -352,6 +370,16 @@ class ScreenLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One working link per screen: a new one for the same name (any case) stops the old.
+            models.UniqueConstraint(
+                "school",
+                Lower("label"),
+                condition=Q(revoked_at__isnull=True),
+                name="dropin_screen_one_live_per_label",
+                violation_error_message=LINK_MADE_TWICE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -388,6 +416,19 @@ class CalendarFeed(models.Model):
                 condition=Q(mentor__isnull=False, room__isnull=True)
                 | Q(mentor__isnull=True, room__isnull=False),
                 name="dropin_feed_mentor_or_room",
+            ),
+            # One working calendar address per mentor and per room: a new one stops the old.
+            models.UniqueConstraint(
+                fields=["mentor"],
+                condition=Q(revoked_at__isnull=True, mentor__isnull=False),
+                name="dropin_feed_one_live_per_mentor",
+                violation_error_message=LINK_MADE_TWICE,
+            ),
+            models.UniqueConstraint(
+                fields=["room"],
+                condition=Q(revoked_at__isnull=True, room__isnull=False),
+                name="dropin_feed_one_live_per_room",
+                violation_error_message=LINK_MADE_TWICE,
             ),
         ]
 

@@ -97,11 +97,35 @@ class VisitForm(forms.Form):
         return [(str(k), str(label), str(k) in chosen) for k, label in field.choices]
 
 
-class RoomsForm(forms.Form):
-    """Each room (name, where, open, place in the list) and one row to add a room."""
+def _seen_field(digest: str) -> forms.CharField:
+    """The fingerprint of the rows the form showed (`rows_digest`), checked when it is saved.
+    No length limit: anything but the fingerprint of the rows now is told as a change, not
+    as an error on a field nobody can see."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, initial=digest)
 
-    def __init__(self, *args: Any, rooms: Sequence[Room], **kwargs: Any) -> None:
+
+def seen_of(form: forms.Form) -> str | None:
+    """The fingerprint the form was sent with; None from a page made before there was one."""
+    return form.cleaned_data.get("seen") or None
+
+
+class SeenForm(forms.Form):
+    """A form whose `seen` field's initial is the fingerprint of the rows as they are now."""
+
+    def sent_stale(self) -> bool:
+        """Sent from a page showing other rows than there are now. Only a first look, to
+        say so before checking the fields; the save checks again, under a lock."""
+        sent = self.data.get(self.add_prefix("seen"), "") if self.is_bound else ""
+        return bool(sent) and sent != self.fields["seen"].initial
+
+
+class RoomsForm(SeenForm):
+    """Each room (name, where, open, place in the list) and one row to add a room; `seen`
+    is the fingerprint of the rooms as shown."""
+
+    def __init__(self, *args: Any, rooms: Sequence[Room], seen: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["seen"] = _seen_field(seen)
         self.rooms = list(rooms)
         self.rows = []
         for room in self.rooms:
@@ -171,9 +195,10 @@ def _duty_field(label: str, initial: int) -> forms.IntegerField:
     )
 
 
-class OpeningsForm(forms.Form):
+class OpeningsForm(SeenForm):
     """When one room is open: each switched-on window of the week, ticked or not, with the
-    fewest and the most mentors on duty. Its fields carry the room's prefix."""
+    fewest and the most mentors on duty. Its fields carry the room's prefix; `seen` is the
+    fingerprint of the times as shown."""
 
     def __init__(
         self,
@@ -181,10 +206,12 @@ class OpeningsForm(forms.Form):
         room: Room,
         windows: Sequence[SchoolDayWindow],
         openings: Sequence[RoomOpening],
+        seen: str = "",
         **kwargs: Any,
     ) -> None:
         kwargs["prefix"] = f"room{room.pk}"
         super().__init__(*args, **kwargs)
+        self.fields["seen"] = _seen_field(seen)
         self.room = room
         self.windows = [w for w in windows if w.is_active]
         by_window = {o.window_id: o for o in openings}
@@ -229,7 +256,10 @@ class OpeningsForm(forms.Form):
 
 
 class AvailabilityForm(forms.Form):
-    """The windows a mentor can be on duty at (the grid sends one mentor's row at a time)."""
+    """The windows a mentor can be on duty at (the grid sends one mentor's row at a time),
+    and `seen`, the fingerprint of the times recorded when the page was shown."""
+
+    seen = _seen_field("")
 
     windows = BoundedModelMultipleChoiceField(
         label="When can you be on duty in the drop-in room?",

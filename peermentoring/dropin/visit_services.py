@@ -1,7 +1,10 @@
 """The drop-in room's settings and the visits recorded there: every change goes through here.
 
 `save_rooms` and `save_openings` are the coordinator's settings: the school's rooms, and
-which of the school's windows each is open at, with how many mentors on duty.
+which of the school's windows each is open at, with how many mentors on duty. Two people
+editing them at once cannot overwrite each other either: each form carries a fingerprint
+of the rows it showed (`rows_digest`), checked again under a lock of the owning row (the
+school, the room); if it changed, nothing is saved (`ChangedMeanwhile`).
 `record_visit` is what a mentor on duty (or a member of staff) records of one opening:
 how many came, by year group, optional typed names, and topics. There is one `Visit`
 per room, window and date; two mentors editing it at once cannot overwrite each other
@@ -14,7 +17,7 @@ rules; each refusal says why in plain words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -35,6 +38,7 @@ from peermentoring.dropin.models import (
     RoomOpening,
     Rota,
     Visit,
+    rows_digest,
 )
 from peermentoring.meetings import rules
 from peermentoring.meetings.models import Topic
@@ -61,6 +65,14 @@ WINDOW_SWITCHED_OFF = "The school day no longer has {window}: choose another tim
 TOO_FEW_ON_DUTY = "{window}: at least 1 mentor must be on duty."
 TOO_MANY_ON_DUTY = f"{{window}}: at most {MOST_ON_DUTY} mentors can be on duty at once."
 FEWEST_OVER_MOST = "{window}: the fewest on duty ({low}) is more than the most ({high})."
+ROOMS_CHANGED = (
+    "Someone else changed the rooms while you were editing, so nothing was saved. "
+    "Here they are now: check them and save again."
+)
+OPENINGS_CHANGED = (
+    "Someone else changed when {room} is open while you were editing, so nothing was saved. "
+    "Here are its times now: check them and save again."
+)
 
 # --- Recording visits ------------------------------------------------------------------
 
@@ -138,17 +150,47 @@ class VisitConflict(ValidationError):
         self.visit = visit
 
 
+class ChangedMeanwhile(ValidationError):
+    """The rows a form showed were changed by someone else before it was saved: nothing
+    was saved, and the page shows them as they are now."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="changed")
+
+
+def rooms_digest(rooms: Iterable[Room]) -> str:
+    """The fingerprint of the rooms form's rows (`seen`)."""
+    return rows_digest((r.pk, r.name, r.where, r.is_active, r.order) for r in rooms)
+
+
+def openings_digest(windows: Iterable[SchoolDayWindow], openings: Iterable[RoomOpening]) -> str:
+    """The fingerprint of one room's times form: each switched-on window, with the fewest
+    and most on duty when the room is open then."""
+    by_window = {o.window_id: (o.min_on_duty, o.max_on_duty) for o in openings}
+    return rows_digest((w.pk, *by_window.get(w.pk, ("closed",))) for w in windows if w.is_active)
+
+
 @transaction.atomic
 def save_rooms(
-    *, school: School, changes: Sequence[RoomChange], new: Sequence[NewRoom], by: User | None
+    *,
+    school: School,
+    changes: Sequence[RoomChange],
+    new: Sequence[NewRoom],
+    by: User | None,
+    seen: str | None = None,
 ) -> list[Room]:
     """Rename, move, open or close the school's rooms, and add new ones (with no times yet).
 
     Every room named must be the school's; names are unique (ignoring case) and not empty;
     while any room has opening times, at least one room stays open. A room is never
-    deleted: its visits and duties keep it.
+    deleted: its visits and duties keep it. `seen` is the form's `rooms_digest`: if the
+    rooms changed since, nothing is saved (a form sent without it is not checked).
     """
+    # The school's row holds back a second save of its rooms, a room added included.
+    list(School.objects.filter(pk=school.pk).select_for_update(no_key=True))
     rooms = {r.pk: r for r in Room.objects.for_school(school).order_by("pk").select_for_update()}
+    if seen is not None and seen != rooms_digest(rooms.values()):
+        raise ChangedMeanwhile(ROOMS_CHANGED)
     if any(change.room_id not in rooms for change in changes):
         raise ValidationError(ROOM_NOT_THIS_SCHOOL)
     wanted = {r.pk: (r.name, r.where, r.is_active, r.order) for r in rooms.values()}
@@ -168,11 +210,11 @@ def save_rooms(
         raise ValidationError(ROOM_NAME_TOO_LONG)
     if any(len(where) > ROOM_WHERE_MAX for where in wheres):
         raise ValidationError(ROOM_WHERE_TOO_LONG)
-    seen: set[str] = set()
+    taken: set[str] = set()
     for name in names:
-        if name.casefold() in seen:
+        if name.casefold() in taken:
             raise ValidationError(ROOM_NAME_TWICE.format(name=name))
-        seen.add(name.casefold())
+        taken.add(name.casefold())
     any_open = any(is_open for _, _, is_open, _ in wanted.values()) or bool(added)
     if not any_open and RoomOpening.objects.for_school(school).exists():
         raise ValidationError(ONE_ROOM_OPEN)
@@ -208,12 +250,21 @@ def save_rooms(
 
 @transaction.atomic
 def save_openings(
-    *, room: Room, openings: Sequence[OpeningChoice], by: User | None
+    *, room: Room, openings: Sequence[OpeningChoice], by: User | None, seen: str | None = None
 ) -> list[RoomOpening]:
     """When one room is open: the windows chosen (the school's, switched on), each with the
     fewest and the most mentors on duty (1 <= fewest <= most <= 8). Windows not chosen
-    stop being opening times; duties and visits already recorded stay."""
+    stop being opening times; duties and visits already recorded stay. `seen` is the
+    form's `openings_digest`: if the room's times changed since, nothing is saved."""
+    # The room's row holds back a second save of its times.
+    list(Room.objects.filter(pk=room.pk).select_for_update(no_key=True))
     windows = {w.pk: w for w in SchoolDayWindow.objects.for_school(room.school_id)}
+    existing = {
+        o.window_id: o
+        for o in RoomOpening.objects.filter(room=room).order_by("pk").select_for_update()
+    }
+    if seen is not None and seen != openings_digest(windows.values(), existing.values()):
+        raise ChangedMeanwhile(OPENINGS_CHANGED.format(room=room.name))
     chosen: dict[int, OpeningChoice] = {}
     for choice in openings:
         window = windows.get(choice.window_id)
@@ -229,10 +280,6 @@ def save_openings(
         if low > high:
             raise ValidationError(FEWEST_OVER_MOST.format(window=window.label, low=low, high=high))
         chosen[window.pk] = choice
-    existing = {
-        o.window_id: o
-        for o in RoomOpening.objects.filter(room=room).order_by("pk").select_for_update()
-    }
     gone = [o.pk for window_id, o in existing.items() if window_id not in chosen]
     RoomOpening.objects.filter(pk__in=gone).delete()
     changed = []
