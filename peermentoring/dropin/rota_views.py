@@ -35,7 +35,12 @@ from peermentoring.dropin.rota_plan import (
     opening_words,
     today,
 )
-from peermentoring.dropin.schedule import DatedOpening, openings_between, periods_around
+from peermentoring.dropin.schedule import (
+    DatedOpening,
+    openings_between,
+    periods_around,
+    teaching_days,
+)
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import SchoolDayWindow
@@ -256,6 +261,8 @@ def rota_build(request: SchoolRequest, rota_pk: int) -> HttpResponse:
             messages.success(request, _built_words(rota))
         return redirect("dropin:rota", request.school.slug, rota.pk)
     since = max(rota.starts_on, today())
+    days = teaching_days(request.school, since, rota.ends_on)
+    since = days[0] if days else since  # from the next school day, not a Sunday
     consequences = [
         "Locked duties, duties already done or missed, and absences stay as they are.",
         "Duties of days gone by, and of today's break or lunch once it has begun, stay too.",

@@ -162,6 +162,9 @@ def test_building_a_published_rota_again_is_asked_first(made, coordinator, clien
     unconfirmed = client.post(build_url, {"version": made.version})
 
     assert "Build the rota again?" in text(asked)
+    assert "from Monday 24 November to Friday 28 November" in text(
+        asked
+    )  # not today, Wednesday 19th's week
     assert "every mentor whose duties move gets a message" in text(asked)
     assert f'name="version" value="{made.version}"' in text(asked)
     assert "Build the rota again?" in text(unconfirmed)  # a bare POST only asks
@@ -171,6 +174,19 @@ def test_building_a_published_rota_again_is_asked_first(made, coordinator, clien
 
     assert done.status_code == 302
     assert Rota.objects.get(pk=made.pk).version == made.version + 1
+
+
+def test_asked_on_a_saturday_the_rebuild_runs_from_the_next_school_day(
+    term, six, coordinator, client_for, monkeypatch
+):
+    made = rota_services.build_rota(
+        school=term, first=dt.date(2025, 11, 17), last=FRIDAY, by=coordinator
+    )
+    at(monkeypatch, dt.datetime(2025, 11, 22, 10, 0))  # a Saturday
+
+    asked = client_for(coordinator).get(url("rota-build", term, rota_pk=made.pk))
+
+    assert "The duties from Monday 24 November to Friday 28 November" in text(asked)
 
 
 def test_a_confirmed_build_of_a_rota_changed_since_is_refused(made, coordinator, client_for):
