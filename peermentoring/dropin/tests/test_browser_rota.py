@@ -8,6 +8,7 @@ real solver's rotas are checked in test_rota_services.py and test_build_rota_com
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -23,6 +24,7 @@ from peermentoring.dropin.tests.rota_support import (
 )
 from tests.support.browser import sign_in
 from tests.support.factories import MembershipFactory, UserFactory
+from tests.support.meetings import at
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -38,7 +40,10 @@ def fits(page) -> bool:
 def test_the_coordinator_builds_and_publishes_the_rota_and_a_mentor_sees_their_duties(
     browser, live_server, school, monkeypatch, browser_errors
 ):
-    in_term(school, monkeypatch)  # Wednesday 19 November 2025, 13:00
+    in_term(school, monkeypatch)
+    # Wednesday 19 November 2025 before school: a rota built at one o'clock would put
+    # nobody on that day's break and lunch, which have begun.
+    at(monkeypatch, dt.datetime(2025, 11, 19, 8, 0))
     use_greedy(monkeypatch)
     helen = UserFactory(email="helen.hewitt@oakbrook.example", first_name="Helen")
     helen.set_password(PASSWORD)
