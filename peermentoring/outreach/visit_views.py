@@ -352,7 +352,7 @@ def visit_cancel(request: SchoolRequest, visit_pk: int) -> HttpResponse:
             "message": f"The visit on {day_words(visit.visit_on)}, "
             f"{visit.starts_at:%H:%M} to {visit.ends_at:%H:%M}, is cancelled.",
             "consequences": consequences,
-            "button": "Cancel the visit",
+            "button": "Yes, cancel the visit",
             "danger": True,
             "hidden": {"version": visit.version},
             "cancel_url": reverse("outreach:visit", args=[request.school.slug, visit.pk]),
