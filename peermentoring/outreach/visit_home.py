@@ -18,7 +18,7 @@ from django.db.models import Count, Prefetch, Q
 from peermentoring.core.registry import TodoItem, school_url
 from peermentoring.meetings import rules
 from peermentoring.mentors.models import Mentor
-from peermentoring.outreach.models import PrimaryVisit, VisitFollowUp
+from peermentoring.outreach.models import PrimaryVisit
 from peermentoring.outreach.visit_words import answer_words, day_words, has_happened
 from peermentoring.schools.models import AcademicYear, FeederPrimary, School, Term
 from peermentoring.schools.school_year import school_year
@@ -122,18 +122,28 @@ def _plural(count: int, one: str, many: str) -> str:
 
 
 def todo_items(membership: Any) -> list[TodoItem]:
-    """What is left to do about visits, for the coordinator's home page."""
+    """What is left to do about visits, for the coordinator's home page: one query (two in
+    the summer term), however many visits or follow-ups."""
     school = membership.school
     now = rules.now()
     today = now.date()
     since = today - dt.timedelta(days=ASK_FOR_DAYS)
-    open_visits = list(
+    # Visits not yet recorded, and recorded ones with follow-ups still to do.
+    visits = list(
         PrimaryVisit.objects.for_school(school)
         .filter(visit_on__gte=since)
-        .exclude(status__in=[PrimaryVisit.Status.DONE, PrimaryVisit.Status.CANCELLED])
+        .exclude(status=PrimaryVisit.Status.CANCELLED)
+        .annotate(
+            open_follow_ups=Count(
+                "follow_ups",
+                filter=Q(follow_ups__done_at__isnull=True, follow_ups__referral__isnull=True),
+            )
+        )
+        .filter(~Q(status=PrimaryVisit.Status.DONE) | Q(open_follow_ups__gt=0))
         .select_related("primary")
         .order_by("visit_on", "starts_at")
     )
+    open_visits = [v for v in visits if v.status != PrimaryVisit.Status.DONE]
     items: list[TodoItem] = []
     list_url = school_url(membership, "outreach:visits")
     to_record = [v for v in open_visits if has_happened(v, now)]
@@ -165,12 +175,7 @@ def todo_items(membership: Any) -> list[TodoItem]:
         items.append(
             TodoItem(label=label, url=school_url(membership, "outreach:visit", visit_pk=visit.pk))
         )
-    follow_ups = (
-        VisitFollowUp.objects.for_school(school)
-        .filter(done_at__isnull=True, referral__isnull=True, visit__visit_on__gte=since)
-        .exclude(visit__status=PrimaryVisit.Status.CANCELLED)
-        .count()
-    )
+    follow_ups = sum(v.open_follow_ups for v in visits)
     if follow_ups:
         items.append(
             TodoItem(
@@ -182,13 +187,20 @@ def todo_items(membership: Any) -> list[TodoItem]:
     this_year = school_year(membership, today)
     year, term = this_year.year, this_year.term
     if year is not None and term is not None and term.name == Term.Name.SUMMER:
-        visited = (
-            PrimaryVisit.objects.for_school(school)
-            .filter(visit_on__gte=year.starts_on, visit_on__lte=year.ends_on)
-            .exclude(status=PrimaryVisit.Status.CANCELLED)
-            .values("primary")
+        left = (
+            FeederPrimary.objects.for_school(school)
+            .annotate(
+                visits_this_year=Count(
+                    "visits",
+                    filter=Q(
+                        visits__visit_on__gte=year.starts_on, visits__visit_on__lte=year.ends_on
+                    )
+                    & ~Q(visits__status=PrimaryVisit.Status.CANCELLED),
+                )
+            )
+            .filter(visits_this_year=0)
+            .count()
         )
-        left = FeederPrimary.objects.for_school(school).exclude(pk__in=visited).count()
         if left:
             items.append(
                 TodoItem(

@@ -10,6 +10,8 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peermentoring.core.models import OutboundEmail
@@ -26,7 +28,10 @@ from peermentoring.outreach.tests.visit_support import (
     token_in_email,
     trained,
 )
+from peermentoring.outreach.visit_home import todo_items
 from peermentoring.referrals.models import Referral
+from peermentoring.schools.models import Membership
+from peermentoring.schools.school_year import school_year
 from tests.support.factories import (
     AcademicYearFactory,
     FeederPrimaryFactory,
@@ -508,3 +513,22 @@ def test_every_table_cell_names_its_column_for_the_phones_cards(school, coordina
         for table in tables:
             assert table.count("<td") == table.count("<td data-label=")
         assert page.count('class="table-wrap"') == len(tables)
+
+
+def test_the_to_dos_make_the_same_queries_however_many_visits(school, coordinator):
+    membership = Membership.objects.select_related("school").get(user=coordinator)
+    school_year(membership, dt.date(2026, 6, 1))  # read once a request, by every to-do
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            todo_items(membership)
+        return len(queries)
+
+    plan(school, coordinator, visit_on=GONE_BY)
+    one = count()
+    for n in range(6):
+        visit = plan(school, coordinator, primary=primary(school, f"Primary {n}"), visit_on=GONE_BY)
+        visit_after.add_follow_up(visit=visit, kind="other", note="Booklets.", by=coordinator)
+    plan(school, coordinator, primary=primary(school, "Later"))
+
+    assert count() == one == 2  # the visits, and (in the summer term) the primaries left
