@@ -38,13 +38,17 @@ def visit_key(group: str, request: HttpRequest) -> str:
 
 
 def secret_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page opened by a secret link: no referrer sent on, kept out of search engines and
-    out of every cache."""
+    """A page opened by a secret link: its address (the token) is sent to no other site,
+    it is kept out of search engines and out of every cache.
+
+    "same-origin", not "no-referrer": under "no-referrer" a browser sends `Origin: null`
+    with the page's own form, and the CSRF check refuses the answer.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
