@@ -12,8 +12,8 @@ logs record paths without their query strings (`QueryStringFreeAccessLog` for ru
 `django.server` log, and gunicorn.conf.py's access log format).
 
 Some addresses are secrets themselves: a notice-board screen's link, a calendar feed, a
-primary school's referral link, a password reset. The logs write their token as
-"[token]" (`loggable_path`). A pupil's "tell us" report may be anonymous: on its address the
+primary school's referral link or its answer to a visit's plan, a password reset. The logs
+write their token as "[token]" (`loggable_path`). A pupil's "tell us" report may be anonymous: on its address the
 gunicorn access log writes no address, user or browser (`is_anonymous_path`,
 core/access_log.py).
 """
@@ -50,9 +50,10 @@ def hides_pupil_text(view: Callable[..., Any]) -> bool:
 _QUERY = re.compile(r"\?[^\s\"]*")
 
 
-# A secret link's token: the segment after /screen/, /feed/ or /refer/, or a password reset's.
+# A secret link's token: the segment after /screen/, /feed/, /refer/ or /visit-plan/ (a
+# primary's answer to a visit's plan), or a password reset's.
 _SECRET = re.compile(
-    r"(/(?:screen|feed|refer)/|/accounts/reset/[^/\s\"]+/)(?!set-password/)[^/\s\"?]+"
+    r"(/(?:screen|feed|refer|visit-plan)/|/accounts/reset/[^/\s\"]+/)(?!set-password/)[^/\s\"?]+"
 )
 # Where a pupil may tell the school something without saying who they are.
 _ANONYMOUS = re.compile(r"^/s/[^/]+/outreach/tell-us/")

@@ -81,6 +81,8 @@ class PrimaryVisit(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Two people changing one visit at once: the second is told, nothing is overwritten.
     version = models.PositiveIntegerField(default=1)
+    # The one-time key of the form that planned it: the same form sent twice plans one visit.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ForSchoolQuerySet.as_manager()
 
@@ -88,6 +90,9 @@ class PrimaryVisit(models.Model):
         ordering = ["visit_on", "starts_at"]
         indexes = [models.Index(fields=["school", "visit_on"], name="outreach_visit_school_day")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["school", "submission_key"], name="outreach_visit_once_per_form"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="outreach_visit_ends_after_start",
@@ -125,11 +130,18 @@ class VisitFollowUp(models.Model):
     )
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The one-time key of the form that added it: the same form sent twice adds one.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ForSchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "submission_key"], name="outreach_follow_up_once_per_form"
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.kind == self.Kind.WANTS_MENTOR:

@@ -245,6 +245,7 @@ def test_a_search_term_stays_out_of_the_access_logs():
 SCREEN = "/s/oakbrook/dropin/screen/Kq3vX9secretScreenToken/"
 FEED = "/s/oakbrook/dropin/feed/Zt8secretFeedToken.ics"
 REFER = "/refer/eyJzY2hvb2wiOjF9:1uA2b3:signature/"
+VISIT_PLAN = "/s/oakbrook/outreach/visit-plan/eyJ2IjoxfQ:1uA2b3:signature/"
 RESET = "/accounts/reset/MQ/cz7-secretresettoken/"
 
 
@@ -256,6 +257,8 @@ RESET = "/accounts/reset/MQ/cz7-secretresettoken/"
         (FEED, "/s/oakbrook/dropin/feed/[token]"),
         (REFER, "/refer/[token]/"),
         (REFER + "thanks/", "/refer/[token]/thanks/"),
+        (VISIT_PLAN, "/s/oakbrook/outreach/visit-plan/[token]/"),
+        ("/s/oakbrook/outreach/visits/4/", "/s/oakbrook/outreach/visits/4/"),
         (RESET, "/accounts/reset/MQ/[token]/"),
         ("/accounts/reset/MQ/set-password/", "/accounts/reset/MQ/set-password/"),
         ("/s/oakbrook/dropin/screens/", "/s/oakbrook/dropin/screens/"),
@@ -317,7 +320,7 @@ def _gunicorn_line(tmp_path: Path, path: str, method: str = "GET", query: str = 
     return log_file.read_text()
 
 
-@pytest.mark.parametrize("path", [SCREEN, FEED, REFER, RESET])
+@pytest.mark.parametrize("path", [SCREEN, FEED, REFER, VISIT_PLAN, RESET])
 def test_gunicorns_access_log_writes_no_secret_token(tmp_path, path):
     line = _gunicorn_line(tmp_path, path, query="q=Kwame")
 

@@ -202,6 +202,39 @@ def refer_pupil(
 
 
 @transaction.atomic
+def refer_child_met_on_visit(
+    *,
+    school: School,
+    primary: FeederPrimary,
+    given_name: str,
+    family_name: str,
+    note: str,
+    by: User,
+) -> Referral:
+    """A Year 6 child the mentors met on a visit to their primary, who would like a mentor:
+    a referral for September from that primary, waiting for review, not yet on roll."""
+    if primary.school_id != school.pk:
+        raise ValidationError("Choose one of the school's feeder primaries.")
+    signed = f"{by.get_full_name()}, on a visit to {primary.name}".strip(", ")
+    referral = _create_referral(
+        school=school,
+        child=ChildDetails(given_name=given_name, family_name=family_name, needs=note),
+        pupil=None,
+        source=Referral.Source.PRIMARY,
+        referred_by=by,
+        referrer_name=signed[: Referral._meta.get_field("referrer_name").max_length],
+        feeder_primary=primary,
+    )
+    record(
+        action="referral.created",
+        target=referral,
+        by=by,
+        changes={"source": Referral.Source.PRIMARY, "primary": primary.name, "from": "visit"},
+    )
+    return referral
+
+
+@transaction.atomic
 def update_referral(
     *,
     referral: Referral,
