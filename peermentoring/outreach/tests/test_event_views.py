@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from peermentoring.core.registry import todo_items
+from peermentoring.outreach.event_home import anti_bullying_week_items
 from peermentoring.outreach.models import Event
 from peermentoring.outreach.tests.outreach_support import (
     event,
@@ -355,3 +356,19 @@ def test_other_staff_have_no_such_to_do(school, dsl, october):
     membership = Membership.objects.get(school=school, user=dsl)
 
     assert not [t for t in todo_items(membership) if "Anti-Bullying" in t.label]
+
+
+@pytest.mark.parametrize(
+    ("moment", "most"),
+    [(dt.datetime(2025, 10, 1, 10, 0), 1), (dt.datetime(2026, 2, 2, 9, 0), 0)],
+)
+def test_the_to_do_costs_one_query_in_the_autumn_and_none_otherwise(
+    school, coordinator, monkeypatch, moment, most, django_assert_max_num_queries
+):
+    year_2025(school)
+    at(monkeypatch, moment)
+    membership = Membership.objects.select_related("school").get(school=school, user=coordinator)
+    anti_bullying_week_items(membership)  # the page's address is worked out once
+
+    with django_assert_max_num_queries(most):
+        anti_bullying_week_items(membership)
