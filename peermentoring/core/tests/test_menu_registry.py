@@ -35,6 +35,10 @@ EVERY_ENTRY = [
     "Mentor photos",
     "Screens and calendars",
     "When mentors can be on duty",
+    "Events",
+    "Mentors' contributions",
+    "Bullying board",
+    "My contribution",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
@@ -110,6 +114,7 @@ def test_the_admin_s_menu_is_one_line_of_links_and_groups(client_for, school, sc
                 "Screens and calendars",
             ],
         ),
+        ("Outreach", ["Events", "Mentors&#x27; contributions", "Bullying board"]),
         ("School", SCHOOL_SETTINGS),
     ]
     assert 'class="menu-toggle"' in response.text
@@ -126,6 +131,7 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
         ("Referrals and matching", ["Referrals", "Pairings"]),
         "Meetings",
         ("Drop-in", ["Drop-in room", "Drop-in visits", "Notice board"]),
+        ("Outreach", ["Events", "Mentors&#x27; contributions", "Bullying board"]),
         ("School", ["Pupils", "Calendar", "School day"]),
     ]
     assert '<summary class="is-current">School</summary>' in response.text
@@ -149,13 +155,21 @@ def test_a_group_of_one_page_for_this_role_is_that_page_s_link(
 def test_a_mentor_keeps_a_short_menu_always_in_sight(client_for, school, mentor):
     response = home(client_for(mentor), school)
 
-    assert menu_of(response) == ["Home", "My mentee", "My duties"]
+    assert menu_of(response) == [
+        "Home",
+        "My mentee",
+        "My duties",
+        ("Outreach", ["Bullying board", "My contribution"]),
+    ]
     assert "school-menu-short" in response.text
     assert 'class="menu-toggle"' not in response.text
 
 
-def test_a_mentee_sees_only_home(client_for, school, mentee):
-    assert menu_of(home(client_for(mentee), school)) == ["Home"]
+def test_a_mentee_sees_home_and_the_bullying_board(client_for, school, mentee):
+    response = home(client_for(mentee), school)
+
+    assert menu_of(response) == ["Home", "Bullying board"]
+    assert "school-menu-short" in response.text
 
 
 def test_an_unknown_group_is_refused():
