@@ -12,7 +12,7 @@ import csv
 import io
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -28,11 +28,10 @@ from peermentoring.outreach.contribution import (
     contributions_for_year,
     record_for,
 )
-from peermentoring.outreach.event_services import year_holding
+from peermentoring.outreach.event_views import year_asked
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import AcademicYear
 
-ID_DIGITS = 18
 HEADINGS = [
     "Mentor",
     "Form group",
@@ -43,16 +42,6 @@ HEADINGS = [
     "Events",
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _year_asked(request: SchoolRequest) -> AcademicYear | None:
-    """The academic year in `?year=` (another school's: 404), else the one holding today."""
-    asked = request.GET.get("year", "")
-    if not asked:
-        return year_holding(request.school, rules.now().date())
-    if not asked.isdecimal() or len(asked) > ID_DIGITS:
-        raise Http404("No such year")
-    return get_object_or_404(AcademicYear.objects.for_school(request.school), pk=int(asked))
 
 
 def _mentor(request: SchoolRequest, mentor_pk: int) -> Mentor:
@@ -75,7 +64,7 @@ def _totals(rows: list[Contribution]) -> dict[str, int]:
 @school_role_required(*STAFF_ROLES)
 def contribution_list(request: SchoolRequest) -> HttpResponse:
     """Every mentor of the year with their figures: to read, print or download."""
-    year = _year_asked(request)
+    year = year_asked(request)
     rows = contributions_for_year(request.school, year) if year else []
     context = {
         "year": year,
@@ -92,7 +81,7 @@ def contribution_list(request: SchoolRequest) -> HttpResponse:
 def contribution_download(request: SchoolRequest) -> HttpResponse:
     """The year's list as CSV (`?format=csv`, the default) or Excel (`?format=xlsx`)."""
     # No year holds today (the summer holiday before a new year is set up): the latest.
-    year = _year_asked(request) or AcademicYear.objects.for_school(request.school).first()
+    year = year_asked(request) or AcademicYear.objects.for_school(request.school).first()
     contributions = contributions_for_year(request.school, year) if year else []
     rows = [HEADINGS] + [
         [
@@ -208,7 +197,7 @@ def certificate(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
 @school_role_required(*SETUP_ROLES)
 def certificates(request: SchoolRequest) -> HttpResponse:
     """A certificate for every mentor of the year who has not stepped down, one a page."""
-    year = _year_asked(request)
+    year = year_asked(request)
     rows = contributions_for_year(request.school, year) if year else []
     context = {
         "certificates": [

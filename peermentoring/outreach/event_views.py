@@ -82,7 +82,7 @@ def event_detail(request: SchoolRequest, event_pk: int) -> HttpResponse:
     return render(request, "outreach/event_detail.html", context)
 
 
-def _year_asked(request: SchoolRequest) -> AcademicYear | None:
+def year_asked(request: SchoolRequest) -> AcademicYear | None:
     """The academic year in `?year=` (another school's: 404), else the one holding today."""
     asked = request.GET.get("year", "")
     if not asked:
@@ -123,7 +123,7 @@ def event_add(request: SchoolRequest) -> HttpResponse:
     """Add an event to this academic year (or `?year=`); `?kind=anti_bullying_week` fills in
     the week's name and suggests its dates."""
     school = request.school
-    year = _year_asked(request)
+    year = year_asked(request)
     if year is None:
         return render(request, "outreach/event_no_year.html")
     initial: dict[str, Any] = {"submission_key": uuid.uuid4()}
