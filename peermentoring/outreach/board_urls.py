@@ -6,6 +6,7 @@ from peermentoring.outreach import board_views
 
 urlpatterns: list[URLPattern] = [
     path("board/", board_views.board_page, name="board"),
+    path("board/items/", board_views.board_items, name="board-items"),
     path("board/print/", board_views.board_print, name="board-print"),
     path("board/add/", board_views.item_add, name="board-item-add"),
     path("board/<int:item_pk>/", board_views.item_edit, name="board-item-edit"),

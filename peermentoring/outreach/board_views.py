@@ -1,9 +1,10 @@
-"""The bullying board's pages: the board for everyone in the school, the printable A4 board
-with its QR code, the coordinator's changes to items, and the posters' pictures.
+"""The bullying board's pages: the board for everyone in the school, the staff's list of its
+items, the printable A4 board with its QR code, the coordinator's changes to items, and the
+posters' pictures.
 
-Everyone in the school sees the board: pupils (and the trust lead) the items on it, staff
-every item, marked on or off the board. The coordinator and the school admin add, change,
-move, take off and delete items. A picture is served only through the school's pages (to
+Everyone in the school sees the board (the items on it); staff see every item, on the
+board or off it. The coordinator and the school admin add, change, move, take off and
+delete items. A picture is served only through the school's pages (to
 its members: pupils only an item on the board) and through a corridor screen's secret
 link (only an item on the board). Rows are loaded through `for_school`, so another
 school's item, in the address or in a form, is a 404.
@@ -44,6 +45,7 @@ EVERYONE = tuple(Role)
 
 
 def _items_seen_by(request: SchoolRequest) -> Any:
+    """Staff: every item; everyone else: the items on the board."""
     items = BoardItem.objects.for_school(request.school)
     if request.membership.role not in STAFF_ROLES:
         items = items.filter(is_published=True)
@@ -65,16 +67,26 @@ def _cards(request: SchoolRequest, items: Any) -> list[tuple[BoardItem, str]]:
 @require_GET
 @school_role_required(*EVERYONE)
 def board_page(request: SchoolRequest) -> HttpResponse:
-    """The bullying board: messages, posters and where to get help."""
-    role = request.membership.role
+    """The bullying board as pupils see it: the items on it, and how to tell us."""
+    items = BoardItem.objects.for_school(request.school).filter(is_published=True)
     context = {
-        "cards": _cards(request, _items_seen_by(request)),
-        "is_staff": role in STAFF_ROLES,
-        "can_manage": role in SETUP_ROLES,
+        "cards": _cards(request, items),
+        "is_staff": request.membership.role in STAFF_ROLES,
         "tell_us": reverse("outreach:tell-us", args=[request.school.slug]),
-        "most": services.MOST_ITEMS,
     }
     return render(request, "outreach/board_page.html", context)
+
+
+@require_GET
+@school_role_required(*STAFF_ROLES)
+def board_items(request: SchoolRequest) -> HttpResponse:
+    """Every item, on the board or off it; the coordinator's buttons to change them."""
+    context = {
+        "cards": _cards(request, BoardItem.objects.for_school(request.school)),
+        "can_manage": request.membership.role in SETUP_ROLES,
+        "most": services.MOST_ITEMS,
+    }
+    return render(request, "outreach/board_items.html", context)
 
 
 @require_GET
@@ -128,7 +140,7 @@ def item_add(request: SchoolRequest) -> HttpResponse:
                 add_validation_error(form, error)
             else:
                 messages.success(request, f"“{item.title}” added to the board list.")
-                return redirect("outreach:board", school_slug=school.slug)
+                return redirect("outreach:board-items", school_slug=school.slug)
     else:
         form = BoardItemForm(initial={"submission_key": uuid.uuid4(), "is_published": True})
     return _form_page(request, form, None)
@@ -158,7 +170,7 @@ def item_edit(request: SchoolRequest, item_pk: int) -> HttpResponse:
                 add_validation_error(form, error)
             else:
                 messages.success(request, f"“{item.title}” saved.")
-                return redirect("outreach:board", school_slug=school.slug)
+                return redirect("outreach:board-items", school_slug=school.slug)
     else:
         form = BoardItemForm(
             initial={
@@ -181,7 +193,7 @@ def item_move(request: SchoolRequest, item_pk: int) -> HttpResponse:
         messages.error(request, "Choose whether to move the item up or down.")
     else:
         services.move_item(item=item, up=direction == "up", by=request.user)
-    return redirect(f"{reverse('outreach:board', args=[request.school.slug])}#item-{item.pk}")
+    return redirect(f"{reverse('outreach:board-items', args=[request.school.slug])}#item-{item.pk}")
 
 
 @require_POST
@@ -196,7 +208,7 @@ def item_show(request: SchoolRequest, item_pk: int) -> HttpResponse:
         services.set_on_board(item=item, on=on == "yes", by=request.user)
         said = "is on the board" if on == "yes" else "is off the board: kept here to put back later"
         messages.success(request, f"“{item.title}” {said}.")
-    return redirect(f"{reverse('outreach:board', args=[request.school.slug])}#item-{item.pk}")
+    return redirect(f"{reverse('outreach:board-items', args=[request.school.slug])}#item-{item.pk}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,7 +220,7 @@ def item_delete(request: SchoolRequest, item_pk: int) -> HttpResponse:
         title = item.title
         services.delete_item(item=item, by=request.user)
         messages.success(request, f"“{title}” deleted.")
-        return redirect("outreach:board", school_slug=request.school.slug)
+        return redirect("outreach:board-items", school_slug=request.school.slug)
     where = "It comes off the board, the printed board and the corridor screens at once."
     return render(
         request,
@@ -219,7 +231,7 @@ def item_delete(request: SchoolRequest, item_pk: int) -> HttpResponse:
             "Deleting cannot be undone.",
             "button": "Delete the item",
             "hidden": {},
-            "cancel_url": reverse("outreach:board", args=[request.school.slug]),
+            "cancel_url": reverse("outreach:board-items", args=[request.school.slug]),
             "danger": True,
         },
     )

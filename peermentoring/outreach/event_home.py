@@ -54,3 +54,13 @@ def anti_bullying_week_items(membership: Any) -> list[TodoItem]:
             url=school_url(membership, "outreach:event-add", query),
         )
     ]
+
+
+def my_contribution_link(membership: Any) -> list[TodoItem]:
+    """A mentor's link to their own record of the year (no query)."""
+    return [
+        TodoItem(
+            label="My contribution: what I have done as a peer mentor this year",
+            url=school_url(membership, "outreach:my-contribution"),
+        )
+    ]

@@ -1,6 +1,7 @@
 """What the events area adds to menus, home pages and to-dos: events and mentors'
-contributions for staff, "My contribution" for a mentor, and the coordinator's reminder to
-add this year's Anti-Bullying Week."""
+contributions for staff; a mentor's link to their own contribution on their home page (so
+their short menu stays short); the coordinator's reminder to add this year's
+Anti-Bullying Week."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ def register() -> None:
         order=45,
         group="outreach",
     )
-    register_menu(
-        label="My contribution", url_name="outreach:my-contribution", order=60, group="outreach"
+    register_todo(
+        key="outreach-my-contribution",
+        order=94,
+        roles=[Role.MENTOR],
+        items=event_home.my_contribution_link,
     )
     register_todo(
         key="outreach-anti-bullying-week",

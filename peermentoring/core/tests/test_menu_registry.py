@@ -38,7 +38,6 @@ EVERY_ENTRY = [
     "Events",
     "Mentors' contributions",
     "Bullying board",
-    "My contribution",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
@@ -155,21 +154,13 @@ def test_a_group_of_one_page_for_this_role_is_that_page_s_link(
 def test_a_mentor_keeps_a_short_menu_always_in_sight(client_for, school, mentor):
     response = home(client_for(mentor), school)
 
-    assert menu_of(response) == [
-        "Home",
-        "My mentee",
-        "My duties",
-        ("Outreach", ["Bullying board", "My contribution"]),
-    ]
+    assert menu_of(response) == ["Home", "My mentee", "My duties"]
     assert "school-menu-short" in response.text
     assert 'class="menu-toggle"' not in response.text
 
 
-def test_a_mentee_sees_home_and_the_bullying_board(client_for, school, mentee):
-    response = home(client_for(mentee), school)
-
-    assert menu_of(response) == ["Home", "Bullying board"]
-    assert "school-menu-short" in response.text
+def test_a_mentee_sees_only_home(client_for, school, mentee):
+    assert menu_of(home(client_for(mentee), school)) == ["Home"]
 
 
 def test_an_unknown_group_is_refused():

@@ -1,7 +1,8 @@
 """Who may reach each page of the board area, and what a POST to it changes.
 
-Everyone in the school sees the bullying board (pupils only the items on it) and its
-posters' pictures; staff print it; the coordinator and the school admin change it.
+Everyone in the school sees the bullying board (the items on it) and its posters'
+pictures (pupils only those on it); staff see every item and print the board; the
+coordinator and the school admin change it.
 
 One address is opened by a corridor screen's secret link without signing in (`PUBLIC`):
 its rules (a stopped, unknown or other school's token is 404; only an item on the board)
@@ -84,6 +85,7 @@ def _deleted(response: Any, kwargs: dict[str, int]) -> None:
 
 ACCESS: dict[str, Access] = {
     "outreach:board": Access(EVERYONE, None, GET),
+    "outreach:board-items": Access(STAFF, None, GET),
     "outreach:board-print": Access(STAFF, None, GET),
     "outreach:board-item-add": Access(SETUP, None, GET_POST, _added, _add_body),
     "outreach:board-item-edit": Access(SETUP, _item_row, GET_POST, _edited, _edit_body),

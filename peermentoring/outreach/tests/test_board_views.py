@@ -10,11 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from peermentoring.core.registry import todo_items
 from peermentoring.outreach import board_services
 from peermentoring.outreach.board_qr import tell_us_qr, tell_us_url
 from peermentoring.outreach.board_services import ItemFields
 from peermentoring.outreach.models import BoardItem
 from peermentoring.outreach.tests.outreach_support import poster_jpeg
+from peermentoring.schools.models import Membership
 from tests.support.factories import BoardItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,11 @@ def items(school):
     }
 
 
-# --- The board -----------------------------------------------------------------------------
+# --- The board, and its items for staff ---------------------------------------------------
+
+
+def items_url(school) -> str:
+    return reverse("outreach:board-items", args=[school.slug])
 
 
 def test_a_pupil_sees_only_what_is_on_the_board_and_how_to_tell_us(
@@ -60,13 +66,20 @@ def test_a_pupil_sees_only_what_is_on_the_board_and_how_to_tell_us(
     assert "Draft for next term" not in text
     assert "Where to get help" in text
     assert reverse("outreach:tell-us", args=[school.slug]) in text
-    assert reverse("outreach:board-item-add", args=[school.slug]) not in text
+    assert items_url(school) not in text
+
+
+def test_staff_see_the_board_as_pupils_do_with_a_link_to_every_item(school, dsl, client_for, items):
+    text = client_for(dsl).get(board_url(school)).text
+
+    assert "Draft for next term" not in text
+    assert "This is the board as pupils see it" in text and items_url(school) in text
 
 
 def test_staff_see_every_item_marked_on_or_off_without_the_coordinators_buttons(
     school, dsl, client_for, items
 ):
-    text = client_for(dsl).get(board_url(school)).text
+    text = client_for(dsl).get(items_url(school)).text
 
     assert "Draft for next term" in text
     assert text.count("On the board</span>") == 2 and text.count("Off the board</span>") == 1
@@ -74,7 +87,7 @@ def test_staff_see_every_item_marked_on_or_off_without_the_coordinators_buttons(
 
 
 def test_the_coordinator_can_change_move_and_take_items_off(school, coordinator, client_for, items):
-    text = client_for(coordinator).get(board_url(school)).text
+    text = client_for(coordinator).get(items_url(school)).text
 
     for item in items.values():
         assert reverse("outreach:board-item-edit", args=[school.slug, item.pk]) in text
@@ -83,11 +96,36 @@ def test_the_coordinator_can_change_move_and_take_items_off(school, coordinator,
 
 
 def test_another_schools_items_are_not_on_this_schools_board(
-    school, other_school, mentee, client_for, items
+    school, other_school, coordinator, mentee, client_for, items
 ):
     BoardItemFactory(school=other_school, title="Elmstead's own poster")
 
     assert "Elmstead" not in client_for(mentee).get(board_url(school)).text
+    assert "Elmstead" not in client_for(coordinator).get(items_url(school)).text
+
+
+def home_links(school, user) -> list[tuple[str, str]]:
+    membership = Membership.objects.select_related("school").get(school=school, user=user)
+    return [(item.label, item.url) for item in todo_items(membership)]
+
+
+def test_every_pupil_has_the_board_on_their_home_page_and_a_mentor_their_contribution(
+    school, mentor, mentee, client_for
+):
+    board = ("The bullying board: where to get help", board_url(school))
+    mine = (
+        "My contribution: what I have done as a peer mentor this year",
+        reverse("outreach:my-contribution", args=[school.slug]),
+    )
+
+    assert board in home_links(school, mentee) and mine not in home_links(school, mentee)
+    assert board in home_links(school, mentor) and mine in home_links(school, mentor)
+    page = client_for(mentee).get(reverse("schools:home", args=[school.slug])).text
+    assert f'<a href="{board_url(school)}">The bullying board: where to get help</a>' in page
+
+
+def test_staff_reach_the_board_from_the_menu_not_the_home_page(school, coordinator):
+    assert not [label for label, _ in home_links(school, coordinator) if "bullying board" in label]
 
 
 # --- Changing it -----------------------------------------------------------------------------
