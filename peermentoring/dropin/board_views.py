@@ -32,6 +32,7 @@ from peermentoring.dropin import board, board_services, ical
 from peermentoring.dropin.board_forms import PhotoForm, ScreenLinkForm
 from peermentoring.dropin.models import CalendarFeed, MentorPhoto, Room, ScreenLink
 from peermentoring.dropin.schedule import rooms_for
+from peermentoring.dropin.screen_slides import ScreenRequest, screen_slides
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import AcademicYear, School
@@ -461,6 +462,8 @@ def screen(request: HttpRequest, school_slug: str, token: str) -> HttpResponse:
         "school": school,
         "today": on,
         "refresh": SCREEN_REFRESH_SECONDS,
+        # Other apps' slides (the bullying board), shown in turn with the board.
+        "slides": screen_slides(ScreenRequest(school=school, token=token)),
     }
     return render(request, "dropin/board_screen.html", context)
 

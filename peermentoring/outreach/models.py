@@ -184,12 +184,17 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # The "add" form sent twice (a double click) makes one event.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ForSchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_on", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["school", "submission_key"], name="outreach_event_one_per_submission"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="outreach_event_ends_after_start",
@@ -232,11 +237,18 @@ class BoardItem(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)
+    # The "add" form sent twice (a double click) makes one item.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ForSchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "submission_key"], name="outreach_boarditem_one_per_submission"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

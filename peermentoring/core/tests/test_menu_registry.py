@@ -36,6 +36,9 @@ EVERY_ENTRY = [
     "Screens and calendars",
     "When mentors can be on duty",
     "Primary visits",
+    "Events",
+    "Mentors' contributions",
+    "Bullying board",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
@@ -111,7 +114,7 @@ def test_the_admin_s_menu_is_one_line_of_links_and_groups(client_for, school, sc
                 "Screens and calendars",
             ],
         ),
-        "Primary visits",
+        ("Outreach", ["Primary visits", "Events", "Mentors&#x27; contributions", "Bullying board"]),
         ("School", SCHOOL_SETTINGS),
     ]
     assert 'class="menu-toggle"' in response.text
@@ -128,7 +131,7 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
         ("Referrals and matching", ["Referrals", "Pairings"]),
         "Meetings",
         ("Drop-in", ["Drop-in room", "Drop-in visits", "Notice board"]),
-        "Primary visits",
+        ("Outreach", ["Primary visits", "Events", "Mentors&#x27; contributions", "Bullying board"]),
         ("School", ["Pupils", "Calendar", "School day"]),
     ]
     assert '<summary class="is-current">School</summary>' in response.text
