@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -29,6 +30,14 @@ NOT_STAFF_HERE = (
     "Choose people from the list: only this school's coordinators and safeguarding staff "
     "can receive reports."
 )
+
+
+def _is_key(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 class TellUsForm(forms.Form):
@@ -74,6 +83,10 @@ class TellUsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and not _is_key(self.data.get("submission_key")):
+            # A browser that lost the hidden key: a new one, so the report can still be sent.
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
         self.fields["what_happened"].widget.attrs["spellcheck"] = "true"
 
     @property

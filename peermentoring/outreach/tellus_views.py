@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -59,6 +59,11 @@ DONE = {
         "is linked to it."
     ),
 }
+
+
+def _posted(request: SchoolRequest) -> QueryDict | None:
+    """The form's data on a POST, even an empty one (a form with nothing ticked)."""
+    return request.POST if request.method == "POST" else None
 
 
 # --- The pupils' form ----------------------------------------------------------------------
@@ -109,7 +114,7 @@ def _send(request: SchoolRequest, form: TellUsForm) -> TellUsReport | None:
 @school_role_required(*PUPIL_ROLES)
 @pupil_text
 def tell_us(request: SchoolRequest) -> HttpResponse:
-    form = TellUsForm(request.POST or None, initial={"submission_key": uuid.uuid4()})
+    form = TellUsForm(_posted(request), initial={"submission_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         # Sent already (a double tap, or the receipt page reloaded): the same receipt.
         key = form.cleaned_data["submission_key"]
@@ -183,7 +188,7 @@ def report_detail(request: SchoolRequest, report_pk: int) -> HttpResponse:
         ),
         pk=report_pk,
     )
-    form = TriageForm(request.POST or None)
+    form = TriageForm(_posted(request))
     stale = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -224,7 +229,7 @@ def recipients(request: SchoolRequest) -> HttpResponse:
     """The coordinator names the staff who receive reports."""
     named = tellus_services.named_recipients(request.school)
     form = RecipientsForm(
-        request.POST or None, school=request.school, initial={"recipients": [u.pk for u in named]}
+        _posted(request), school=request.school, initial={"recipients": [u.pk for u in named]}
     )
     if request.method == "POST" and form.is_valid():
         try:
