@@ -85,8 +85,7 @@ class TellUsForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.is_bound and not _is_key(self.data.get("submission_key")):
             # A browser that lost the hidden key: a new one, so the report can still be sent.
-            self.data = self.data.copy()
-            self.data["submission_key"] = str(uuid.uuid4())
+            self.data = {**dict(self.data.items()), "submission_key": str(uuid.uuid4())}
         self.fields["what_happened"].widget.attrs["spellcheck"] = "true"
 
     @property
