@@ -18,7 +18,7 @@ def register() -> None:
     register_menu(
         label="Who receives 'tell us' reports",
         url_name="outreach:tellus-recipients",
-        order=80,
+        order=85,
         group="school",
     )
     register_todo(key="tell-us", order=95, roles=PUPIL_ROLES, items=tellus_home.pupil_card)

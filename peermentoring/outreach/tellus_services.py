@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,26 +196,28 @@ def _tell_recipients(report: TellUsReport) -> None:
 
 
 def _readers(school: School) -> list[Membership]:
+    """The school's readers, each with `is_named` (one query)."""
+    named = TellUsRecipient.objects.filter(school=school, user=OuterRef("user_id"))
     return list(
         Membership.objects.active()
         .filter(school=school, role__in=READERS)
         .select_related("user")
+        .annotate(is_named=Exists(named))
         .order_by("role", "user__last_name", "user__first_name", "pk")
     )
 
 
 def named_recipients(school: School) -> list[User]:
     """The staff the school names who still hold a reader's role here."""
-    readers = {m.user_id: m.user for m in _readers(school)}
-    named = TellUsRecipient.objects.for_school(school).order_by("added_at", "pk")
-    return [readers[r.user_id] for r in named if r.user_id in readers]
+    return [m.user for m in _readers(school) if m.is_named]  # type: ignore[attr-defined]
 
 
 def recipients_of(school: School, *, flagged: bool = False) -> list[User]:
     """Who is told of a new report: the staff named, or, with none, every coordinator,
     safeguarding lead and deputy; a flagged report goes to the safeguarding staff too."""
     readers = _readers(school)
-    people = named_recipients(school) or [m.user for m in readers]
+    named = [m for m in readers if m.is_named]  # type: ignore[attr-defined]
+    people = [m.user for m in named or readers]
     if flagged:
         people += [m.user for m in readers if m.role in SAFEGUARDING_ROLES]
     unique: dict[int, User] = {}
