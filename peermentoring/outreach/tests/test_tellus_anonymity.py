@@ -303,3 +303,15 @@ def test_the_submission_key_is_random_not_the_pupils(school, staff, quenby, cloc
 
     assert first != second
     assert uuid.UUID(first).version == 4
+
+
+def test_the_form_page_is_never_kept_in_the_page_cache(school, staff, quenby, clock):
+    client = signed_in(quenby.user)
+    url = reverse("outreach:tell-us", args=[school.slug])
+    before = cache_entries()
+
+    client.get(url)
+    client.get(url)
+
+    pages = [k for k in cache_entries() if k not in before and f"{page_cache.PREFIX}:page:" in k]
+    assert pages == []
