@@ -9,9 +9,9 @@ pupils' (a worried member of staff raises a safeguarding concern instead).
 Rate limits: a pupil's named reports count against their account (10 an hour). Anonymous
 reports count against nobody: a count kept under the pupil's account, session or address,
 with its time, would itself say who sent what when. They count against the school as a
-whole instead (60 an hour), loose enough for a whole year group told about the form in an
-assembly, tight enough that one pupil cannot fill the staff's inboxes all night; past it a
-pupil can still send the report with their name, or tell someone.
+whole instead (60 an hour): loose enough for a year group told about the form in an
+assembly, tight enough that one pupil cannot send hundreds in a few minutes and bury the
+real ones; past it a pupil can still send the report with their name, or tell someone.
 """
 
 from __future__ import annotations
