@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from peermentoring.core import sessions
+from peermentoring.core import privacy, sessions
 
 # Pages a person with a temporary password may still reach.
 ALLOWED_PATH_NAMES = ("password_change", "password_change_done", "logout")
@@ -55,7 +55,11 @@ class NoStoreForSignedInMiddleware:
 class SessionTimeoutMiddleware:
     """Sign out after a spell without using the site, 8 hours after signing in, or
     when "Sign out everywhere" was used (core/sessions.py); then back to the sign-in
-    page with the reason, and to the same page after signing in again."""
+    page with the reason, and to the same page after signing in again.
+
+    A request marked by `privacy.leaves_no_trace` (an anonymous report) is checked the
+    same way, but the session is not saved after it: neither its last-seen time nor
+    anything else put in it on the way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -66,4 +70,7 @@ class SessionTimeoutMiddleware:
             reason = sessions.why_ended(request, user)
             if reason is not None:
                 return sessions.end(request, reason)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if privacy.leaves_no_trace_here(request) and hasattr(request, "session"):
+            request.session.modified = False
+        return response

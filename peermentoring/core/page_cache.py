@@ -66,6 +66,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from peermentoring.core.privacy import leaves_no_trace_here
+
 PREFIX = "pagecache:1"
 EVERY_SCHOOL = "all"
 SCHOOL_MODEL = "schools.school"
@@ -242,11 +244,13 @@ def membership(request: HttpRequest, slug: str, load: Callable[[], Any]) -> Any:
 
     The generations are read before `load()`, so a membership stored with them was read
     after them: a write after the read bumps them and the entry is never used again.
-    A first visit to a slug in this process stores nothing (its school is not yet known).
+    A first visit to a slug in this process stores nothing (its school is not yet known),
+    nor does a request that must leave no trace of who sent it (`privacy.leaves_no_trace`):
+    the entry's key holds the person's id, and its expiry the time of the request.
     """
     user = getattr(request, "user", None)
     school_pk = _school_of_slug.get(slug)
-    if seconds() <= 0 or user is None or school_pk is None:
+    if seconds() <= 0 or user is None or school_pk is None or leaves_no_trace_here(request):
         found = load()
         _school_of_slug[slug] = found.school_id
         return found

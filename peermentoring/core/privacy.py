@@ -15,7 +15,9 @@ Some addresses are secrets themselves: a notice-board screen's link, a calendar 
 primary school's referral link or its answer to a visit's plan, a password reset. The logs
 write their token as "[token]" (`loggable_path`). A pupil's "tell us" report may be anonymous: on its address the
 gunicorn access log writes no address, user or browser (`is_anonymous_path`,
-core/access_log.py).
+core/access_log.py), and the view that takes the report is decorated with `leaves_no_trace`:
+the POST that sends it saves nothing in the session (not even the last-seen time the
+time-outs keep) and puts nothing in the cache under the sender's id.
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, TypeVar, cast
 
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.base import BaseStorage
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -48,6 +54,44 @@ def hides_pupil_text(view: Callable[..., Any]) -> bool:
 
 
 _QUERY = re.compile(r"\?[^\s\"]*")
+
+
+# Set on a request by `leaves_no_trace`.
+_NO_TRACE = "_pm_leaves_no_trace"
+
+
+def leaves_no_trace(view: View) -> View:
+    """A POST to this view writes nothing about who sent it beyond what the view stores.
+
+    For a pupil's anonymous "tell us" report. Outside this decorator:
+    - `SessionTimeoutMiddleware` does not save the session (no last-seen time: the
+      session row keeps its data and expiry as they were before the request);
+    - `page_cache.membership` does not cache the access check under the sender's id;
+    - a message waiting in the session (which lives there) is shown but kept, not marked
+      read, so the session is not written for it either.
+    Decorate outside `school_role_required`, so the request is marked before the access
+    check runs.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
+        setattr(request, _NO_TRACE, True)
+        response = view(request, *args, **kwargs)
+        # Messages read here stay for the next page: marking them read writes the session.
+        storage = get_messages(request)
+        if isinstance(storage, BaseStorage):
+            storage.used = False
+        return response
+
+    return cast(View, wrapper)
+
+
+def leaves_no_trace_here(request: HttpRequest) -> bool:
+    """Whether this request was marked by `leaves_no_trace` (a POST to such a view)."""
+    return bool(getattr(request, _NO_TRACE, False))
 
 
 # A secret link's token: the segment after /screen/, /feed/, /refer/ or /visit-plan/ (a

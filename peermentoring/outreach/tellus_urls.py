@@ -1,27 +1,14 @@
-"""The tellus area's pages."""
+"""The tellus area's pages. The pupils' form stays at `tell-us/`, the prefix the access logs
+write without an address, user or browser (core/privacy.py `is_anonymous_path`); the staff's
+pages are elsewhere (`tell-us-reports/`), logged as any other page."""
 
-from django.http import HttpResponse
-from django.template import RequestContext, Template
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_GET
 
-from peermentoring.schools.access import SchoolRequest, school_role_required
-
-# placeholder: the tell-us helper replaces this (the board's QR code reverses
-# "outreach:tell-us"; this page stands in for the form until it exists).
-_PLACEHOLDER = Template(
-    '{% extends "base.html" %}{% block title %}Tell us{% endblock %}'
-    "{% block content %}<h1>Tell us</h1><p>The form is not built yet.</p>{% endblock %}"
-)
-
-
-@require_GET
-@school_role_required()
-def _placeholder(request: SchoolRequest) -> HttpResponse:
-    # placeholder: the tell-us helper replaces this
-    return HttpResponse(_PLACEHOLDER.render(RequestContext(request)))
-
+from peermentoring.outreach import tellus_views
 
 urlpatterns: list[URLPattern] = [
-    path("tell-us/", _placeholder, name="tell-us"),  # placeholder: the tell-us helper replaces this
+    path("tell-us/", tellus_views.tell_us, name="tell-us"),
+    path("tell-us-reports/", tellus_views.report_list, name="tellus-reports"),
+    path("tell-us-reports/<int:report_pk>/", tellus_views.report_detail, name="tellus-report"),
+    path("tell-us-reports/recipients/", tellus_views.recipients, name="tellus-recipients"),
 ]

@@ -18,6 +18,7 @@ EVERY_ENTRY = [
     "Safeguarding",
     "My mentee",
     "My duties",
+    "Tell us",
     "Recruitment",
     "Training",
     "Referrals",
@@ -39,6 +40,7 @@ EVERY_ENTRY = [
     "Events",
     "Mentors' contributions",
     "Bullying board",
+    "'Tell us' reports",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
@@ -48,6 +50,7 @@ EVERY_ENTRY = [
     "People",
     "Audit trail",
     "Read log",
+    "Who receives 'tell us' reports",
     "E-mails",
     "School details",
 ]
@@ -62,6 +65,7 @@ SCHOOL_SETTINGS = [
     "People",
     "Audit trail",
     "Read log",
+    "Who receives &#x27;tell us&#x27; reports",
     "E-mails",
     "School details",
 ]
@@ -131,7 +135,16 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
         ("Referrals and matching", ["Referrals", "Pairings"]),
         "Meetings",
         ("Drop-in", ["Drop-in room", "Drop-in visits", "Notice board"]),
-        ("Outreach", ["Primary visits", "Events", "Mentors&#x27; contributions", "Bullying board"]),
+        (
+            "Outreach",
+            [
+                "Primary visits",
+                "Events",
+                "Mentors&#x27; contributions",
+                "Bullying board",
+                "&#x27;Tell us&#x27; reports",
+            ],
+        ),
         ("School", ["Pupils", "Calendar", "School day"]),
     ]
     assert '<summary class="is-current">School</summary>' in response.text
@@ -155,13 +168,13 @@ def test_a_group_of_one_page_for_this_role_is_that_page_s_link(
 def test_a_mentor_keeps_a_short_menu_always_in_sight(client_for, school, mentor):
     response = home(client_for(mentor), school)
 
-    assert menu_of(response) == ["Home", "My mentee", "My duties"]
+    assert menu_of(response) == ["Home", "My mentee", "My duties", "Tell us"]
     assert "school-menu-short" in response.text
     assert 'class="menu-toggle"' not in response.text
 
 
-def test_a_mentee_sees_only_home(client_for, school, mentee):
-    assert menu_of(home(client_for(mentee), school)) == ["Home"]
+def test_a_mentee_sees_only_home_and_tell_us(client_for, school, mentee):
+    assert menu_of(home(client_for(mentee), school)) == ["Home", "Tell us"]
 
 
 def test_an_unknown_group_is_refused():
