@@ -21,6 +21,9 @@ from peermentoring.demo.concerns import load_safeguarding_demo
 from peermentoring.demo.dropin import load_dropin_demo
 from peermentoring.demo.history import load_history_demo
 from peermentoring.demo.meetings import load_meetings_demo
+from peermentoring.demo.outreach_events import load_events_demo
+from peermentoring.demo.outreach_tellus import load_tellus_demo
+from peermentoring.demo.outreach_visits import load_visits_demo
 from peermentoring.demo.supervision import load_supervision_demo
 from peermentoring.matching.demo import load_matching_demo
 from peermentoring.recruitment.demo import load_recruitment_demo
@@ -319,3 +322,8 @@ def load_demo() -> None:
     load_supervision_demo(oak)
     load_dropin_demo(oak)
     load_safeguarding_demo(oak)
+    # Outreach: last summer's visits to the feeder primaries, the year's events and the
+    # bullying board, and this term's 'tell us' reports (one passed on as a concern).
+    load_visits_demo(oak)
+    load_events_demo(oak)
+    load_tellus_demo(oak)

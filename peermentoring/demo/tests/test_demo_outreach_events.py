@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from peermentoring.demo.outreach_events import load_events_demo
 from peermentoring.dropin import board_services as screens
 from peermentoring.mentors.models import Mentor
 from peermentoring.outreach.contribution import contributions_for_year
@@ -29,7 +28,6 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_events_and_board():
     call_command("load_demo", stdout=StringIO())
     school = School.objects.get(slug="oakbrook")
-    load_events_demo(school)
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
     today = timezone.localdate()
 

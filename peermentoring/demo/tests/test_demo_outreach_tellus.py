@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry, Notification
 from peermentoring.core.roles import Role
-from peermentoring.demo.outreach_tellus import load_tellus_demo
 from peermentoring.outreach.models import TellUsReport
 from peermentoring.outreach.tellus_services import (
     UNKNOWN_ABOUT,
@@ -28,12 +27,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_this_terms_tell_us_reports_in_every_state():
     call_command("load_demo", stdout=StringIO())
     school = School.objects.get(slug="oakbrook")
-    concerns_before = Concern.objects.for_school(school).count()
-
-    made = load_tellus_demo(school)
 
     reports = list(TellUsReport.objects.for_school(school))
-    assert {r.pk for r in made} == {r.pk for r in reports}
+    assert reports
     today = timezone.localdate()
     term = Term.objects.for_school(school).filter(starts_on__lte=today).order_by("-starts_on")[0]
     for report in reports:
@@ -59,7 +55,9 @@ def test_the_demo_has_this_terms_tell_us_reports_in_every_state():
         passed_on.what_happened
     )
     assert concern.status == Concern.Status.ACKNOWLEDGED
-    assert Concern.objects.for_school(school).count() == concerns_before + 1
+    assert (
+        Concern.objects.filter(pk__in=[r.concern_id for r in reports if r.concern_id]).count() == 1
+    )
     flagged = [r for r in reports if r.is_flagged]
     assert [(r.status, r.risk_words) for r in flagged] == [("new", "knife")]
     # Named to receive them: the coordinator and the safeguarding lead, told of each.

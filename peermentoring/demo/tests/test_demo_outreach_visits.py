@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from peermentoring.core.roles import Role
-from peermentoring.demo.outreach_visits import load_visits_demo
 from peermentoring.dropin.schedule import teaching_days
 from peermentoring.mentors.models import able_to_mentor_ids
 from peermentoring.outreach.models import PrimaryVisit, VisitFollowUp
@@ -26,7 +25,6 @@ def test_the_demo_visits_keep_every_rule_and_show_on_the_pages(client, settings)
     settings.PAGE_CACHE_SECONDS = 0
     call_command("load_demo", stdout=StringIO())
     school = School.objects.get(slug="oakbrook")
-    load_visits_demo(school)
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
     summer = last_year.terms.get(name=Term.Name.SUMMER)
 
