@@ -107,6 +107,22 @@ class PrimaryVisit(models.Model):
     def __str__(self) -> str:
         return f"Visit to {self.primary} on {self.visit_on:%d %b %Y}"
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def asked_other_date(self) -> bool:
+        return self.status == self.Status.OTHER_DATE
+
 
 class VisitFollowUp(models.Model):
     """Something to do after a visit; a child who would like a mentor becomes a referral."""
@@ -147,6 +163,10 @@ class VisitFollowUp(models.Model):
         if self.kind == self.Kind.WANTS_MENTOR:
             return f"{self.child_given_name} {self.child_family_name} would like a mentor".strip()
         return self.note[:60] or "Follow-up"
+
+    @property
+    def wants_mentor(self) -> bool:
+        return self.kind == self.Kind.WANTS_MENTOR
 
 
 class Event(models.Model):
@@ -215,6 +235,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_anti_bullying_week(self) -> bool:
+        return self.kind == self.Kind.ANTI_BULLYING_WEEK
+
 
 class BoardItem(models.Model):
     """One item on the bullying board: a short message, a poster, or where to get help."""
@@ -252,6 +276,10 @@ class BoardItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_help(self) -> bool:
+        return self.kind == self.Kind.HELP
 
 
 class TellUsRecipient(models.Model):
@@ -343,3 +371,7 @@ class TellUsReport(models.Model):
     @property
     def is_flagged(self) -> bool:
         return bool(self.risk_words)
+
+    @property
+    def is_new(self) -> bool:
+        return self.status == self.Status.NEW
