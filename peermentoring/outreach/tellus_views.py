@@ -87,8 +87,8 @@ def _too_many(request: SchoolRequest, *, anonymous: bool) -> str:
     return TOO_MANY_NAMED if over else ""
 
 
-def _send(request: SchoolRequest, form: TellUsForm) -> TellUsReport | None:
-    """The new report, or None with the refusal on the form."""
+def _send(request: SchoolRequest, form: TellUsForm) -> tellus_services.Sent | None:
+    """The report sent, or None with the refusal on the form."""
     anonymous = form.is_anonymous
     if problem := _too_many(request, anonymous=anonymous):
         form.add_error(None, problem)
@@ -103,7 +103,7 @@ def _send(request: SchoolRequest, form: TellUsForm) -> TellUsReport | None:
             what_happened=data["what_happened"],
             where=data["where"],
             submission_key=data["submission_key"],
-        ).report
+        )
     except ValidationError as error:
         add_validation_error(form, error)
         return None
@@ -116,10 +116,15 @@ def _send(request: SchoolRequest, form: TellUsForm) -> TellUsReport | None:
 def tell_us(request: SchoolRequest) -> HttpResponse:
     form = TellUsForm(_posted(request), initial={"submission_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
-        # Sent already (a double tap, or the receipt page reloaded): the same receipt.
+        # Sent already (a double tap, or the receipt page reloaded): a receipt that says
+        # only that it was sent. Not when or whether named: the form's key is all that ties
+        # the two, and a key seen by someone else must tell them nothing of the report.
         key = form.cleaned_data["submission_key"]
-        report = tellus_services.already_sent(request.school, key) or _send(request, form)
-        if report is not None:
+        if tellus_services.already_sent(request.school, key) is not None:
+            return render(request, "outreach/tellus_receipt.html", {"report": None})
+        sent = _send(request, form)
+        if sent is not None:
+            report = sent.report if sent.is_new else None
             return render(request, "outreach/tellus_receipt.html", {"report": report})
     return render(request, "outreach/tellus_form.html", {"form": form})
 

@@ -108,6 +108,21 @@ def test_sending_the_same_form_twice_makes_one_report_and_shows_the_same_receipt
     assert Notification.objects.count() == 1  # the coordinator, told once
 
 
+def test_a_form_key_sent_by_someone_else_tells_them_nothing_of_the_report(
+    client_for, zara, url, school
+):
+    key = uuid.uuid4()
+    TellUsReportFactory(school=school, submission_key=key, is_anonymous=True)
+    other = pupil_member(school, Role.PUPIL, given_name="Omar", year_group=8, form_group="8C")
+
+    page = client_for(other.user).post(url, report(submission_key=str(key))).content.decode()
+
+    assert "Your report has been sent." in page
+    assert "was sent at" not in page
+    assert "did not put your name on it" not in page and "You put your name" not in page
+    assert TellUsReport.objects.count() == 1
+
+
 def test_two_presses_at_the_same_instant_make_one_report(school, zara, monkeypatch):
     key = uuid.uuid4()
     made = TellUsReportFactory(school=school, submission_key=key)
