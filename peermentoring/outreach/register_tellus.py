@@ -11,7 +11,8 @@ def register() -> None:
 
     # Each entry shows only to the roles its page lets in (the view's decorator): "Tell us"
     # to pupils (an entry of its own, not under a group), the reports to their readers.
-    register_menu(label="Tell us", url_name="outreach:tell-us", order=90)
+    # Pupils reach "Tell us" from the card on their home page, the board and its QR codes:
+    # a menu entry would give a mentor four, which spill onto a second line on a phone.
     register_menu(
         label="'Tell us' reports", url_name="outreach:tellus-reports", order=80, group="outreach"
     )

@@ -18,7 +18,6 @@ EVERY_ENTRY = [
     "Safeguarding",
     "My mentee",
     "My duties",
-    "Tell us",
     "Recruitment",
     "Training",
     "Referrals",
@@ -168,13 +167,13 @@ def test_a_group_of_one_page_for_this_role_is_that_page_s_link(
 def test_a_mentor_keeps_a_short_menu_always_in_sight(client_for, school, mentor):
     response = home(client_for(mentor), school)
 
-    assert menu_of(response) == ["Home", "My mentee", "My duties", "Tell us"]
+    assert menu_of(response) == ["Home", "My mentee", "My duties"]
     assert "school-menu-short" in response.text
     assert 'class="menu-toggle"' not in response.text
 
 
-def test_a_mentee_sees_only_home_and_tell_us(client_for, school, mentee):
-    assert menu_of(home(client_for(mentee), school)) == ["Home", "Tell us"]
+def test_a_mentee_sees_only_home(client_for, school, mentee):
+    assert menu_of(home(client_for(mentee), school)) == ["Home"]
 
 
 def test_an_unknown_group_is_refused():
