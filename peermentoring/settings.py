@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "peermentoring.dropin",
     "peermentoring.supervision",
     "peermentoring.outreach",
+    "peermentoring.evaluation",
     "peermentoring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -83,6 +83,7 @@ urlpatterns = [
     # A feeder primary refers Year 6 children through a signed, expiring link, with no account.
     path("refer/", include("peermentoring.referrals.public_urls")),
     path("t/<slug:trust_slug>/", home_views.trust_dashboard, name="trust-dashboard"),
+    path("t/<slug:trust_slug>/evaluation/", include("peermentoring.evaluation.trust_urls")),
     path("s/<slug:school_slug>/", include("peermentoring.schools.urls")),
     path("s/<slug:school_slug>/recruitment/", include("peermentoring.recruitment.urls")),
     path("s/<slug:school_slug>/training/", include("peermentoring.training.urls")),
@@ -93,4 +94,5 @@ urlpatterns = [
     path("s/<slug:school_slug>/dropin/", include("peermentoring.dropin.urls")),
     path("s/<slug:school_slug>/supervision/", include("peermentoring.supervision.urls")),
     path("s/<slug:school_slug>/outreach/", include("peermentoring.outreach.urls")),
+    path("s/<slug:school_slug>/evaluation/", include("peermentoring.evaluation.urls")),
 ]

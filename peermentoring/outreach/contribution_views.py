@@ -8,18 +8,15 @@ are found through their own pupil, so another mentor's id is a 404.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
-from peermentoring.core.spreadsheets import neutralise
+from peermentoring.core.spreadsheets import table_response
 from peermentoring.meetings import rules
 from peermentoring.mentors.models import Mentor
 from peermentoring.outreach.contribution import (
@@ -41,7 +38,6 @@ HEADINGS = [
     "Primary visits",
     "Events",
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _mentor(request: SchoolRequest, mentor_pk: int) -> Mentor:
@@ -95,23 +91,10 @@ def contribution_download(request: SchoolRequest) -> HttpResponse:
         ]
         for c in contributions
     ]
-    cells = [[neutralise(value) for value in row] for row in rows]
     name = f"mentors-contributions-{slugify(year.name) if year else 'none'}"
-    if request.GET.get("format") == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Contributions")
-        for row in cells:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    text = io.StringIO()
-    csv.writer(text).writerows(cells)
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return table_response(
+        rows, request.GET.get("format", "csv"), filename=name, sheet="Contributions"
+    )
 
 
 def _record_page(request: SchoolRequest, mentor: Mentor, *, own: bool) -> HttpResponse:

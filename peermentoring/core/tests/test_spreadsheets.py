@@ -229,3 +229,24 @@ def test_an_oversized_workbook_part_is_refused_before_openpyxl_reads_it():
                 max_columns=6,
             )
         )
+
+
+def test_the_table_writer_neutralises_every_cell_and_excel_reads_the_accents():
+    import csv as csv_module
+
+    from openpyxl import load_workbook
+
+    from peermentoring.core.spreadsheets import table_bytes
+
+    rows = [["Name", "Meetings"], ["=cmd|' /C calc'!A0", 3], ["Zoë", -2]]
+    data = table_bytes(rows, "csv")
+    assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 only after a BOM
+    read = list(csv_module.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert read == [["Name", "Meetings"], ["'=cmd|' /C calc'!A0", "3"], ["Zoë", "-2"]]
+    sheet = load_workbook(io.BytesIO(table_bytes(rows, "xlsx", sheet="Figures"))).active
+    assert sheet.title == "Figures"
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Name", "Meetings"],
+        ["'=cmd|' /C calc'!A0", 3],
+        ["Zoë", -2],
+    ]

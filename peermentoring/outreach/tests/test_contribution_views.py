@@ -176,7 +176,7 @@ def test_the_csv_neutralises_formulas_and_the_excel_file_opens(
     url = reverse("outreach:contributions-download", args=[school.slug])
 
     response = client.get(url)
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     book = load_workbook(io.BytesIO(client.get(f"{url}?format=xlsx").content))
 
     assert response["Content-Disposition"] == (

@@ -1,0 +1,3 @@
+"""Evaluation tables of the evidence area."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Evaluation tables of the outcomes area."""
+
+__all__: list[str] = []

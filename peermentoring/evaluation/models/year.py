@@ -1,0 +1,3 @@
+"""Evaluation tables of the year area."""
+
+__all__: list[str] = []
