@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.decorators.http import require_GET
 
+from peermentoring.core.registry import school_url
 from peermentoring.core.roles import STAFF_ROLES
 from peermentoring.core.spreadsheets import table_response
 from peermentoring.evaluation import charts, figures, report_tables
@@ -58,34 +58,20 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
 TABLE_LINKS = {"training": "training:grid", "mentors": "meetings:staff-overview"}
 
 
-def _may_open(url: str, role: str) -> bool:
-    """Whether a member with `role` may open the school page at `url`."""
-    try:
-        view = resolve(url).func
-    except Resolver404:
-        return False
-    roles = getattr(view, "school_roles", None)
-    return roles is not None and (not roles or role in roles)
-
-
 def _links(request: SchoolRequest, span: Span, term: Term | None) -> dict[str, str]:
-    """Figure -> the address of its rows, for the lists this viewer may open."""
-    role = request.membership.role
+    """Figure -> the address of its rows, for the lists this viewer may open
+    (`core.registry.school_url` answers "" for a page their role may not open)."""
     links: dict[str, str] = {}
     for key, (name, query) in LINKS.items():
-        try:
-            url = reverse(name, args=[request.school.slug])
-        except NoReverseMatch:
-            continue
-        if not _may_open(url, role):
-            continue
         query = dict(query)
         if key == "dropin_visits" and term is not None:
             query["term"] = str(term.pk)
-        links[key] = url + (f"?{urlencode(query)}" if query else "")
+        url = school_url(request.membership, name, urlencode(query))
+        if url:
+            links[key] = url
     for key, name in TABLE_LINKS.items():
-        url = reverse(name, args=[request.school.slug])
-        if _may_open(url, role):
+        url = school_url(request.membership, name)
+        if url:
             links[key] = url
     return links
 
