@@ -113,3 +113,30 @@ def test_the_coordinator_reads_last_autumns_report_downloads_it_and_prints_it(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shoot(page, "report-3-phone.png")
     assert browser_errors == []
+
+
+def test_the_report_and_its_printable_copy_pass_axe(browser, live_server):
+    """axe-core's WCAG 2 A/AA and best-practice checks, as the demo-wide test runs them."""
+    from peermentoring.demo.tests.test_browser_axe import AXE, AXE_TAGS, RUN_AXE
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: `make install-test` runs `npm ci`.")
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    school = School.objects.get(slug="oakbrook")
+    autumn = Term.objects.for_school(school).filter(name=Term.Name.AUTUMN).order_by("starts_on")[0]
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    base = live_server.url
+    sign_in(page, base, "helen.hewitt@oakbrook.example", DEMO_PASSWORD, secret=DEMO_TOTP_KEY)
+    problems = []
+    for query in (
+        f"term=autumn-{autumn.starts_on.year}",
+        f"term=autumn-{autumn.starts_on.year}&print=1",
+        "first=2025-12-01&last=2025-09-01",
+    ):
+        page.goto(f"{base}/s/oakbrook/evaluation/report/?{query}")
+        page.add_script_tag(path=str(AXE))
+        for v in page.evaluate(RUN_AXE, [AXE_TAGS, ""]):
+            problems.append(f"{query}: {v['impact']} {v['id']}: {'; '.join(v['targets'])}")
+    context.close()
+    assert problems == []
