@@ -131,10 +131,11 @@ class Span:
 
     @property
     def months(self) -> str:
-        """ "From September to December", "In March", "From July 2025 to March 2026"."""
+        """ "From September to December", "In March 2026", "From July 2025 to March 2026":
+        the years only when the months alone would be ambiguous (a year or more apart)."""
         a, b = self.first, self.last
         if (a.year, a.month) == (b.year, b.month):
-            return f"In {a:%B %Y}" if a.year != timezone.localdate().year else f"In {a:%B}"
+            return f"In {a:%B %Y}"
         if b.year - a.year > 1 or (b.year > a.year and b.month >= a.month):
             return f"From {a:%B %Y} to {b:%B %Y}"
         return f"From {a:%B} to {b:%B}"

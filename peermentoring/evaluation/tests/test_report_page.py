@@ -133,6 +133,8 @@ def test_a_pupil_and_the_trust_lead_are_refused(demo):
         ({"first": "2025-09-01"}, "Give both the first and the last day."),
         ({"term": "autumn-" + "9" * 30}, "Choose one of the school"),
         ({"year": "1999-00"}, "Choose one of the school"),
+        ({"term": "autumn-2025" * 100_000}, "Choose one of the school"),
+        ({"first": "2025-09-01" * 100_000, "last": "2025-12-01"}, "Enter a real date"),
         ({"first": "1900-01-01", "last": "1900-02-01"}, "Choose a date from 2000"),
     ],
 )
