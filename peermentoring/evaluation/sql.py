@@ -37,3 +37,20 @@ class MondayOf(Func):
             template="CAST(date_trunc('week', %(expressions)s) AS date)",
             **extra,
         )
+
+
+class SundayAfter(Func):
+    """The Sunday ending a week, from its Monday: week_of + 6 days, in the database.
+
+    A meeting of a counted week is then a range on (pairing, held_on), which the unique
+    index on (pairing, held_on, window) answers without reading the pairing's other weeks.
+    """
+
+    output_field = DateField()
+    arity = 1
+    template = "(%(expressions)s + 6)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s, '+6 days')", **extra
+        )
