@@ -251,3 +251,32 @@ def outcomes_chart(
     axes.set_ylabel("Average answer (1 to 5)")
     axes.legend(frameon=False, fontsize=8)
     return _svg(figure)
+
+
+def dropin_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> bytes:
+    """Drop-in visitors per school week: a line with a round marker and its number at each
+    week, dashed lines where a term or half-term begins."""
+    weeks = report.by_week
+    figure, axes = _figure(max(6.0, min(14.0, 0.35 * len(weeks) + 2)))
+    xs = list(range(len(weeks)))
+    visitors = [w["dropin"] for w in weeks]
+    axes.plot(xs, visitors, color=INK, marker="o", markersize=4, linewidth=1.5)
+    top = max(visitors, default=0) or 1
+    for x, n in zip(xs, visitors, strict=True):
+        if n:
+            axes.text(x, n + top * 0.03, f"{n}", ha="center", va="bottom", fontsize=7)
+    for index, words in term_boundaries(report, terms):
+        axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
+        axes.text(index - 0.4, top * 1.12, words, fontsize=7, color=INK, va="top")
+    axes.set_ylim(0, top * 1.18)
+    step = max(1, len(weeks) // 12)
+    axes.set_xticks(
+        xs[::step],
+        [f"{w['week']:%-d %b}" for w in weeks][::step],
+        rotation=45,
+        ha="right",
+        fontsize=8,
+    )
+    axes.set_xlabel("Week beginning")
+    axes.set_ylabel("Drop-in visitors")
+    return _svg(figure)

@@ -272,5 +272,11 @@ SECTIONS: tuple[Section, ...] = (
         ("tellus", "events"),
     ),
 )
-# Tables drawn as a chart too: the chart's name in the report's chart address.
-CHARTS = {"weeks": "weeks", "windows": "windows"}
+# Tables drawn as charts too: (chart's name in its address, what it shows) for each.
+CHARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "weeks": (
+        ("weeks", "meetings per school week, bars"),
+        ("dropin", "drop-in visitors per school week, a line"),
+    ),
+    "windows": (("windows", "meetings by time of day, bars"),),
+}

@@ -27,7 +27,7 @@ from peermentoring.schools.models import Term
 
 REPORT_ROLES = STAFF_ROLES
 SPAN_FIELDS = ("term", "year", "first", "last")
-CHARTS = {"weeks", "windows"}
+CHARTS = {"weeks", "windows", "dropin"}
 FORMATS = {"csv", "xlsx"}
 
 # Figure -> the list of the rows behind it, and the list's own filter where it has one.
@@ -139,7 +139,7 @@ def _sections(report: Report, links: dict[str, str]) -> list[dict[str, Any]]:
             "tables": [
                 {
                     "table": tables[name],
-                    "chart": report_tables.CHARTS.get(name, ""),
+                    "charts": report_tables.CHARTS.get(name, ()),
                     "url": links.get(name, ""),
                 }
                 for name in section.tables
@@ -165,6 +165,8 @@ def report_chart(request: SchoolRequest, chart: str) -> HttpResponse:
     form, report = _report_or_404(request)
     if chart == "weeks":
         svg = charts.weeks_chart(report, form.term_marks())
+    elif chart == "dropin":
+        svg = charts.dropin_chart(report, form.term_marks())
     else:
         svg = charts.windows_chart(report)
     response = HttpResponse(svg, content_type="image/svg+xml")

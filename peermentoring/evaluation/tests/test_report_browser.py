@@ -61,7 +61,7 @@ def test_the_coordinator_reads_last_autumns_report_downloads_it_and_prints_it(
     assert page.locator('[data-figure="meetings_held"]').inner_text().startswith("527")
     # The charts load as images (an image the CSP or the server refused has no width).
     images = page.locator(".report-chart img")
-    assert images.count() == 2
+    assert images.count() == 3
     for index in range(images.count()):
         image = images.nth(index)
         image.scroll_into_view_if_needed()

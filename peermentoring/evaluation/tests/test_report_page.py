@@ -65,7 +65,8 @@ def test_the_coordinator_sees_527_last_autumn_with_links_charts_and_downloads(de
     # Every table sits in a table-wrap with data-label cells; an image per chart with alt text.
     assert text.count('<div class="table-wrap">') == 10
     assert f"/s/oakbrook/evaluation/report/chart/weeks.svg?term={key}" in text
-    assert 'alt="Chart: meetings and drop-in visitors by school week.' in text
+    assert 'alt="Chart of meetings per school week, bars.' in text
+    assert 'alt="Chart of drop-in visitors per school week, a line.' in text
     assert "style=" not in text and "<script>" not in text
     assert "Outcomes" in text
 
@@ -165,6 +166,8 @@ def test_downloads_and_charts_refuse_unknown_names(demo):
     url = _url(school, "evaluation:report-download")
     assert client.get(url, {"term": key, "table": "secrets", "format": "csv"}).status_code == 404
     assert client.get(url, {"term": key, "table": "weeks", "format": "pdf"}).status_code == 404
+    line = client.get(_url(school, "evaluation:report-chart", "dropin"), {"term": key})
+    assert line.status_code == 200 and b"Drop-in visitors" in line.content
     chart = _url(school, "evaluation:report-chart", "pie")
     assert client.get(chart, {"term": key}).status_code == 404
 
