@@ -215,3 +215,16 @@ def test_span_words():
         figures.Span.for_dates(dt.date(2020, 1, 1), dt.date(2025, 1, 1))
     with pytest.raises(figures.SpanError):
         figures.Span.for_dates(dt.date(2025, 1, 2), dt.date(2025, 1, 1))
+
+
+def test_a_report_takes_the_same_number_of_queries_whatever_the_rows(
+    django_assert_max_num_queries,
+):
+    empty, full = SchoolFactory(), SchoolFactory()
+    AcademicYearFactory(school=empty, starts_on=FIRST, ends_on=dt.date(2026, 8, 31))
+    _fill(full)
+    span = figures.Span.for_dates(FIRST, LAST)
+    with django_assert_max_num_queries(60) as few:
+        figures.report(empty, span)
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the mentors' names
+        figures.report(full, span)
