@@ -64,12 +64,11 @@ class CheckInDates:
     def opened(self, moment: str, day: dt.date) -> bool:
         """Whether the moment's time has come on that day (a paper form for it may be typed in)."""
         if moment == Moment.START:
-            first = self.start_from
-        elif moment == Moment.MID:
-            first = min(self.mid_from, self.end_from)
-        else:
-            first = self.end_from
-        return bool(first <= day)
+            return self.start_from <= day
+        if moment == Moment.MID:
+            # A pairing that ended before its half-way day had no mid-way check-in.
+            return self.mid_from < self.end_from and self.mid_from <= day
+        return self.end_from <= day
 
 
 def check_in_dates(

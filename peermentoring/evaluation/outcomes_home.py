@@ -22,8 +22,9 @@ from peermentoring.schools.models import Term
 
 CHECK_IN_CARD = "evaluation/outcomes/_check_in_card.html"
 REFLECTION_CARD = "evaluation/outcomes/_reflection_card.html"
-# The second half of the summer term starts after the May half-term, never before May.
-FIRST_REFLECTION_MONTH = 5
+# The second half of the summer term starts after the May half-term, never before May; the
+# year ends by August's end.
+REFLECTION_MONTHS = range(5, 9)
 
 
 def check_in_card(membership: Any) -> list[TodoItem]:
@@ -40,7 +41,7 @@ def check_in_card(membership: Any) -> list[TodoItem]:
 def reflection_card(membership: Any) -> list[TodoItem]:
     """ "Your reflection" for a mentor of this year who has not written it, once it is due."""
     today = timezone.localdate()
-    if membership.pupil_id is None or not FIRST_REFLECTION_MONTH <= today.month <= 8:
+    if membership.pupil_id is None or today.month not in REFLECTION_MONTHS:
         return []
     summer = Term.objects.filter(academic_year=OuterRef("academic_year"), name=Term.Name.SUMMER)
     mentor: Any = (
