@@ -33,7 +33,7 @@ from peermentoring.schools.models import AcademicYear, Membership, School, Term
 
 Moment = Response.Moment
 # Of last year's check-ins, the share answered (a few pupils missed one).
-ANSWERED = {Moment.START: 0.95, Moment.MID: 0.8, Moment.END: 0.85}
+ANSWERED: dict[str, float] = {Moment.START: 0.95, Moment.MID: 0.8, Moment.END: 0.85}
 THIS_YEAR_ANSWERED = 0.75
 REFLECTED = 0.85
 # How much each default question tends to move over a year with a mentor (the faces 1-5).
@@ -218,10 +218,12 @@ def load_outcomes_demo(school: School) -> None:
     members = Membership.objects.filter(school=school)
     coordinator = members.get(role=Role.COORDINATOR).user
     accounts = {
-        m.pupil_id: m.user for m in members.filter(pupil__isnull=False).select_related("user")
+        m.pupil_id: m.user
+        for m in members.filter(pupil__isnull=False).select_related("user")
+        if m.pupil_id is not None
     }
     # The demo's mentees with accounts keep a check-in to answer: their home page shows it.
-    waiting = {m.pupil_id for m in members.filter(role=Role.MENTEE)}
+    waiting = {m.pupil_id for m in members.filter(role=Role.MENTEE) if m.pupil_id is not None}
     questionnaire = questionnaire_for(school, Questionnaire.Kind.MENTEE_CHECK_IN)
     writer = _Writer(school, coordinator, accounts, rng, [], [])
     years = list(AcademicYear.objects.for_school(school).filter(starts_on__lte=today)[:2])
