@@ -12,9 +12,9 @@ import pytest
 
 from peermentoring.core.roles import Role
 from peermentoring.evaluation.models import Response
-from peermentoring.evaluation.tests.access_outcomes import pairing_of
+from peermentoring.evaluation.tests.access_outcomes import answer_with, pairing_of
 from tests.support.browser import sign_in
-from tests.support.factories import pupil_member, this_year
+from tests.support.factories import MembershipFactory, UserFactory, pupil_member, this_year
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -22,6 +22,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
 PHONE = {"viewport": {"width": 320, "height": 640}}
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => `${v.id}: ${v.nodes.slice(0, 2).map(n => n.target).join('; ')}`);
+}"""
+
+
+def axe_problems(page) -> list[str]:
+    """What axe-core finds on the page (put in by the test: the context bypasses the CSP)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE, AXE_TAGS)
 
 
 def shoot(page, name: str) -> None:
@@ -68,3 +80,45 @@ def test_a_mentee_answers_their_check_in_on_a_small_phone(
     answered = Response.objects.get(pairing=pairing)
     assert sorted(answered.answers.values_list("score", flat=True)) == [3, 4, 4, 5]
     assert browser_errors == []
+
+
+def test_the_staff_pages_and_the_pupils_form_pass_axe(browser, live_server, school):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make install-test)")
+    this_year(school)
+    helen = UserFactory(email="helen.hewitt@oakbrook.example", first_name="Helen")
+    helen.set_password(PASSWORD)
+    helen.save()
+    MembershipFactory(user=helen, school=school, role=Role.COORDINATOR)
+    lily = pupil_member(school, Role.MENTEE, given_name="Lily", year_group=7, form_group="7C")
+    lily.user.username = "lily.ahmed"
+    lily.user.set_password(PASSWORD)
+    lily.user.save()
+    pairing = pairing_of(school, mentee=lily.pupil)
+    answered = pairing_of(school, given_name="Amara")
+    answer_with(answered, "start", [2, 3, 1, 2], by=helen)
+    base = f"{live_server.url}/s/oakbrook/evaluation/"
+
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, "helen.hewitt@oakbrook.example", PASSWORD)
+    problems = {}
+    for path in [
+        "outcomes/",
+        "outcomes/check-ins/",
+        f"outcomes/pairings/{answered.pk}/",
+        f"outcomes/check-ins/{pairing.pk}/start/paper/",
+        "outcomes/questions/",
+    ]:
+        assert page.goto(base + path).status == 200, path
+        if found := axe_problems(page):
+            problems[path] = found
+    context.close()
+    context = browser.new_context(bypass_csp=True, **PHONE)
+    page = context.new_page()
+    sign_in(page, live_server.url, "lily.ahmed", PASSWORD)
+    assert page.goto(base + "my-check-in/").status == 200
+    if found := axe_problems(page):
+        problems["my-check-in/"] = found
+
+    assert problems == {}
