@@ -160,6 +160,35 @@ class OutcomeSummary:
     def small_words(self) -> str:
         return SMALL_WORDS
 
+    def rows(self) -> list[list[str | int | float]]:
+        """The change as the page's table shows it, heading first, for CSV and Excel: an
+        average or percentage not shown (fewer than five pupils) is an empty cell."""
+        heading: list[str | int | float] = [
+            "Question",
+            "Pupils compared",
+            "First (average, 1-5)",
+            "Latest (average, 1-5)",
+            "Better",
+            "The same",
+            "Worse",
+            "Better (%)",
+        ]
+        lines = [(q.text, q.change) for q in self.questions]
+        lines.append(("All the 1-5 questions (each pupil's mean)", self.overall))
+        return [heading] + [
+            [
+                text,
+                c.pupils,
+                "" if c.first_average is None else c.first_average,
+                "" if c.latest_average is None else c.latest_average,
+                c.better,
+                c.same,
+                c.worse,
+                "" if c.better_percent is None else c.better_percent,
+            ]
+            for text, c in lines
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON: ints, floats, strs, lists and dicts; dates as ISO strings."""
         return {

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("my-check-in/", views.my_check_in, name="my-check-in"),
     path("my-reflection/", views.my_reflection, name="my-reflection"),
     path("outcomes/", views.outcomes, name="outcomes"),
+    path("outcomes/download/", views.outcomes_download, name="outcomes-download"),
     path("outcomes/check-ins/", views.check_ins, name="check-ins"),
     path(
         "outcomes/check-ins/<int:pairing_pk>/<slug:moment>/paper/",

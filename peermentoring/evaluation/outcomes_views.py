@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.privacy import pupil_text
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
+from peermentoring.core.spreadsheets import table_response
 from peermentoring.evaluation import outcomes_due, outcomes_figures
 from peermentoring.evaluation import outcomes_services as services
 from peermentoring.evaluation.models import Question, Questionnaire, Response
@@ -186,6 +187,30 @@ def outcomes(request: SchoolRequest) -> HttpResponse:
         for year in years
     ]
     return render(request, "evaluation/outcomes/summary.html", {"summaries": summaries})
+
+
+@require_GET
+@school_role_required(*OUTCOME_ROLES)
+def outcomes_download(request: SchoolRequest) -> HttpResponse:
+    """One academic year's change (`?year=`, else this one) as CSV or Excel: figures, no names."""
+    asked = request.GET.get("year", "")
+    today = timezone.localdate()
+    year: AcademicYear | None
+    if asked:
+        if not asked.isdecimal() or len(asked) > ID_DIGITS:
+            raise Http404("No such year")
+        year = get_object_or_404(AcademicYear.objects.for_school(request.school), pk=int(asked))
+    else:
+        year = _this_year(request)
+    # With no academic year set up, today alone: the table's heading and noughts.
+    first, last = (year.starts_on, min(today, year.ends_on)) if year else (today, today)
+    summary = outcomes_figures.outcome_summary(request.school, first, last)
+    return table_response(
+        summary.rows(),
+        request.GET.get("format", ""),
+        filename=f"outcomes-{first.year}",
+        sheet="Outcomes",
+    )
 
 
 @require_GET

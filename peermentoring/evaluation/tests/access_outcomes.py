@@ -242,6 +242,7 @@ ACCESS: dict[str, Access] = {
     "evaluation:my-check-in": Access(MENTEE, None, GET_POST, _checked_in, _my_check_in_body),
     "evaluation:my-reflection": Access(MENTOR, None, GET_POST, _reflected, _my_reflection_body),
     "evaluation:outcomes": Access(STAFF, None, GET),
+    "evaluation:outcomes-download": Access(STAFF, None, GET),
     "evaluation:check-ins": Access(STAFF, None, GET),
     "evaluation:check-in-paper": Access(SETUP, _paper_row, GET_POST, _paper_recorded, _paper_body),
     "evaluation:reflection-paper": Access(

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -241,3 +243,28 @@ def test_the_database_agrees_with_the_arithmetic(db, pupils):
     means = [(mean(p[0]), mean(p[1])) for p in pupils]
     assert summary.overall.better == sum(a > b for b, a in means)
     assert summary.overall.same == sum(a == b for b, a in means)
+
+
+@pytest.mark.django_db
+def test_the_download_is_the_pages_table_with_no_average_under_five_pupils(
+    school, coordinator, client_for
+):
+    year = this_year(school)
+    for n in range(3):
+        # Answered by today: the download runs to today.
+        pairing = pairing_of(school, started_on=year.starts_on, given_name=f"Mentee{n}")
+        answer_with(pairing, START, [2, 2, 2, 2], on=year.starts_on)
+        answer_with(pairing, MID, [4, 4, 4, 4], on=timezone.localdate())
+    url = reverse("evaluation:outcomes-download", args=[school.slug])
+    client = client_for(coordinator)
+
+    response = client.get(f"{url}?year={year.pk}")
+    other = client.get(f"{url}?year={'9' * 30}")
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith('Question,Pupils compared,"First (average, 1-5)"')
+    assert lines[1] == "I feel happy at school,3,,,3,0,0,"
+    assert lines[-1] == "All the 1-5 questions (each pupil's mean),3,,,3,0,0,"
+    assert "Mentee0" not in response.content.decode("utf-8-sig")
+    assert other.status_code == 404
+    assert client.get(f"{url}?format=xlsx").content[:2] == b"PK"

@@ -408,3 +408,19 @@ def test_the_outcomes_menu_is_for_staff_only(school, coordinator, mentor, client
     page = client_for(mentor).get(reverse("schools:home", args=[school.slug])).text
     assert "Check-ins" not in page and "Outcomes" not in page
     assert Role.MENTOR
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["pairing-answers", "mentor-answers", "question-edit", "check-in-paper"]
+)
+def test_a_thirty_digit_id_in_the_address_is_a_404(school, coordinator, client_for, name):
+    key = {
+        "pairing-answers": "pairing_pk",
+        "mentor-answers": "mentor_pk",
+        "question-edit": "question_pk",
+        "check-in-paper": "pairing_pk",
+    }[name]
+    kwargs = {key: int("9" * 30)} | ({"moment": "start"} if name == "check-in-paper" else {})
+
+    assert client_for(coordinator).get(_url(school, name, **kwargs)).status_code == 404
