@@ -13,6 +13,7 @@ the school admin (SETUP_ROLES) type in paper forms and edit the questions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -346,6 +347,39 @@ def _responses(**filters: Any) -> list[Response]:
     )
 
 
+@dataclass(frozen=True)
+class MenteeChange:
+    """One mentee's 1-5 answers at their first and latest check-in of a pairing."""
+
+    first: Response
+    latest: Response
+    rows: list[tuple[str, int, int]]  # question, first score, latest score
+    first_mean: float | None
+    latest_mean: float | None
+
+
+def _mean(scores: list[int]) -> float | None:
+    return round(sum(scores) / len(scores), 1) if scores else None
+
+
+def mentee_change(responses: list[Response]) -> MenteeChange | None:
+    """First to latest, on the questions answered both times (a pairing has three at most)."""
+    if len(responses) < 2:
+        return None
+    first, latest = responses[0], responses[-1]
+    before = {a.question_id: a.score for a in first.answers.all() if a.score}
+    after = {a.question_id: a.score for a in latest.answers.all() if a.score}
+    texts = {a.question_id: a.question.text for a in latest.answers.all()}
+    rows = [(texts[pk], before[pk], after[pk]) for pk in after if pk in before]
+    return MenteeChange(
+        first=first,
+        latest=latest,
+        rows=rows,
+        first_mean=_mean(list(before.values())),
+        latest_mean=_mean(list(after.values())),
+    )
+
+
 @require_GET
 @school_role_required(*OUTCOME_ROLES)
 def pairing_answers(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
@@ -354,10 +388,12 @@ def pairing_answers(request: SchoolRequest, pairing_pk: int) -> HttpResponse:
         Pairing.objects.for_school(request.school).select_related("mentee", "mentor__pupil"),
         pk=pairing_pk,
     )
+    responses = _responses(pairing=pairing)
     context = {
         "title": f"{pairing.mentee.full_name}'s check-ins",
         "about": f"Paired with {pairing.mentor.pupil.full_name} from {pairing.started_on:%-d %B %Y}.",
-        "responses": _responses(pairing=pairing),
+        "responses": responses,
+        "change": mentee_change(responses),
     }
     return render(request, "evaluation/outcomes/answers.html", context)
 

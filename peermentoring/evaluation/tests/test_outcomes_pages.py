@@ -424,3 +424,20 @@ def test_a_thirty_digit_id_in_the_address_is_a_404(school, coordinator, client_f
     kwargs = {key: int("9" * 30)} | ({"moment": "start"} if name == "check-in-paper" else {})
 
     assert client_for(coordinator).get(_url(school, name, **kwargs)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_mentees_page_shows_their_change_from_first_to_latest(
+    school, coordinator, pairing, client_for
+):
+    from peermentoring.evaluation.tests.access_outcomes import answer_with
+
+    answer_with(pairing, "start", [1, 2, 3, 4])
+    answer_with(pairing, "mid", [3, 2, 5, 4])
+
+    page = client_for(coordinator).get(_url(school, "pairing-answers", pairing_pk=pairing.pk))
+
+    change = page.context["change"]
+    assert change.rows[0] == ("I feel happy at school", 1, 3)
+    assert (change.first_mean, change.latest_mean) == (2.5, 3.5)
+    assert "From the first check-in to the latest" in page.text
