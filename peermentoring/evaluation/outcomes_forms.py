@@ -53,7 +53,7 @@ class AnswersForm(forms.Form):
             self.fields["answered_on"] = forms.DateField(
                 label="Date on the paper form",
                 initial=timezone.localdate,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 help_text="The day the pupil filled it in.",
             )
 

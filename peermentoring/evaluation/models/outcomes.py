@@ -193,10 +193,9 @@ class Response(models.Model):
             ),
         ]
         indexes = [
-            # The figures find each mentee's first and latest check-in up to a day.
-            models.Index(
-                fields=["school", "pupil", "answered_on"], name="evaluation_response_pupil_day"
-            ),
+            # The figures find each mentee's first and latest check-in up to a day, in a
+            # subquery per pupil that names the pupil, not the school (a pupil is one school's).
+            models.Index(fields=["pupil", "answered_on"], name="evaluation_response_pupil_day"),
         ]
 
     def __str__(self) -> str:

@@ -349,6 +349,7 @@ def test_a_paper_answer_is_recorded_by_staff_marked_as_paper_with_its_date(
     del body[f"q{_first_question(school)}"]  # the child skipped one
     url = _url(school, "check-in-paper", pairing_pk=pairing.pk, moment="start")
     client = client_for(coordinator)
+    assert f'value="{on_paper.isoformat()}"' in client.get(url).text  # today, filled in
 
     response = client.post(url, body)
     again = client.post(url, body)
