@@ -1,7 +1,28 @@
-"""What the outcomes area adds to menus, home pages and to-dos."""
+"""What the outcomes area adds to menus, home pages and to-dos: "Outcomes" and "Check-ins"
+under Reports for the staff who see outcomes; the pupils' check-in and reflection cards on
+their home pages (no menu entry: a mentor's menu stays three items on one line at 320 px).
+The coordinator's home page gets no item: "Check-ins" in the menu lists who has not
+answered, and her home page stays within its queries (demo/tests/test_query_counts.py)."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    return None
+    from peermentoring.core.registry import register_menu, register_todo
+    from peermentoring.core.roles import Role
+    from peermentoring.evaluation import outcomes_home
+
+    register_menu(label="Outcomes", url_name="evaluation:outcomes", order=30, group="report")
+    register_menu(label="Check-ins", url_name="evaluation:check-ins", order=32, group="report")
+    register_menu(
+        label="Check-in questions", url_name="evaluation:questionnaires", order=34, group="report"
+    )
+    register_todo(
+        key="outcomes-check-in", order=4, roles=[Role.MENTEE], items=outcomes_home.check_in_card
+    )
+    register_todo(
+        key="outcomes-reflection",
+        order=7,
+        roles=[Role.MENTOR],
+        items=outcomes_home.reflection_card,
+    )
