@@ -40,6 +40,7 @@ from django.utils import timezone
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
 from peermentoring.core.roles import PUPIL_ROLES
+from peermentoring.evaluation.figures import Span, report
 from peermentoring.evaluation.models import ClosedYear
 from peermentoring.matching.models import Pairing
 from peermentoring.mentors.models import Mentor, able_to_mentor_ids
@@ -543,8 +544,6 @@ def plan_close(
 
 def annual_figures(school: School, year: AcademicYear) -> dict[str, Any]:
     """The year's annual report, as plain JSON: the one definition of every figure."""
-    from peermentoring.evaluation.figures import Span, report  # type: ignore[import-not-found]
-
     figures: dict[str, Any] = report(school, Span.for_year(year)).as_dict()
     return figures
 
