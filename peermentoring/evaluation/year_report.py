@@ -38,10 +38,12 @@ def _value(value: Any) -> str:
 
 
 def _item_name(item: dict[str, Any], index: int) -> str:
-    for key in ("label", "name", "title", "key", "week", "first"):
-        if isinstance(item.get(key), str | int) and not isinstance(item.get(key), bool):
+    """What names a row of a breakdown: its label, else its first words, else its place."""
+    for key in ("label", "name", "title"):
+        if isinstance(item.get(key), str):
             return str(item[key])
-    return str(index + 1)
+    words_ = next((v for v in item.values() if isinstance(v, str)), None)
+    return words_ if words_ is not None else str(index + 1)
 
 
 def _walk(value: Any, path: list[str], depth: int = 0) -> Iterator[tuple[list[str], str]]:
@@ -53,8 +55,19 @@ def _walk(value: Any, path: list[str], depth: int = 0) -> Iterator[tuple[list[st
             yield path, ", ".join(_value(v) for v in value) or "none"
             return
         for index, item in enumerate(value):
-            name = _item_name(item, index) if isinstance(item, dict) else str(index + 1)
-            yield from _walk(item, [*path, name], depth + 1)
+            if not isinstance(item, dict):
+                yield from _walk(item, [*path, str(index + 1)], depth + 1)
+                continue
+            # A row of a breakdown ({"reason": "completed", "label": "…", "count": 17}): its
+            # words name it; its figures are the rest, one row when there is one.
+            name = _item_name(item, index)
+            figures = {
+                k: v for k, v in item.items() if not isinstance(v, str) and not k.endswith("_id")
+            }
+            if len(figures) == 1:
+                yield from _walk(next(iter(figures.values())), [*path, name], depth + 1)
+            else:
+                yield from _walk(figures, [*path, name], depth + 1)
     else:
         yield path, _value(value)
 
