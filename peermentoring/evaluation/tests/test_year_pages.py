@@ -235,3 +235,10 @@ def test_the_command_refuses_another_schools_pairing(school, other_school, year)
     with pytest.raises(CommandError, match="not one of 2020–21's running pairings"):
         run("--school", school.slug, "--year", "2020-21", "--continue", str(theirs.pk))
     assert not ClosedYear.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["evaluation:year-close", "evaluation:year-report"])
+def test_a_thirty_digit_year_is_not_found(school, coordinator, client_for, name):
+    url = reverse(name, args=[school.slug, 10**30])
+
+    assert client_for(coordinator).get(url).status_code == 404

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peermentoring.evaluation.year_report import FigureRow, figure_rows, sections
@@ -48,10 +48,11 @@ JSON = st.recursive(
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
     ),
-    max_leaves=30,
+    max_leaves=12,
 )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # 2 shared cores
 @given(st.dictionaries(st.text(max_size=6), JSON, max_size=6))
 def test_any_json_the_figures_were_kept_in_reads_back_as_rows_of_text(figures):
     for row in figure_rows(figures):
