@@ -1,7 +1,7 @@
 """Closing the year: the school's years, the dry run and confirm page, the frozen annual report.
 
-Staff see the years and each closed year's annual report (figures only, no names);
-only the coordinator opens the close page, which lists every change before anything
+The coordinator and the school admin see the years and each closed year's annual report
+(its per-mentor figures name the mentors); only the coordinator opens the close page, which lists every change before anything
 is done. Years and pairings are loaded through `for_school`, so another school's year
 in the address is a 404 and another school's pairing in the form is refused.
 """
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
-from peermentoring.core.roles import STAFF_ROLES, Role
+from peermentoring.core.roles import SETUP_ROLES, Role
 from peermentoring.core.spreadsheets import table_response
 from peermentoring.evaluation import year_services as services
 from peermentoring.evaluation.models import ClosedYear
@@ -29,7 +29,7 @@ CLOSED = "{year} is closed: its annual report is below, kept as it was today."
 
 
 @require_GET
-@school_role_required(*STAFF_ROLES)
+@school_role_required(*SETUP_ROLES)
 def year_list(request: SchoolRequest) -> HttpResponse:
     """Every academic year of the school: closed (with its report) or when it can be closed."""
     today = timezone.localdate()
@@ -86,7 +86,7 @@ def _closed(request: SchoolRequest, year_pk: int) -> ClosedYear:
 
 
 @require_GET
-@school_role_required(*STAFF_ROLES)
+@school_role_required(*SETUP_ROLES)
 def year_report(request: SchoolRequest, year_pk: int) -> HttpResponse:
     """The annual report frozen when the year was closed, and what closing changed."""
     closed = _closed(request, year_pk)
@@ -99,7 +99,7 @@ def year_report(request: SchoolRequest, year_pk: int) -> HttpResponse:
 
 
 @require_GET
-@school_role_required(*STAFF_ROLES)
+@school_role_required(*SETUP_ROLES)
 def year_report_download(request: SchoolRequest, year_pk: int) -> HttpResponse:
     """The frozen annual report as CSV (or Excel with ?format=xlsx): section, figure, value."""
     closed = _closed(request, year_pk)

@@ -1,7 +1,7 @@
 """Who may reach each page of the year area, and what a POST to it changes.
 
-Staff see the school's years and each closed year's annual report (figures only); only
-the coordinator opens the close page and closes a year. The tests run on the real
+The coordinator and the school admin see the school's years and each closed year's annual
+report; only the coordinator opens the close page and closes a year. The tests run on the real
 clock, so the year closed here is one that has ended (2020–21): it may be closed any
 time after, and its leavers are not taken off roll (see year_services).
 """
@@ -17,7 +17,7 @@ from peermentoring.evaluation.models import ClosedYear
 from peermentoring.matching.models import Pairing
 from peermentoring.schools.calendar import academic_year_name, default_term_dates
 from peermentoring.schools.models import AcademicYear, School, Term
-from tests.support.access import GET, GET_POST, STAFF, Access, ForeignPost, school_of
+from tests.support.access import GET, GET_POST, SETUP, Access, ForeignPost, school_of
 from tests.support.factories import MentorFactory, PairingFactory, PupilFactory
 
 COORDINATOR = frozenset({Role.COORDINATOR})
@@ -108,9 +108,9 @@ def _foreign_close(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
 
 
 ACCESS: dict[str, Access] = {
-    "evaluation:years": Access(STAFF, None, GET),
+    "evaluation:years": Access(SETUP, None, GET),
     "evaluation:year-close": Access(COORDINATOR, _year_row, GET_POST, _closed, _close_body),
-    "evaluation:year-report": Access(STAFF, _closed_row, GET),
-    "evaluation:year-report-download": Access(STAFF, _closed_row, GET),
+    "evaluation:year-report": Access(SETUP, _closed_row, GET),
+    "evaluation:year-report-download": Access(SETUP, _closed_row, GET),
 }
 FOREIGN_POSTS: dict[str, Any] = {"evaluation:year-close": _foreign_close}
