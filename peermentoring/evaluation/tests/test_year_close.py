@@ -416,3 +416,30 @@ def test_closing_is_in_the_audit_trail(school, coordinator):
     entry = AuditEntry.objects.get(action="academic_year.closed")
     assert entry.actor == coordinator and entry.school == school
     assert entry.changes["pairings_ended"] == 3 and entry.changes["next_year"] == "2026–27"
+
+
+def test_a_year_without_its_three_terms_is_followed_by_the_usual_term_dates(school):
+    year = AcademicYear.objects.create(
+        school=school, name="2025–26", starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2026, 8, 31)
+    )
+
+    plan = services.plan_close(school, year, today=JULY)
+
+    assert plan.next_year is not None
+    assert [t.name for t in plan.next_year.terms] == ["autumn", "spring", "summer"]
+    assert plan.next_year.terms[0].starts_on == dt.date(2026, 9, 3)
+
+
+def test_a_name_taken_by_a_year_that_does_not_follow_is_refused_in_words(school, coordinator):
+    s = Scheme(school)
+    AcademicYear.objects.create(
+        school=school, name="2026–27", starts_on=dt.date(2019, 9, 1), ends_on=dt.date(2020, 8, 31)
+    )
+
+    plan = services.plan_close(school, s.year, today=JULY)
+
+    assert plan.next_year is None
+    assert plan.refusal.startswith("The school already has a year called 2026–27")
+    with pytest.raises(ValidationError):
+        services.close_year(school=school, year=s.year, by=coordinator, today=JULY)
+    assert not ClosedYear.objects.exists()
