@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from peermentoring.evaluation.year_services import ClosePlan
+from peermentoring.evaluation.year_plan import ClosePlan
 
 NOT_A_PAIRING_TO_CONTINUE = (
     "One of the pairings ticked is not a running pairing of this year that can go on."

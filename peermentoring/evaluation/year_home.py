@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from peermentoring.core.registry import TodoItem, school_url
-from peermentoring.evaluation.year_services import WEEKS_BEFORE_THE_END
+from peermentoring.evaluation.year_plan import WEEKS_BEFORE_THE_END
 from peermentoring.schools.models import AcademicYear, Term
 
 # A summer term ends in July: outside June and July the to-do costs the home page no query.
