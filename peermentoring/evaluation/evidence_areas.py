@@ -1,0 +1,575 @@
+"""One gatherer per area of the Approved Provider Standard: what the scheme recorded.
+
+Counts are the database's (aggregations, a fixed number of queries however many rows);
+dated lists and samples name pupils only through the pack's `Names`. Nothing here reads
+what a safeguarding concern says: concerns are counted, never shown. Nor are free-text
+notes about pupils (referral needs, review notes, supervision problems, pairing notes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from peermentoring.core.roles import Role
+from peermentoring.dropin.models import Room
+from peermentoring.evaluation.evidence_pack import Area, Names, Period, Table
+from peermentoring.evaluation.models import Policy, PolicyVersion
+from peermentoring.matching.models import MatchRun, Pairing
+from peermentoring.meetings import counting
+from peermentoring.mentors.models import Mentor
+from peermentoring.recruitment.models import Application, RecruitmentRound
+from peermentoring.referrals.models import Referral
+from peermentoring.safeguarding.models import Concern
+from peermentoring.schools.models import Membership, School, Term
+from peermentoring.supervision.models import Action, Session, SessionMentor, SupervisionGroup
+from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
+
+NOT_RECORDED = "Not recorded in the product"
+
+
+def _day(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    return value.isoformat()
+
+
+def _mentors_in(school: School, period: Period) -> Any:
+    """The mentor records of the academic years the period touches."""
+    return Mentor.objects.for_school(school).filter(
+        academic_year__starts_on__lte=period.last, academic_year__ends_on__gte=period.first
+    )
+
+
+# --- Policies ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    title: str
+    kind: str
+    is_aims: bool
+    is_for_mentors: bool
+    number: int
+    published_on: str
+    published_by: str
+    text: str
+    acknowledged: int  # mentors of the period who acknowledged this version by its end
+
+
+def policies_in_force(school: School, period: Period) -> list[PolicyInForce]:
+    """Each policy's version in force at the end of the period, with its acknowledgements."""
+    mentor_pupils = _mentors_in(school, period).values("pupil_id")
+    versions = (
+        PolicyVersion.objects.for_school(school)
+        .in_force_on(period.last)
+        .select_related("policy", "published_by")
+        .annotate(
+            acks=Count(
+                "acknowledgements",
+                filter=Q(
+                    acknowledgements__at__date__lte=period.last,
+                    acknowledgements__pupil__in=mentor_pupils,
+                ),
+            )
+        )
+        .order_by("policy__kind", "policy__title")
+    )
+    return [
+        PolicyInForce(
+            title=v.policy.title,
+            kind=v.policy.get_kind_display(),
+            is_aims=v.policy.kind == Policy.Kind.AIMS,
+            is_for_mentors=v.policy.is_for_mentors,
+            number=v.number,
+            published_on=_day(v.published_at),
+            published_by=v.published_by.display_name if v.published_by else "",
+            text=v.text,
+            acknowledged=getattr(v, "acks", 0),
+        )
+        for v in versions
+    ]
+
+
+def _policy_table(policies: list[PolicyInForce], mentors: int) -> Table:
+    return Table(
+        "policies.csv",
+        "Aims and policies in force at the end of the period",
+        [
+            "Title",
+            "Kind",
+            "Version",
+            "Published on",
+            "Published by",
+            "Mentors asked to acknowledge",
+            "Mentors who acknowledged",
+            "Mentors in the period",
+        ],
+        [
+            [
+                p.title,
+                p.kind,
+                p.number,
+                p.published_on,
+                p.published_by,
+                "Yes" if p.is_for_mentors else "No",
+                p.acknowledged if p.is_for_mentors else "",
+                mentors,
+            ]
+            for p in policies
+        ],
+    )
+
+
+# --- The ten areas ---------------------------------------------------------------------
+
+
+def _aims(school: School, period: Period, policies: list[PolicyInForce], mentors: int) -> Area:
+    area = Area(
+        1,
+        "aims",
+        "Clear aims",
+        "The scheme has clear, written aims that staff, mentors and mentees know.",
+    )
+    aims = [p for p in policies if p.is_aims]
+    area.facts.append(("Aims recorded", f"Yes, version {aims[0].number}" if aims else "No"))
+    if aims and aims[0].is_for_mentors:
+        area.facts.append(
+            ("Mentors who acknowledged the aims", f"{aims[0].acknowledged} of {mentors}")
+        )
+    area.facts.append(("Policies in force", len(policies) - len(aims)))
+    area.tables.append(_policy_table(policies, mentors))
+    area.notes.append("The texts in force are printed at the end of this pack.")
+    return area
+
+
+def _resources(school: School, period: Period, mentors: Any) -> Area:
+    area = Area(
+        2,
+        "resources",
+        "Resources",
+        "The scheme has the people, time and places it needs.",
+    )
+    counts = mentors.aggregate(
+        all=Count("pk"), trained=Count("pk", filter=Q(status=Mentor.Status.TRAINED))
+    )
+    roles = dict(
+        Membership.objects.for_school(school)
+        .active()
+        .manageable()
+        .filter(role__in=[Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.DEPUTY_SAFEGUARDING_LEAD])
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    area.facts += [
+        ("Peer mentors in the period's year(s)", counts["all"]),
+        ("Of whom trained now", counts["trained"]),
+        ("Coordinators", roles.get(Role.COORDINATOR, 0)),
+        ("Training modules", TrainingModule.objects.for_school(school).count()),
+        ("Supervision groups", SupervisionGroup.objects.for_school(school).count()),
+        ("Drop-in rooms open", Room.objects.for_school(school).filter(is_active=True).count()),
+    ]
+    return area
+
+
+def _safety(school: School, period: Period, policies: list[PolicyInForce]) -> Area:
+    area = Area(
+        3,
+        "safety",
+        "Safety of staff, mentors and mentees",
+        "Safeguarding arrangements are in place, known and followed.",
+    )
+    leads = dict(
+        Membership.objects.for_school(school)
+        .active()
+        .manageable()
+        .filter(role__in=[Role.SAFEGUARDING_LEAD, Role.DEPUTY_SAFEGUARDING_LEAD])
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    # Counts only: nothing a concern says ever leaves the safeguarding pages.
+    concerns = (
+        Concern.objects.for_school(school)
+        .filter(created_at__date__range=(period.first, period.last))
+        .aggregate(
+            raised=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False))
+        )
+    )
+    area.facts += [
+        ("Safeguarding leads", leads.get(Role.SAFEGUARDING_LEAD, 0)),
+        ("Deputy safeguarding leads", leads.get(Role.DEPUTY_SAFEGUARDING_LEAD, 0)),
+        ("Safeguarding concerns raised through the scheme", concerns["raised"]),
+        ("Of which acknowledged by a safeguarding lead", concerns["acknowledged"]),
+        ("Staff DBS checks and safeguarding training", NOT_RECORDED),
+        ("Policies mentors read and acknowledge", sum(1 for p in policies if p.is_for_mentors)),
+    ]
+    area.notes.append(
+        "Concerns are counted only; what they say stays with the safeguarding lead. Staff "
+        "DBS checks are kept in the school's single central record."
+    )
+    return area
+
+
+def _referrals(school: School, period: Period) -> Any:
+    return Referral.objects.for_school(school).filter(
+        referred_at__date__range=(period.first, period.last)
+    )
+
+
+def _referral(school: School, period: Period, names: Names) -> Area:
+    area = Area(
+        4,
+        "referral",
+        "Referral process",
+        "There is a clear way for pupils to be referred, and referrals are dealt with.",
+    )
+    referrals = _referrals(school, period)
+    by_source = dict(
+        referrals.values_list("source").annotate(n=Count("pk")).values_list("source", "n")
+    )
+    area.facts.append(("Referrals received", sum(by_source.values())))
+    for value, label in Referral.Source.choices:
+        area.facts.append((f"From: {label.lower()}", by_source.get(value, 0)))
+    table = Table(
+        "referrals.csv",
+        "Referrals received in the period",
+        ["Referred on", "Pupil", "From", "Priority", "Status now", "Reviewed on"],
+    )
+    for r in referrals.order_by("referred_at", "pk"):
+        child = f"{r.child_given_name} {r.child_family_name}"
+        table.rows.append(
+            [
+                _day(r.referred_at),
+                names.mentee(r.pupil_id, referral_id=r.pk, child=child),
+                r.get_source_display(),
+                r.get_priority_display(),
+                r.get_status_display(),
+                _day(r.reviewed_at),
+            ]
+        )
+    area.tables.append(table)
+    return area
+
+
+def _needs(school: School, period: Period) -> Area:
+    area = Area(
+        5,
+        "needs",
+        "Needs assessment",
+        "Each referral's needs are assessed before a pupil is matched.",
+    )
+    referrals = _referrals(school, period)
+    reviewed = Referral.objects.for_school(school).filter(
+        reviewed_at__date__range=(period.first, period.last)
+    )
+    outcomes = dict(
+        reviewed.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    area.facts.append(("Referrals reviewed in the period", sum(outcomes.values())))
+    for value, label in Referral.Status.choices:
+        if outcomes.get(value):
+            area.facts.append((f"Reviewed, now: {label.lower()}", outcomes[value]))
+    consent = dict(
+        referrals.values_list("consent").annotate(n=Count("pk")).values_list("consent", "n")
+    )
+    area.facts.append(
+        ("Referrals with parental consent given", consent.get(Referral.Consent.GIVEN, 0))
+    )
+    table = Table(
+        "needs.csv",
+        "Needs recorded on the period's referrals (the school's categories)",
+        ["Category", "Referrals"],
+    )
+    for name, n in (
+        referrals.values_list("categories__name")
+        .annotate(n=Count("pk"))
+        .filter(categories__isnull=False)
+        .order_by("-n", "categories__name")
+        .values_list("categories__name", "n")
+    ):
+        table.rows.append([name, n])
+    priority = dict(
+        referrals.values_list("priority").annotate(n=Count("pk")).values_list("priority", "n")
+    )
+    for value, label in Referral.Priority.choices:
+        area.facts.append((f"Priority: {label.lower()}", priority.get(value, 0)))
+    area.tables.append(table)
+    return area
+
+
+def _recruitment(school: School, period: Period) -> Area:
+    area = Area(
+        6,
+        "recruitment",
+        "Safe recruitment and selection",
+        "Mentors are recruited openly and selected fairly and safely.",
+    )
+    submitted = ~Q(applications__status=Application.Status.DRAFT)
+    rounds = (
+        RecruitmentRound.objects.for_school(school)
+        .filter(opens_on__lte=period.last, closes_on__gte=period.first)
+        .annotate(
+            applied=Count("applications", filter=submitted, distinct=True),
+            interviewed=Count("applications__interview", distinct=True),
+            offered=Count(
+                "applications", filter=Q(applications__offered_at__isnull=False), distinct=True
+            ),
+            accepted=Count(
+                "applications",
+                filter=Q(applications__status=Application.Status.ACCEPTED),
+                distinct=True,
+            ),
+            references=Count("applications__reference", distinct=True),
+            answered=Count(
+                "applications__reference",
+                filter=Q(applications__reference__answered_at__isnull=False),
+                distinct=True,
+            ),
+            consent=Count(
+                "applications",
+                filter=Q(applications__parental_consent_on__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("opens_on", "pk")
+    )
+    table = Table(
+        "recruitment.csv",
+        "Recruitment rounds open in the period",
+        [
+            "Round",
+            "Opened",
+            "Closed",
+            "Places",
+            "Applications",
+            "Interviews",
+            "Offers",
+            "Accepted",
+            "Tutor references asked",
+            "Tutor references received",
+            "Parental consent recorded",
+        ],
+    )
+    columns = ["applied", "interviewed", "offered", "accepted", "references", "answered", "consent"]
+    for r in rounds.values("title", "opens_on", "closes_on", "places", *columns):
+        table.rows.append(
+            [r["title"], _day(r["opens_on"]), _day(r["closes_on"]), r["places"]]
+            + [r[c] for c in columns]
+        )
+    area.facts += [
+        ("Recruitment rounds", len(table.rows)),
+        ("Applications", sum(row[4] for row in table.rows)),
+        ("Interviews", sum(row[5] for row in table.rows)),
+        ("Offers", sum(row[6] for row in table.rows)),
+    ]
+    area.tables.append(table)
+    return area
+
+
+def _training(school: School, period: Period) -> Area:
+    area = Area(
+        7,
+        "training",
+        "Induction and training",
+        "Mentors are trained before they mentor, in the modules the scheme requires.",
+    )
+    done = Q(
+        completions__status__in=ModuleCompletion.COMPLETE,
+        completions__completed_on__range=(period.first, period.last),
+    )
+    modules = (
+        TrainingModule.objects.for_school(school)
+        .annotate(completed=Count("completions", filter=done))
+        .order_by("order", "pk")
+    )
+    table = Table(
+        "training-modules.csv",
+        "Training modules and completions in the period",
+        ["Module", "Required", "Mentors who completed it in the period"],
+        [[m.title, "Yes" if m.is_required else "No", getattr(m, "completed", 0)] for m in modules],
+    )
+    sessions = (
+        TrainingSession.objects.for_school(school)
+        .filter(held_on__range=(period.first, period.last))
+        .annotate(
+            modules_n=Count("modules", distinct=True),
+            present=Count(
+                "completions",
+                filter=Q(completions__status=ModuleCompletion.Status.PRESENT),
+                distinct=True,
+            ),
+        )
+        .order_by("held_on", "pk")
+    )
+    dated = Table(
+        "training-sessions.csv",
+        "Training sessions held in the period",
+        ["Held on", "Session", "Modules covered", "Module attendances"],
+        [[_day(s.held_on), s.title, s.modules_n, s.present] for s in sessions],
+    )
+    area.facts += [
+        ("Training sessions held", len(dated.rows)),
+        ("Module completions", sum(row[2] for row in table.rows)),
+    ]
+    area.tables += [dated, table]
+    return area
+
+
+def _supervision(school: School, period: Period) -> Area:
+    area = Area(
+        8,
+        "supervision",
+        "Support for mentors (supervision)",
+        "Mentors are supervised regularly and their problems are acted on.",
+    )
+    present = Q(mentor_rows__attendance=SessionMentor.Attendance.PRESENT)
+    absent = Q(
+        mentor_rows__attendance__in=[
+            SessionMentor.Attendance.ABSENT,
+            SessionMentor.Attendance.EXCUSED,
+        ]
+    )
+    sessions = (
+        Session.objects.for_school(school)
+        .filter(held_on__range=(period.first, period.last))
+        .select_related("group")
+        .annotate(
+            present=Count("mentor_rows", filter=present), absent=Count("mentor_rows", filter=absent)
+        )
+        .order_by("held_on", "pk")
+    )
+    table = Table(
+        "supervision.csv",
+        "Supervision sessions held in the period",
+        ["Held on", "Group", "Mentors present", "Mentors absent"],
+        [
+            [_day(s["held_on"]), s["group__name"], s["present"], s["absent"]]
+            for s in sessions.values("held_on", "group__name", "present", "absent")
+        ],
+    )
+    actions = Action.objects.for_school(school).aggregate(
+        opened=Count("pk", filter=Q(created_at__date__range=(period.first, period.last))),
+        closed=Count("pk", filter=Q(closed_at__date__range=(period.first, period.last))),
+    )
+    area.facts += [
+        ("Supervision sessions", len(table.rows)),
+        ("Mentor attendances", sum(row[2] for row in table.rows)),
+        ("Actions agreed", actions["opened"]),
+        ("Actions completed", actions["closed"]),
+    ]
+    area.tables.append(table)
+    return area
+
+
+def _matching(school: School, period: Period, names: Names) -> Area:
+    area = Area(
+        9,
+        "matching",
+        "Clear and consistent matching",
+        "Mentors and mentees are matched the same way each time, for stated reasons.",
+    )
+    runs = (
+        MatchRun.objects.for_school(school)
+        .filter(
+            status=MatchRun.Status.CONFIRMED,
+            confirmed_at__date__range=(period.first, period.last),
+        )
+        .annotate(pairings_n=Count("pairings"))
+        .order_by("confirmed_at", "pk")
+    )
+    dated = Table(
+        "matching-runs.csv",
+        "Matching proposals confirmed in the period",
+        ["Confirmed on", "Pairings made"],
+        [[_day(r.confirmed_at), getattr(r, "pairings_n", 0)] for r in runs],
+    )
+    pairings = (
+        Pairing.objects.for_school(school)
+        .filter(started_on__lte=period.last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.first))
+        .select_related("mentor")
+        .order_by("started_on", "pk")
+    )
+    sample = Table(
+        "pairings.csv",
+        "Pairings running in the period",
+        ["Mentor", "Mentee", "Started on", "Ended on", "Why it ended", "Made by a matching run"],
+    )
+    for p in pairings:
+        sample.rows.append(
+            [
+                names.mentor(p.mentor.pupil_id),
+                names.mentee(p.mentee_id),
+                _day(p.started_on),
+                _day(p.ended_on),
+                p.get_end_reason_display() if p.end_reason else "",
+                "Yes" if p.match_run_id else "No",
+            ]
+        )
+    started = sum(1 for row in sample.rows if period.first.isoformat() <= row[2])
+    area.facts += [
+        ("Matching proposals confirmed", len(dated.rows)),
+        ("Pairings started in the period", started),
+        ("Pairings running in the period", len(sample.rows)),
+    ]
+    area.tables += [dated, sample]
+    return area
+
+
+def _monitoring(school: School, period: Period) -> Area:
+    area = Area(
+        10,
+        "monitoring",
+        "Monitoring of progress and outcomes",
+        "Meetings and progress are recorded, and outcomes are measured.",
+    )
+    area.facts.append(
+        ("One-to-one meetings that happened", counting.total(school, period.first, period.last))
+    )
+    terms = (
+        Term.objects.for_school(school)
+        .filter(starts_on__lte=period.last, ends_on__gte=period.first)
+        .select_related("academic_year")
+    )
+    table = Table(
+        "meetings-by-term.csv",
+        "One-to-one meetings by term (within the period)",
+        ["Term", "From", "To", "Meetings that happened"],
+    )
+    for term in terms.order_by("starts_on"):
+        first, last = max(term.starts_on, period.first), min(term.ends_on, period.last)
+        table.rows.append([str(term), _day(first), _day(last), counting.total(school, first, last)])
+    area.tables.append(table)
+    area.notes.append(
+        "Counts include meetings logged one by one and those reported as 'met N times', "
+        "each pairing's week counted once."
+    )
+    return area
+
+
+def gather(
+    school: School, period: Period, names: Names, policies: list[PolicyInForce]
+) -> list[Area]:
+    """The ten areas, in the standard's order."""
+    mentors = _mentors_in(school, period)
+    mentor_count = mentors.values("pupil_id").distinct().count()
+    return [
+        _aims(school, period, policies, mentor_count),
+        _resources(school, period, mentors),
+        _safety(school, period, policies),
+        _referral(school, period, names),
+        _needs(school, period),
+        _recruitment(school, period),
+        _training(school, period),
+        _supervision(school, period),
+        _matching(school, period, names),
+        _monitoring(school, period),
+    ]
