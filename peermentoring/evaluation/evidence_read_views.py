@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from peermentoring.core.forms import add_validation_error
+from peermentoring.core.forms import MAX_ID, add_validation_error
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.evidence_forms import AcknowledgeForm
@@ -50,6 +50,9 @@ def my_policies(request: SchoolRequest) -> HttpResponse:
 @school_role_required(Role.MENTOR)
 def policy_read(request: SchoolRequest, policy_pk: int) -> HttpResponse:
     """Read the current version of one policy and tick "I have read and understood this"."""
+    if policy_pk > MAX_ID:
+        # A foreign key lookup is not bounded by Django: SQLite would overflow.
+        raise Http404("No such policy")
     version: PolicyVersion = get_object_or_404(_for_mentors(request), policy_id=policy_pk)
     acknowledgement = PolicyAcknowledgement.objects.filter(
         version=version, pupil=request.membership.pupil_id
