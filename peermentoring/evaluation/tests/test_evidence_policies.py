@@ -12,6 +12,7 @@ from peermentoring.core.models import AuditEntry
 from peermentoring.core.registry import todo_items
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import evidence_services as services
+from peermentoring.evaluation.evidence_home import policies_to_read
 from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
 from peermentoring.evaluation.tests.access_evidence import (
     SAFEGUARDING_TEXT,
@@ -329,3 +330,18 @@ def test_thirty_digit_ids_are_a_404_or_refused(school, coordinator, mentor, clie
     )
     assert response.status_code == 400
     assert client_for(mentor).get(_url("policy-read", school, policy_pk=huge)).status_code == 404
+
+
+def test_the_mentors_to_do_is_one_query_however_many_policies_and_versions(
+    school, mentor, django_assert_num_queries
+):
+    membership = _membership(mentor, school)
+    for n in range(6):
+        policy = make_policy(school, f"Policy {n}")
+        _publish(policy, "Second version.", 1)
+        services.acknowledge(version=current_version(policy), membership=membership)
+        _publish(policy, "Third version.", 2)
+    with django_assert_num_queries(1):
+        items = policies_to_read(membership)
+
+    assert len(items) == 6
