@@ -1,5 +1,8 @@
 """One gatherer per area of the Approved Provider Standard: what the scheme recorded.
 
+The term report's figures come from the one definition in `figures.py` (`by_school`'s
+headline figures), so the pack and the report never disagree; the records figures.py
+does not count (rounds, training sessions, matching runs, policies) are counted here.
 Counts are the database's (aggregations, a fixed number of queries however many rows);
 dated lists and samples name pupils only through the pack's `Names`. Nothing here reads
 what a safeguarding concern says: concerns are counted, never shown. Nor are free-text
@@ -17,19 +20,19 @@ from django.utils import timezone
 
 from peermentoring.core.roles import Role
 from peermentoring.dropin.models import Room
+from peermentoring.evaluation import figures
 from peermentoring.evaluation.evidence_pack import Area, Names, Period, Table
 from peermentoring.evaluation.models import Policy, PolicyVersion
 from peermentoring.matching.models import MatchRun, Pairing
-from peermentoring.meetings import counting
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application, RecruitmentRound
 from peermentoring.referrals.models import Referral
-from peermentoring.safeguarding.models import Concern
 from peermentoring.schools.models import Membership, School, Term
-from peermentoring.supervision.models import Action, Session, SessionMentor, SupervisionGroup
+from peermentoring.supervision.models import Session, SessionMentor, SupervisionGroup
 from peermentoring.training.models import ModuleCompletion, TrainingModule, TrainingSession
 
 NOT_RECORDED = "Not recorded in the product"
+Headline = dict[str, int]
 
 
 def _day(value: dt.datetime | dt.date | None) -> str:
@@ -179,7 +182,9 @@ def _resources(school: School, period: Period, mentors: Any) -> Area:
     return area
 
 
-def _safety(school: School, period: Period, policies: list[PolicyInForce]) -> Area:
+def _safety(
+    school: School, period: Period, policies: list[PolicyInForce], headline: Headline
+) -> Area:
     area = Area(
         3,
         "safety",
@@ -196,18 +201,16 @@ def _safety(school: School, period: Period, policies: list[PolicyInForce]) -> Ar
         .values_list("role", "n")
     )
     # Counts only: nothing a concern says ever leaves the safeguarding pages.
-    concerns = (
-        Concern.objects.for_school(school)
-        .filter(created_at__date__range=(period.first, period.last))
-        .aggregate(
-            raised=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False))
-        )
-    )
+    raised = headline["concerns_raised"]
     area.facts += [
         ("Safeguarding leads", leads.get(Role.SAFEGUARDING_LEAD, 0)),
         ("Deputy safeguarding leads", leads.get(Role.DEPUTY_SAFEGUARDING_LEAD, 0)),
-        ("Safeguarding concerns raised through the scheme", concerns["raised"]),
-        ("Of which acknowledged by a safeguarding lead", concerns["acknowledged"]),
+        ("Safeguarding concerns raised through the scheme", raised),
+        (
+            "Of which acknowledged by a safeguarding lead",
+            raised - headline["concerns_not_acknowledged"],
+        ),
+        ("Acknowledged within an hour", headline["concerns_acknowledged_within_hour"]),
         ("Staff DBS checks and safeguarding training", NOT_RECORDED),
         ("Policies mentors read and acknowledge", sum(1 for p in policies if p.is_for_mentors)),
     ]
@@ -224,7 +227,7 @@ def _referrals(school: School, period: Period) -> Any:
     )
 
 
-def _referral(school: School, period: Period, names: Names) -> Area:
+def _referral(school: School, period: Period, names: Names, headline: Headline) -> Area:
     area = Area(
         4,
         "referral",
@@ -235,9 +238,10 @@ def _referral(school: School, period: Period, names: Names) -> Area:
     by_source = dict(
         referrals.values_list("source").annotate(n=Count("pk")).values_list("source", "n")
     )
-    area.facts.append(("Referrals received", sum(by_source.values())))
+    area.facts.append(("Referrals received", headline["referrals_received"]))
     for value, label in Referral.Source.choices:
         area.facts.append((f"From: {label.lower()}", by_source.get(value, 0)))
+    area.facts.append(("Waiting for a mentor today", headline["mentees_waiting"]))
     table = Table(
         "referrals.csv",
         "Referrals received in the period",
@@ -305,7 +309,7 @@ def _needs(school: School, period: Period) -> Area:
     return area
 
 
-def _recruitment(school: School, period: Period) -> Area:
+def _recruitment(school: School, period: Period, headline: Headline) -> Area:
     area = Area(
         6,
         "recruitment",
@@ -366,9 +370,9 @@ def _recruitment(school: School, period: Period) -> Area:
         )
     area.facts += [
         ("Recruitment rounds", len(table.rows)),
-        ("Applications", sum(row[4] for row in table.rows)),
-        ("Interviews", sum(row[5] for row in table.rows)),
-        ("Offers", sum(row[6] for row in table.rows)),
+        ("Applications submitted in the period", headline["applications"]),
+        ("Interviews held in the period", headline["interviews"]),
+        ("Offers made in the period", headline["offers"]),
     ]
     area.tables.append(table)
     return area
@@ -423,7 +427,7 @@ def _training(school: School, period: Period) -> Area:
     return area
 
 
-def _supervision(school: School, period: Period) -> Area:
+def _supervision(school: School, period: Period, headline: Headline) -> Area:
     area = Area(
         8,
         "supervision",
@@ -455,21 +459,18 @@ def _supervision(school: School, period: Period) -> Area:
             for s in sessions.values("held_on", "group__name", "present", "absent")
         ],
     )
-    actions = Action.objects.for_school(school).aggregate(
-        opened=Count("pk", filter=Q(created_at__date__range=(period.first, period.last))),
-        closed=Count("pk", filter=Q(closed_at__date__range=(period.first, period.last))),
-    )
     area.facts += [
-        ("Supervision sessions", len(table.rows)),
-        ("Mentor attendances", sum(row[2] for row in table.rows)),
-        ("Actions agreed", actions["opened"]),
-        ("Actions completed", actions["closed"]),
+        ("Supervision sessions", headline["supervision_sessions"]),
+        ("Mentors present", headline["supervision_present"]),
+        ("Mentors absent", headline["supervision_absent"]),
+        ("Actions agreed", headline["actions_opened"]),
+        ("Actions completed", headline["actions_closed"]),
     ]
     area.tables.append(table)
     return area
 
 
-def _matching(school: School, period: Period, names: Names) -> Area:
+def _matching(school: School, period: Period, names: Names, headline: Headline) -> Area:
     area = Area(
         9,
         "matching",
@@ -514,26 +515,31 @@ def _matching(school: School, period: Period, names: Names) -> Area:
                 "Yes" if p.match_run_id else "No",
             ]
         )
-    started = sum(1 for row in sample.rows if period.first.isoformat() <= row[2])
     area.facts += [
         ("Matching proposals confirmed", len(dated.rows)),
-        ("Pairings started in the period", started),
-        ("Pairings running in the period", len(sample.rows)),
+        ("Pairings started in the period", headline["pairings_started"]),
+        ("Pairings running in the period", headline["pairings_active"]),
+        ("Pairings ended in the period", headline["pairings_ended"]),
     ]
     area.tables += [dated, sample]
     return area
 
 
-def _monitoring(school: School, period: Period) -> Area:
+def _monitoring(school: School, period: Period, headline: Headline) -> Area:
     area = Area(
         10,
         "monitoring",
         "Monitoring of progress and outcomes",
         "Meetings and progress are recorded, and outcomes are measured.",
     )
-    area.facts.append(
-        ("One-to-one meetings that happened", counting.total(school, period.first, period.last))
-    )
+    area.facts += [
+        ("One-to-one meetings that happened", headline["meetings_held"]),
+        ("Of which reported as 'met N times'", headline["meetings_bulk_reported"]),
+        ("Meetings that did not happen", headline["meetings_did_not_happen"]),
+        ("Mentees who met their mentor", headline["mentees_supported"]),
+        ("Mentors who met a mentee", headline["mentors_meeting"]),
+        ("Drop-in visits", headline["dropin_visits"]),
+    ]
     terms = (
         Term.objects.for_school(school)
         .filter(starts_on__lte=period.last, ends_on__gte=period.first)
@@ -546,7 +552,8 @@ def _monitoring(school: School, period: Period) -> Area:
     )
     for term in terms.order_by("starts_on"):
         first, last = max(term.starts_on, period.first), min(term.ends_on, period.last)
-        table.rows.append([str(term), _day(first), _day(last), counting.total(school, first, last)])
+        held = figures.meetings_held(school, figures.Span(first, last, str(term)))
+        table.rows.append([str(term), _day(first), _day(last), held])
     area.tables.append(table)
     area.notes.append(
         "Counts include meetings logged one by one and those reported as 'met N times', "
@@ -561,15 +568,23 @@ def gather(
     """The ten areas, in the standard's order."""
     mentors = _mentors_in(school, period)
     mentor_count = mentors.values("pupil_id").distinct().count()
+    headline = headline_figures(school, period)
     return [
         _aims(school, period, policies, mentor_count),
         _resources(school, period, mentors),
-        _safety(school, period, policies),
-        _referral(school, period, names),
+        _safety(school, period, policies, headline),
+        _referral(school, period, names, headline),
         _needs(school, period),
-        _recruitment(school, period),
+        _recruitment(school, period, headline),
         _training(school, period),
-        _supervision(school, period),
-        _matching(school, period, names),
-        _monitoring(school, period),
+        _supervision(school, period, headline),
+        _matching(school, period, names, headline),
+        _monitoring(school, period, headline),
     ]
+
+
+def headline_figures(school: School, period: Period) -> Headline:
+    """The term report's headline figures of the school in the period (figures.py's)."""
+    span = figures.Span(period.first, period.last, period.label)
+    row = figures.by_school(School.objects.filter(pk=school.pk), span)[school.pk]
+    return {key: int(value or 0) for key, value in row.items()}

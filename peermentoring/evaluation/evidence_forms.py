@@ -10,6 +10,7 @@ from django import forms
 
 from peermentoring.core.forms import bounded_text
 from peermentoring.evaluation.evidence_services import TEXT_NEEDED, TITLE_NEEDED, PolicyFields
+from peermentoring.evaluation.figures import MAX_SPAN_DAYS
 from peermentoring.evaluation.models import Policy
 from peermentoring.evaluation.models.evidence import TEXT_MAX, TITLE_MAX
 from peermentoring.schools.models import AcademicYear, School, Term
@@ -18,9 +19,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_A_DATE = "Enter a real date, for example 1 September 2025."
 LAST_BEFORE_FIRST = "The last day must be on or after the first day."
 DATES_NEEDED = "Give the first and the last day of the period."
-# A pack covers a term, a year or a few years: a longer period is a mistake.
-LONGEST_PERIOD_DAYS = 5 * 366
-PERIOD_TOO_LONG = "Choose a period of at most five years."
+# As long as the term report allows (figures.py): a term, a year, or two.
+LONGEST_PERIOD_DAYS = MAX_SPAN_DAYS
+PERIOD_TOO_LONG = "Choose a period of at most two years."
 CHOOSE_PERIOD = "Choose one of the school's terms or years, or 'Dates I choose'."
 
 

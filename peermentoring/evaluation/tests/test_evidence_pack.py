@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peermentoring.evaluation import evidence_services as services
+from peermentoring.evaluation import figures
 from peermentoring.evaluation.evidence_forms import PERIOD_TOO_LONG
 from peermentoring.evaluation.evidence_pack import Names, Period, build_pack
 from peermentoring.evaluation.models import Policy
 from peermentoring.evaluation.tests.access_evidence import current_version, make_policy
 from peermentoring.matching.models import MatchRun, Pairing
 from peermentoring.referrals.models import Referral
-from peermentoring.schools.models import Membership, Pupil, Term
+from peermentoring.schools.models import Membership, Pupil, School, Term
 from tests.support.factories import (
     ActionFactory,
     ApplicationFactory,
@@ -245,8 +246,8 @@ def test_the_pack_counts_each_areas_records(school, records):
     assert facts["referral"]["Referrals received"] == 2
     assert facts["referral"]["From: feeder primary"] == 1
     assert facts["needs"]["Referrals reviewed in the period"] == 1
-    assert facts["recruitment"]["Applications"] == 1
-    assert facts["recruitment"]["Interviews"] == 1
+    assert facts["recruitment"]["Applications submitted in the period"] == 1
+    assert facts["recruitment"]["Interviews held in the period"] == 1
     assert facts["training"]["Training sessions held"] == 1
     assert facts["training"]["Module completions"] == 1
     assert facts["supervision"]["Supervision sessions"] == 1
@@ -257,6 +258,26 @@ def test_the_pack_counts_each_areas_records(school, records):
     tables = {table.filename: table for table in pack.tables()}
     assert tables["needs.csv"].rows == [["Finding the move hard", 1]]
     assert tables["matching-runs.csv"].rows[0][1] == 1
+
+
+def test_the_packs_figures_are_the_term_reports(school, records):
+    """The pack reads figures.py: the same numbers as the term report, never its own."""
+    span = figures.Span.for_year(records)
+    report = figures.by_school(School.objects.filter(pk=school.pk), span)[school.pk]
+
+    pack = build_pack(school, Period.for_year(records))
+
+    facts = {area.key: dict(area.facts) for area in pack.areas}
+    assert facts["monitoring"]["One-to-one meetings that happened"] == report["meetings_held"]
+    assert facts["monitoring"]["Drop-in visits"] == report["dropin_visits"]
+    assert facts["referral"]["Referrals received"] == report["referrals_received"]
+    assert facts["supervision"]["Mentors present"] == report["supervision_present"]
+    assert (
+        facts["safety"]["Safeguarding concerns raised through the scheme"]
+        == (report["concerns_raised"])
+    )
+    by_term = {table.filename: table for table in pack.tables()}["meetings-by-term.csv"].rows
+    assert sum(row[3] for row in by_term) == report["meetings_held"]
 
 
 def test_a_period_before_the_records_counts_none_of_them(school, records):
@@ -332,7 +353,7 @@ def test_another_schools_term_is_refused(school, other_school, coordinator, clie
     "query, message",
     [
         ({"period": "dates", "first": "2026-09-01", "last": "2026-08-01"}, "on or after"),
-        ({"period": "dates", "first": "2000-09-01", "last": "2026-08-01"}, PERIOD_TOO_LONG),
+        ({"period": "dates", "first": "2023-09-01", "last": "2026-08-01"}, PERIOD_TOO_LONG),
         ({"period": "dates", "first": "2026-09-01"}, "Give the first and the last day"),
         ({"period": "term-" + "9" * 30}, "Choose one of the school's terms"),
     ],
