@@ -13,10 +13,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peermentoring.evaluation import evidence_pack, figures
 from peermentoring.evaluation import evidence_services as services
-from peermentoring.evaluation import figures
 from peermentoring.evaluation.evidence_forms import PERIOD_TOO_LONG
-from peermentoring.evaluation.evidence_pack import Names, Period, build_pack
+from peermentoring.evaluation.evidence_pack import Area, Names, Period, build_pack
 from peermentoring.evaluation.models import Policy
 from peermentoring.evaluation.tests.access_evidence import current_version, make_policy
 from peermentoring.matching.models import MatchRun, Pairing
@@ -395,3 +395,28 @@ def test_the_pack_reads_no_other_schools_records(school, other_school, records):
     facts = {area.key: dict(area.facts) for area in pack.areas}
     assert facts["safety"]["Safeguarding concerns raised through the scheme"] == 1
     assert facts["referral"]["Referrals received"] == 2
+
+
+def test_a_formula_in_a_title_is_neutralised_in_the_csv(school, coordinator, client_for):
+    year = this_year(school)
+    make_policy(school, '=HYPERLINK("http://evil.example","Click")')
+
+    texts = _texts(_download(client_for(coordinator), school, period=f"year-{year.pk}"))
+
+    assert "'=HYPERLINK" in texts["csv/policies.csv"]
+    assert "\n=HYPERLINK" not in texts["csv/policies.csv"]
+
+
+def test_another_area_of_the_product_can_add_to_an_area_of_the_pack(school, monkeypatch):
+    """The hook the outcomes questionnaires use to add to 'monitoring of progress and outcomes'."""
+    year = this_year(school)
+    monkeypatch.setattr(evidence_pack, "_sources", {})
+
+    def outcomes(school, period, names):
+        return Area(0, "", "", "", facts=[("Mentees who answered a check-in", 7)])
+
+    evidence_pack.register_evidence_source(key="outcomes", area="monitoring", source=outcomes)
+    pack = build_pack(school, Period.for_year(year))
+
+    facts = {area.key: dict(area.facts) for area in pack.areas}
+    assert facts["monitoring"]["Mentees who answered a check-in"] == 7
