@@ -22,7 +22,7 @@ from peermentoring.core.roles import Role
 from peermentoring.dropin.models import Room
 from peermentoring.evaluation import figures
 from peermentoring.evaluation.evidence_pack import Area, Names, Period, Table
-from peermentoring.evaluation.models import Policy, PolicyVersion
+from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
 from peermentoring.matching.models import MatchRun, Pairing
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application, RecruitmentRound
@@ -55,6 +55,7 @@ def _mentors_in(school: School, period: Period) -> Any:
 
 @dataclass(frozen=True)
 class PolicyInForce:
+    version_id: int
     title: str
     kind: str
     is_aims: bool
@@ -86,6 +87,7 @@ def policies_in_force(school: School, period: Period) -> list[PolicyInForce]:
     )
     return [
         PolicyInForce(
+            version_id=v.pk,
             title=v.policy.title,
             kind=v.policy.get_kind_display(),
             is_aims=v.policy.kind == Policy.Kind.AIMS,
@@ -133,7 +135,34 @@ def _policy_table(policies: list[PolicyInForce], mentors: int) -> Table:
 # --- The ten areas ---------------------------------------------------------------------
 
 
-def _aims(school: School, period: Period, policies: list[PolicyInForce], mentors: int) -> Area:
+def _acknowledgements(
+    school: School, period: Period, policies: list[PolicyInForce], names: Names
+) -> Table:
+    """Each acknowledgement of a version in force, by the period's mentors, by its end."""
+    titles = {p.version_id: (p.title, p.number) for p in policies}
+    table = Table(
+        "acknowledgements.csv",
+        "Mentors' 'I have read and understood this', for the versions in force",
+        ["Policy", "Version", "Mentor", "Read and understood on"],
+    )
+    for version_id, pupil_id, at in (
+        PolicyAcknowledgement.objects.for_school(school)
+        .filter(
+            version__in=list(titles),
+            at__date__lte=period.last,
+            pupil__in=_mentors_in(school, period).values("pupil_id"),
+        )
+        .order_by("at", "pk")
+        .values_list("version_id", "pupil_id", "at")
+    ):
+        title, number = titles[version_id]
+        table.rows.append([title, number, names.mentor(pupil_id), _day(at)])
+    return table
+
+
+def _aims(
+    school: School, period: Period, policies: list[PolicyInForce], mentors: int, names: Names
+) -> Area:
     area = Area(
         1,
         "aims",
@@ -148,6 +177,7 @@ def _aims(school: School, period: Period, policies: list[PolicyInForce], mentors
         )
     area.facts.append(("Policies in force", len(policies) - len(aims)))
     area.tables.append(_policy_table(policies, mentors))
+    area.tables.append(_acknowledgements(school, period, policies, names))
     area.notes.append("The texts in force are printed at the end of this pack.")
     return area
 
@@ -570,7 +600,7 @@ def gather(
     mentor_count = mentors.values("pupil_id").distinct().count()
     headline = headline_figures(school, period)
     return [
-        _aims(school, period, policies, mentor_count),
+        _aims(school, period, policies, mentor_count, names),
         _resources(school, period, mentors),
         _safety(school, period, policies, headline),
         _referral(school, period, names, headline),

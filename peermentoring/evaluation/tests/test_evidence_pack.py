@@ -168,6 +168,7 @@ def test_the_pack_is_an_index_and_a_csv_for_each_list(school, coordinator, clien
     assert names[0] == "index.html"
     assert {
         "csv/policies.csv",
+        "csv/acknowledgements.csv",
         "csv/referrals.csv",
         "csv/needs.csv",
         "csv/recruitment.csv",
@@ -218,6 +219,7 @@ def test_no_pupil_is_named_anywhere_in_the_pack_unless_chosen(
     }
     assert found == set()
     assert "Mentor A" in texts["csv/pairings.csv"] and "Mentee 1" in texts["csv/pairings.csv"]
+    assert "Our aims,1,Mentor A," in texts["csv/acknowledgements.csv"]
 
 
 def test_named_samples_name_the_pupils_but_never_a_concern(
@@ -229,6 +231,7 @@ def test_named_samples_name_the_pupils_but_never_a_concern(
 
     everything = "\n".join(texts.values())
     assert "Zeb Quillfeather" in texts["csv/pairings.csv"]
+    assert "Zeb Quillfeather" in texts["csv/acknowledgements.csv"]
     assert "Ottoline Marchbanks" in texts["csv/pairings.csv"]
     assert "Peregrine Thistlewood" in texts["csv/referrals.csv"]
     assert "This pack names pupils" in texts["index.html"]
