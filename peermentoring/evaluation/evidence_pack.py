@@ -54,6 +54,10 @@ class Table:
     def csv_rows(self) -> list[list[Any]]:
         return [self.heading, *self.rows]
 
+    def labelled_rows(self, limit: int) -> list[list[tuple[str, Any]]]:
+        """The first `limit` rows, each cell with its column's heading (a phone's card label)."""
+        return [list(zip(self.heading, row, strict=True)) for row in self.rows[:limit]]
+
 
 @dataclass
 class Area:

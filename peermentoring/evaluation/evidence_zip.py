@@ -27,8 +27,13 @@ def zip_name(pack: Pack) -> str:
 
 def pack_bytes(pack: Pack) -> bytes:
     """The zip of the pack: index.html first, then the CSV files under csv/."""
+    areas = [
+        (area, [(table, table.labelled_rows(ROWS_SHOWN)) for table in area.tables])
+        for area in pack.areas
+    ]
     index = render_to_string(
-        "evaluation/evidence/pack_index.html", {"pack": pack, "rows_shown": ROWS_SHOWN}
+        "evaluation/evidence/pack_index.html",
+        {"pack": pack, "areas": areas, "rows_shown": ROWS_SHOWN},
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

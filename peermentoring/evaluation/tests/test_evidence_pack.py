@@ -17,6 +17,7 @@ from peermentoring.evaluation import evidence_pack, figures
 from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.evidence_forms import PERIOD_TOO_LONG
 from peermentoring.evaluation.evidence_pack import Area, Names, Period, build_pack
+from peermentoring.evaluation.evidence_zip import ROWS_SHOWN
 from peermentoring.evaluation.models import Policy
 from peermentoring.evaluation.tests.access_evidence import current_version, make_policy
 from peermentoring.matching.models import MatchRun, Pairing
@@ -423,3 +424,21 @@ def test_another_area_of_the_product_can_add_to_an_area_of_the_pack(school, monk
 
     facts = {area.key: dict(area.facts) for area in pack.areas}
     assert facts["monitoring"]["Mentees who answered a check-in"] == 7
+
+
+def test_a_long_list_shows_its_first_rows_and_keeps_them_all_in_the_csv(
+    school, coordinator, client_for
+):
+    year = this_year(school)
+    at = timezone.make_aware(
+        dt.datetime.combine(year.starts_on + dt.timedelta(days=20), dt.time(9))
+    )
+    for _ in range(ROWS_SHOWN + 3):
+        ReferralFactory(school=school, referred_at=at)
+
+    texts = _texts(_download(client_for(coordinator), school, period=f"year-{year.pk}"))
+
+    assert f"The first {ROWS_SHOWN} of {ROWS_SHOWN + 3} rows" in texts["index.html"]
+    assert texts["csv/referrals.csv"].count("Member of staff") == ROWS_SHOWN + 3
+    assert f'data-label="Pupil">Mentee {ROWS_SHOWN}<' in texts["index.html"]
+    assert f"Mentee {ROWS_SHOWN + 1}<" not in texts["index.html"]
