@@ -222,3 +222,18 @@ def acknowledge(*, version: PolicyVersion, membership: Membership) -> PolicyAckn
         # The same tick sent twice at once: the other request saved it.
         return found.get()
     return acknowledgement
+
+
+@transaction.atomic
+def record_pack_download(
+    *, school: School, first: object, last: object, include_names: bool, by: User | None
+) -> None:
+    """Note in the school's audit log who downloaded the evidence pack, for which days, and
+    whether it names pupils (a named pack is pupil data leaving the product)."""
+    record(
+        action="evaluation.evidence_pack_downloaded",
+        target=school,
+        by=by,
+        school=school,
+        changes={"first": str(first), "last": str(last), "include_names": include_names},
+    )

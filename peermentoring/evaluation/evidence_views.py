@@ -199,8 +199,15 @@ def evidence_pack(request: SchoolRequest) -> HttpResponse:
         initial={"period": _default_period(school), "include_names": False},
     )
     if asked and form.is_valid():
-        pack = build_pack(
-            school, _period(school, form), include_names=form.cleaned_data["include_names"]
+        period = _period(school, form)
+        include_names = form.cleaned_data["include_names"]
+        pack = build_pack(school, period, include_names=include_names)
+        services.record_pack_download(
+            school=school,
+            first=period.first,
+            last=period.last,
+            include_names=include_names,
+            by=request.user,
         )
         response = HttpResponse(pack_bytes(pack), content_type=ZIP_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{zip_name(pack)}"'

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from peermentoring.core.models import AuditEntry
 from peermentoring.evaluation import evidence_pack, figures
 from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.evidence_forms import PERIOD_TOO_LONG
@@ -442,3 +443,20 @@ def test_a_long_list_shows_its_first_rows_and_keeps_them_all_in_the_csv(
     assert texts["csv/referrals.csv"].count("Member of staff") == ROWS_SHOWN + 3
     assert f'data-label="Pupil">Mentee {ROWS_SHOWN}<' in texts["index.html"]
     assert f"Mentee {ROWS_SHOWN + 1}<" not in texts["index.html"]
+
+
+def test_each_download_is_noted_in_the_audit_log_with_whether_it_names_pupils(
+    school, coordinator, client_for
+):
+    year = this_year(school)
+    client = client_for(coordinator)
+
+    _download(client, school, period=f"year-{year.pk}")
+    _download(client, school, period=f"year-{year.pk}", include_names="on")
+
+    entries = AuditEntry.objects.filter(
+        school=school, action="evaluation.evidence_pack_downloaded"
+    ).order_by("pk")
+    assert [e.changes["include_names"] for e in entries] == [False, True]
+    assert {e.actor for e in entries} == {coordinator}
+    assert entries[0].changes["first"] == year.starts_on.isoformat()
