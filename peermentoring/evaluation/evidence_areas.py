@@ -11,18 +11,21 @@ notes about pupils (referral needs, review notes, supervision problems, pairing 
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from peermentoring.core.roles import Role
 from peermentoring.dropin.models import Room
 from peermentoring.evaluation import figures
 from peermentoring.evaluation.evidence_pack import Area, Names, Period, Table
-from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
+from peermentoring.evaluation.evidence_policies_in_force import (
+    PolicyInForce,
+    acknowledgements,
+    day,
+    mentors_in,
+    policy_table,
+)
 from peermentoring.matching.models import MatchRun, Pairing
 from peermentoring.mentors.models import Mentor
 from peermentoring.recruitment.models import Application, RecruitmentRound
@@ -35,129 +38,7 @@ NOT_RECORDED = "Not recorded in the product"
 Headline = dict[str, int]
 
 
-def _day(value: dt.datetime | dt.date | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localdate(value)
-    return value.isoformat()
-
-
-def _mentors_in(school: School, period: Period) -> Any:
-    """The mentor records of the academic years the period touches."""
-    return Mentor.objects.for_school(school).filter(
-        academic_year__starts_on__lte=period.last, academic_year__ends_on__gte=period.first
-    )
-
-
-# --- Policies ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PolicyInForce:
-    version_id: int
-    title: str
-    kind: str
-    is_aims: bool
-    is_for_mentors: bool
-    number: int
-    published_on: str
-    published_by: str
-    text: str
-    acknowledged: int  # mentors of the period who acknowledged this version by its end
-
-
-def policies_in_force(school: School, period: Period) -> list[PolicyInForce]:
-    """Each policy's version in force at the end of the period, with its acknowledgements."""
-    mentor_pupils = _mentors_in(school, period).values("pupil_id")
-    versions = (
-        PolicyVersion.objects.for_school(school)
-        .in_force_on(period.last)
-        .select_related("policy", "published_by")
-        .annotate(
-            acks=Count(
-                "acknowledgements",
-                filter=Q(
-                    acknowledgements__at__date__lte=period.last,
-                    acknowledgements__pupil__in=mentor_pupils,
-                ),
-            )
-        )
-        .order_by("policy__kind", "policy__title")
-    )
-    return [
-        PolicyInForce(
-            version_id=v.pk,
-            title=v.policy.title,
-            kind=v.policy.get_kind_display(),
-            is_aims=v.policy.kind == Policy.Kind.AIMS,
-            is_for_mentors=v.policy.is_for_mentors,
-            number=v.number,
-            published_on=_day(v.published_at),
-            published_by=v.published_by.display_name if v.published_by else "",
-            text=v.text,
-            acknowledged=getattr(v, "acks", 0),
-        )
-        for v in versions
-    ]
-
-
-def _policy_table(policies: list[PolicyInForce], mentors: int) -> Table:
-    return Table(
-        "policies.csv",
-        "Aims and policies in force at the end of the period",
-        [
-            "Title",
-            "Kind",
-            "Version",
-            "Published on",
-            "Published by",
-            "Mentors asked to acknowledge",
-            "Mentors who acknowledged",
-            "Mentors in the period",
-        ],
-        [
-            [
-                p.title,
-                p.kind,
-                p.number,
-                p.published_on,
-                p.published_by,
-                "Yes" if p.is_for_mentors else "No",
-                p.acknowledged if p.is_for_mentors else "",
-                mentors,
-            ]
-            for p in policies
-        ],
-    )
-
-
 # --- The ten areas ---------------------------------------------------------------------
-
-
-def _acknowledgements(
-    school: School, period: Period, policies: list[PolicyInForce], names: Names
-) -> Table:
-    """Each acknowledgement of a version in force, by the period's mentors, by its end."""
-    titles = {p.version_id: (p.title, p.number) for p in policies}
-    table = Table(
-        "acknowledgements.csv",
-        "Mentors' 'I have read and understood this', for the versions in force",
-        ["Policy", "Version", "Mentor", "Read and understood on"],
-    )
-    for version_id, pupil_id, at in (
-        PolicyAcknowledgement.objects.for_school(school)
-        .filter(
-            version__in=list(titles),
-            at__date__lte=period.last,
-            pupil__in=_mentors_in(school, period).values("pupil_id"),
-        )
-        .order_by("at", "pk")
-        .values_list("version_id", "pupil_id", "at")
-    ):
-        title, number = titles[version_id]
-        table.rows.append([title, number, names.mentor(pupil_id), _day(at)])
-    return table
 
 
 def _aims(
@@ -176,8 +57,8 @@ def _aims(
             ("Mentors who acknowledged the aims", f"{aims[0].acknowledged} of {mentors}")
         )
     area.facts.append(("Policies in force", len(policies) - len(aims)))
-    area.tables.append(_policy_table(policies, mentors))
-    area.tables.append(_acknowledgements(school, period, policies, names))
+    area.tables.append(policy_table(policies, mentors))
+    area.tables.append(acknowledgements(school, period, policies, names))
     area.notes.append("The texts in force are printed at the end of this pack.")
     return area
 
@@ -281,12 +162,12 @@ def _referral(school: School, period: Period, names: Names, headline: Headline) 
         child = f"{r.child_given_name} {r.child_family_name}"
         table.rows.append(
             [
-                _day(r.referred_at),
+                day(r.referred_at),
                 names.mentee(r.pupil_id, referral_id=r.pk, child=child),
                 r.get_source_display(),
                 r.get_priority_display(),
                 r.get_status_display(),
-                _day(r.reviewed_at),
+                day(r.reviewed_at),
             ]
         )
     area.tables.append(table)
@@ -395,7 +276,7 @@ def _recruitment(school: School, period: Period, headline: Headline) -> Area:
     columns = ["applied", "interviewed", "offered", "accepted", "references", "answered", "consent"]
     for r in rounds.values("title", "opens_on", "closes_on", "places", *columns):
         table.rows.append(
-            [r["title"], _day(r["opens_on"]), _day(r["closes_on"]), r["places"]]
+            [r["title"], day(r["opens_on"]), day(r["closes_on"]), r["places"]]
             + [r[c] for c in columns]
         )
     area.facts += [
@@ -447,7 +328,7 @@ def _training(school: School, period: Period) -> Area:
         "training-sessions.csv",
         "Training sessions held in the period",
         ["Held on", "Session", "Modules covered", "Module attendances"],
-        [[_day(s.held_on), s.title, s.modules_n, s.present] for s in sessions],
+        [[day(s.held_on), s.title, s.modules_n, s.present] for s in sessions],
     )
     area.facts += [
         ("Training sessions held", len(dated.rows)),
@@ -485,7 +366,7 @@ def _supervision(school: School, period: Period, headline: Headline) -> Area:
         "Supervision sessions held in the period",
         ["Held on", "Group", "Mentors present", "Mentors absent"],
         [
-            [_day(s["held_on"]), s["group__name"], s["present"], s["absent"]]
+            [day(s["held_on"]), s["group__name"], s["present"], s["absent"]]
             for s in sessions.values("held_on", "group__name", "present", "absent")
         ],
     )
@@ -520,7 +401,7 @@ def _matching(school: School, period: Period, names: Names, headline: Headline) 
         "matching-runs.csv",
         "Matching proposals confirmed in the period",
         ["Confirmed on", "Pairings made"],
-        [[_day(r.confirmed_at), getattr(r, "pairings_n", 0)] for r in runs],
+        [[day(r.confirmed_at), getattr(r, "pairings_n", 0)] for r in runs],
     )
     pairings = (
         Pairing.objects.for_school(school)
@@ -539,8 +420,8 @@ def _matching(school: School, period: Period, names: Names, headline: Headline) 
             [
                 names.mentor(p.mentor.pupil_id),
                 names.mentee(p.mentee_id),
-                _day(p.started_on),
-                _day(p.ended_on),
+                day(p.started_on),
+                day(p.ended_on),
                 p.get_end_reason_display() if p.end_reason else "",
                 "Yes" if p.match_run_id else "No",
             ]
@@ -583,7 +464,7 @@ def _monitoring(school: School, period: Period, headline: Headline) -> Area:
     for term in terms.order_by("starts_on"):
         first, last = max(term.starts_on, period.first), min(term.ends_on, period.last)
         held = figures.meetings_held(school, figures.Span(first, last, str(term)))
-        table.rows.append([str(term), _day(first), _day(last), held])
+        table.rows.append([str(term), day(first), day(last), held])
     area.tables.append(table)
     area.notes.append(
         "Counts include meetings logged one by one and those reported as 'met N times', "
@@ -596,7 +477,7 @@ def gather(
     school: School, period: Period, names: Names, policies: list[PolicyInForce]
 ) -> list[Area]:
     """The ten areas, in the standard's order."""
-    mentors = _mentors_in(school, period)
+    mentors = mentors_in(school, period)
     mentor_count = mentors.values("pupil_id").distinct().count()
     headline = headline_figures(school, period)
     return [

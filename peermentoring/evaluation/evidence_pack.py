@@ -152,10 +152,10 @@ def register_evidence_source(*, key: str, area: str, source: Source) -> None:
 
 def build_pack(school: School, period: Period, *, include_names: bool = False) -> Pack:
     """Everything the pack shows for the school in the period."""
-    from peermentoring.evaluation import evidence_areas
+    from peermentoring.evaluation import evidence_areas, evidence_policies_in_force
 
     names = Names(school, include_names=include_names)
-    policies = evidence_areas.policies_in_force(school, period)
+    policies = evidence_policies_in_force.policies_in_force(school, period)
     areas = evidence_areas.gather(school, period, names, policies)
     by_key = {area.key: area for area in areas}
     for key in sorted(_sources):
