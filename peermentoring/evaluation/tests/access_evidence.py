@@ -1,10 +1,149 @@
-"""Who may reach each page of the evidence area, and what a POST to it changes."""
+"""Who may reach each page of the evidence area, and what a POST to it changes.
+
+Staff read the aims and policies; the coordinator and the school admin add them, publish
+new versions and download the evidence pack; a peer mentor reads the policies meant for
+them and acknowledges each. Also the helpers the evidence tests share.
+"""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from tests.support.access import Access
+from peermentoring.core.roles import Role
+from peermentoring.evaluation import evidence_services as services
+from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
+from tests.support.access import (
+    GET,
+    GET_POST,
+    SETUP,
+    STAFF,
+    Access,
+    ForeignPost,
+    school_of,
+    viewer_of,
+)
 
-ACCESS: dict[str, Access] = {}
-FOREIGN_POSTS: dict[str, Any] = {}
+MENTOR = frozenset({Role.MENTOR})
+
+SAFEGUARDING_TEXT = (
+    "Peer mentors pass on at once anything that worries them about a pupil's safety.\n"
+    "They never promise to keep a secret."
+)
+
+
+def make_policy(
+    school: Any,
+    title: str = "Safeguarding policy",
+    text: str = SAFEGUARDING_TEXT,
+    *,
+    kind: str = Policy.Kind.POLICY,
+    is_for_mentors: bool = True,
+    by: Any = None,
+) -> Policy:
+    """A policy of the school with its first version published, as the add page makes it."""
+    return services.add_policy(
+        school=school,
+        fields=services.PolicyFields(
+            title=title, kind=kind, is_for_mentors=is_for_mentors, text=text
+        ),
+        by=by,
+    )
+
+
+def current_version(policy: Policy) -> PolicyVersion:
+    return PolicyVersion.objects.get(policy=policy, is_current=True)
+
+
+_titles = itertools.count(1)
+
+
+def _policy_row(school: Any, viewer: Any) -> dict[str, int]:
+    return {"policy_pk": make_policy(school, f"Safeguarding policy {next(_titles)}").pk}
+
+
+def _version_row(school: Any, viewer: Any) -> dict[str, int]:
+    return {**_policy_row(school, viewer), "number": 1}
+
+
+def _add_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {
+        "title": "Code of conduct for peer mentors",
+        "kind": Policy.Kind.POLICY,
+        "is_for_mentors": "on",
+        "text": "Be kind, be on time, keep what you hear private unless someone is unsafe.",
+    }
+
+
+def _added(response: Any, kwargs: dict[str, int]) -> None:
+    policy = Policy.objects.for_school(school_of(response)).get(
+        title="Code of conduct for peer mentors"
+    )
+    version = current_version(policy)
+    assert version.number == 1 and version.published_by == viewer_of(response)
+
+
+def _edit_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"text": "A clearer text.", "is_for_mentors": "on", "based_on": "1"}
+
+
+def _published(response: Any, kwargs: dict[str, int]) -> None:
+    versions = PolicyVersion.objects.filter(policy_id=kwargs["policy_pk"]).order_by("number")
+    assert [(v.number, v.is_current) for v in versions] == [(1, False), (2, True)]
+    assert versions[1].text == "A clearer text." and versions[0].text == SAFEGUARDING_TEXT
+
+
+def _read_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"understood": "on", "version": "1"}
+
+
+def _acknowledged(response: Any, kwargs: dict[str, int]) -> None:
+    pupil = viewer_of(response).memberships.get(school=school_of(response)).pupil
+    assert PolicyAcknowledgement.objects.filter(
+        version__policy_id=kwargs["policy_pk"], pupil=pupil
+    ).exists()
+
+
+ACCESS: dict[str, Access] = {
+    "evaluation:policies": Access(STAFF, None, GET),
+    "evaluation:policy-add": Access(SETUP, None, GET_POST, _added, _add_body),
+    "evaluation:policy": Access(STAFF, _policy_row, GET),
+    "evaluation:policy-edit": Access(SETUP, _policy_row, GET_POST, _published, _edit_body),
+    "evaluation:policy-version": Access(STAFF, _version_row, GET),
+    "evaluation:my-policies": Access(MENTOR, None, GET),
+    "evaluation:policy-read": Access(MENTOR, _policy_row, GET_POST, _acknowledged, _read_body),
+    "evaluation:evidence-pack": Access(SETUP, None, GET),
+}
+
+
+def _foreign_edit(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """Another school's policy named in the body of this school's edit: only ours changes."""
+    kwargs = _policy_row(school, viewer)
+    theirs = make_policy(other_school, "Their safeguarding policy")
+    body = _edit_body(school, viewer, kwargs) | {"policy": theirs.pk, "policy_pk": theirs.pk}
+
+    def unchanged(response: Any) -> None:
+        assert list(PolicyVersion.objects.filter(policy=theirs).values_list("number")) == [(1,)]
+
+    return ForeignPost(kwargs, body, unchanged)
+
+
+def _foreign_read(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """Another school's version named in a mentor's tick: nothing of theirs acknowledged."""
+    kwargs = _policy_row(school, viewer)
+    theirs = make_policy(other_school, "Their safeguarding policy")
+    version = current_version(theirs)
+    body = {"understood": "on", "version": str(version.pk), "policy_pk": theirs.pk}
+
+    def unchanged(response: Any) -> None:
+        assert not PolicyAcknowledgement.objects.filter(version__policy=theirs).exists()
+
+    return ForeignPost(kwargs, body, unchanged)
+
+
+FOREIGN_POSTS: dict[str, Any] = {
+    "evaluation:policy-edit": _foreign_edit,
+    "evaluation:policy-read": _foreign_read,
+}
+# The add form names no row: a policy is made in the school of the address.
+NO_ROW_FIELDS: set[str] = {"evaluation:policy-add"}

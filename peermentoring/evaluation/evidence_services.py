@@ -1,0 +1,239 @@
+"""Aims and policies: add one, publish a new version, a mentor's "read and understood".
+
+Every change is one atomic function writing its audit entry. A policy's text is never
+edited in place: a change publishes version n+1 and the old one stays readable. The same
+form sent twice (a double click, a resend after a lost connection) publishes once
+(`submission_key`), and a mentor ticking twice acknowledges once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from peermentoring.core.audit import record
+from peermentoring.core.models import User
+from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
+from peermentoring.evaluation.models.evidence import TEXT_MAX, TITLE_MAX
+from peermentoring.schools.models import Membership, School
+
+TITLE_NEEDED = "Give the policy a title, for example 'Safeguarding policy'."
+TITLE_TAKEN = "The school already has a policy called '{title}'. Choose another title."
+TEXT_NEEDED = "Write or paste the text of the policy."
+TEXT_TOO_LONG = f"Please keep the text to at most {TEXT_MAX:,} characters."
+TEXT_UNCHANGED = "The text is the same as the current version: nothing to publish."
+STALE_VERSION = (
+    "Someone published version {number} while you were editing. Read it below, then make "
+    "your change to it."
+)
+NOT_A_MENTOR = "Only a peer mentor acknowledges a policy."
+NOT_CURRENT = "This version has been replaced by a newer one: read the newer one."
+
+
+@dataclass(frozen=True)
+class PolicyFields:
+    title: str
+    kind: str
+    is_for_mentors: bool
+    text: str
+
+
+def _check_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": TEXT_NEEDED})
+    if len(text) > TEXT_MAX:
+        raise ValidationError({"text": TEXT_TOO_LONG})
+    return text
+
+
+def _earlier(school: School, submission_key: uuid.UUID | None) -> PolicyVersion | None:
+    if submission_key is None:
+        return None
+    return (
+        PolicyVersion.objects.for_school(school)
+        .filter(submission_key=submission_key)
+        .select_related("policy")
+        .first()
+    )
+
+
+def add_policy(
+    *,
+    school: School,
+    fields: PolicyFields,
+    submission_key: uuid.UUID | None = None,
+    by: User | None,
+) -> Policy:
+    """Add the school's aims or a policy, publishing its first version."""
+    earlier = _earlier(school, submission_key)
+    if earlier is not None:
+        return earlier.policy
+    title = fields.title.strip()
+    if not title:
+        raise ValidationError({"title": TITLE_NEEDED})
+    if len(title) > TITLE_MAX:
+        raise ValidationError({"title": f"Keep the title to {TITLE_MAX} characters."})
+    text = _check_text(fields.text)
+    try:
+        with transaction.atomic():
+            policy = Policy.objects.create(
+                school=school,
+                title=title,
+                kind=Policy.Kind(fields.kind),
+                is_for_mentors=fields.is_for_mentors,
+                created_by=by,
+            )
+            version = PolicyVersion.objects.create(
+                school=school,
+                policy=policy,
+                number=1,
+                text=text,
+                published_by=by,
+                submission_key=submission_key,
+            )
+            record(
+                action="evaluation.policy_added",
+                target=policy,
+                by=by,
+                school=school,
+                changes={"kind": policy.kind, "version": version.number},
+            )
+    except IntegrityError:
+        earlier = _earlier(school, submission_key)
+        if earlier is not None:
+            return earlier.policy
+        raise ValidationError({"title": TITLE_TAKEN.format(title=title)}) from None
+    return policy
+
+
+class StaleVersion(ValidationError):
+    """Someone else published a version after the one the form was based on."""
+
+    def __init__(self, current: PolicyVersion) -> None:
+        super().__init__(STALE_VERSION.format(number=current.number))
+        self.current = current
+
+
+def publish_version(
+    *,
+    policy: Policy,
+    text: str,
+    based_on: int,
+    is_for_mentors: bool | None = None,
+    submission_key: uuid.UUID | None = None,
+    by: User | None,
+) -> PolicyVersion:
+    """Publish the policy's next version; the earlier one stays, no longer current.
+
+    `based_on` is the version number the editor started from: if another was published
+    meanwhile, StaleVersion says so rather than overwrite it.
+    """
+    school = policy.school
+    earlier = _earlier(school, submission_key)
+    if earlier is not None and earlier.policy_id == policy.pk:
+        return earlier
+    text = _check_text(text)
+    try:
+        with transaction.atomic():
+            # Locks the policy, so two editors publish one after the other.
+            locked = Policy.objects.select_for_update().get(pk=policy.pk)
+            current = PolicyVersion.objects.filter(policy=locked, is_current=True).first()
+            latest = (
+                PolicyVersion.objects.filter(policy=locked).aggregate(n=Max("number"))["n"] or 0
+            )
+            if current is not None and current.number != based_on:
+                raise StaleVersion(current)
+            if current is not None and current.text == text:
+                if is_for_mentors is not None and is_for_mentors != locked.is_for_mentors:
+                    _set_for_mentors(locked, is_for_mentors, by)
+                    return current
+                raise ValidationError({"text": TEXT_UNCHANGED})
+            PolicyVersion.objects.filter(policy=locked, is_current=True).update(is_current=False)
+            version = PolicyVersion.objects.create(
+                school=school,
+                policy=locked,
+                number=latest + 1,
+                text=text,
+                published_by=by,
+                submission_key=submission_key,
+            )
+            if is_for_mentors is not None and is_for_mentors != locked.is_for_mentors:
+                _set_for_mentors(locked, is_for_mentors, by)
+            record(
+                action="evaluation.policy_published",
+                target=locked,
+                by=by,
+                school=school,
+                changes={"version": version.number},
+            )
+    except IntegrityError:
+        earlier = _earlier(school, submission_key)
+        if earlier is not None and earlier.policy_id == policy.pk:
+            return earlier
+        raise
+    return version
+
+
+def _set_for_mentors(policy: Policy, is_for_mentors: bool, by: User | None) -> None:
+    policy.is_for_mentors = is_for_mentors
+    policy.save(update_fields=["is_for_mentors"])
+    record(
+        action="evaluation.policy_changed",
+        target=policy,
+        by=by,
+        school=policy.school,
+        changes={"is_for_mentors": is_for_mentors},
+    )
+
+
+def acknowledge(*, version: PolicyVersion, membership: Membership) -> PolicyAcknowledgement:
+    """A mentor has read the current version: "I have read and understood this" (once)."""
+    if not membership.is_mentor or membership.pupil_id is None:
+        raise ValidationError(NOT_A_MENTOR)
+    if membership.school_id != version.school_id:
+        raise ValidationError(NOT_A_MENTOR)
+    if not version.is_current:
+        raise ValidationError(NOT_CURRENT)
+    found = PolicyAcknowledgement.objects.filter(version=version, pupil_id=membership.pupil_id)
+    existing = found.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            acknowledgement = PolicyAcknowledgement.objects.create(
+                school_id=version.school_id,
+                version=version,
+                pupil_id=membership.pupil_id,
+                by=membership.user,
+            )
+            record(
+                action="evaluation.policy_acknowledged",
+                target=version.policy,
+                by=membership.user,
+                school=membership.school,
+                changes={"version": version.number},
+            )
+    except IntegrityError:
+        # The same tick sent twice at once: the other request saved it.
+        return found.get()
+    return acknowledgement
+
+
+@transaction.atomic
+def record_pack_download(
+    *, school: School, first: object, last: object, include_names: bool, by: User | None
+) -> None:
+    """Note in the school's audit log who downloaded the evidence pack, for which days, and
+    whether it names pupils (a named pack is pupil data leaving the product)."""
+    record(
+        action="evaluation.evidence_pack_downloaded",
+        target=school,
+        by=by,
+        school=school,
+        changes={"first": str(first), "last": str(last), "include_names": include_names},
+    )
