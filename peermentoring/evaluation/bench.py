@@ -943,7 +943,7 @@ def measure(trust: Trust, runs: int) -> list[tuple[str, float, float | None]]:
     )
     case(
         f"trust view, {len(school_ids)} schools: the table (trust_table)",
-        lambda: trust_table(schools, span).total,
+        lambda: trust_table(list(schools), span).total,
         None,
     )
     client = Client()

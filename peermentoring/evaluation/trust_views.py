@@ -1,0 +1,47 @@
+"""The trust view: a trust lead's schools side by side for a term, a year or any dates.
+
+Counts only (the term report's headline figures): pupils' names, notes and what a
+safeguarding concern says stay with the school. Only the schools the person is trust
+lead of are shown; leading none of the trust's schools is a 404, as for no such trust.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from peermentoring.core.http import AuthenticatedRequest
+from peermentoring.core.spreadsheets import table_response
+from peermentoring.evaluation.trust_figures import (
+    default_period,
+    led_schools,
+    periods,
+    table_rows,
+    trust_table,
+)
+from peermentoring.evaluation.trust_forms import PeriodForm
+from peermentoring.schools.models import Trust
+
+
+@require_GET
+@login_required
+def trust_figures(request: AuthenticatedRequest, trust_slug: str) -> HttpResponse:
+    trust = get_object_or_404(Trust, slug=trust_slug)
+    schools = list(led_schools(request.user, trust))
+    if not schools:
+        raise Http404("No such trust")
+    choices = periods([s.pk for s in schools])
+    form = PeriodForm(request.GET or None, periods=choices, default=default_period(choices))
+    span = form.span
+    table = trust_table(schools, span)
+    file_format = request.GET.get("format", "")
+    if file_format in ("csv", "xlsx") and not form.errors:
+        name = slugify(f"{trust.slug} {span.key or f'{span.first} {span.last}'}")
+        return table_response(table_rows(table), file_format, filename=name, sheet="Schools")
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {"trust": trust, "form": form, "table": table, "query": query.urlencode()}
+    return render(request, "evaluation/trust/figures.html", context)
