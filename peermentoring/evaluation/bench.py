@@ -870,8 +870,18 @@ def hand_headlines(ids: list[int], first: dt.date, last: dt.date) -> dict[int, d
         return {row[0]: dict(zip(names, map(int, row[1:]), strict=True)) for row in cursor}
 
 
-def measure(trust: Trust, runs: int) -> list[tuple[str, float, float | None]]:
-    """(label, ORM ms, hand SQL ms) for each figure timed."""
+Result = tuple[str, float, float | None]
+
+
+def measure(trust: Trust, runs: int, *, pages: bool = True) -> list[Result]:
+    """(label, ORM ms, hand SQL ms) for each figure timed; the results must agree."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+
+    from peermentoring.core.mfa import sign_in_test_client
+    from peermentoring.evaluation import figures
+    from peermentoring.evaluation.trust_figures import trust_table
     from peermentoring.meetings import counting
     from peermentoring.schools.models import School, Term
 
@@ -882,9 +892,10 @@ def measure(trust: Trust, runs: int) -> list[tuple[str, float, float | None]]:
         name=Term.Name.AUTUMN, academic_year__starts_on__year=YEAR
     )
     first, last = term.starts_on, term.ends_on
+    span = figures.Span.for_term(term)
     in_trust = f"trust_id = {int(trust.pk)}"
-    just_one = f"id = {int(one.pk)}"
-    results: list[tuple[str, float, float | None]] = []
+    n = len(school_ids)
+    results: list[Result] = []
 
     def case(label: str, orm: Callable[[], object], sql: Callable[[], object] | None) -> None:
         orm_ms, orm_result = median_ms(orm, runs)
@@ -896,54 +907,37 @@ def measure(trust: Trust, runs: int) -> list[tuple[str, float, float | None]]:
         results.append((label, orm_ms, sql_ms))
 
     case(
-        "meetings held, one school: counting.total / split SQL",
-        lambda: counting.total(one, first, last),
-        lambda: hand_sql(SPLIT_SQL, just_one, 0, first, last)[one.pk],
-    )
-    case(
-        "meetings held, one school: split ORM / split SQL",
-        lambda: meetings_held_orm(schools.filter(pk=one.pk), first, last),
-        lambda: hand_sql(SPLIT_SQL, just_one, 0, first, last),
-    )
-    case(
-        "meetings held, trust: split ORM / split SQL",
-        lambda: meetings_held_orm(schools, first, last),
-        lambda: hand_sql(SPLIT_SQL, in_trust, 0, first, last),
-    )
-    case(
-        "meetings held, trust: split ORM / week-by-week SQL",
-        lambda: meetings_held_orm(schools, first, last),
-        lambda: hand_sql(WEEK_BY_WEEK_SQL, in_trust, 0, first, last),
-    )
-    try:
-        from peermentoring.evaluation import figures
-    except ImportError:  # the figures module is not there yet: meetings only
-        return results
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    from peermentoring.core.mfa import sign_in_test_client
-    from peermentoring.evaluation.trust_figures import trust_table
-
-    span = figures.Span.for_term(term)
-    case(
         "term report, one school: headline figures / SQL",
         lambda: figures.by_school(School.objects.filter(pk=one.pk), span)[one.pk],
         lambda: hand_headlines([one.pk], first, last)[one.pk],
     )
+    case("term report, one school: every table (report)", lambda: figures.report(one, span), None)
     case(
-        "term report, one school: every table (figures.report)",
-        lambda: figures.report(one, span),
-        None,
+        "meetings held, one school: counting.total / SQL",
+        lambda: counting.total(one, first, last),
+        lambda: hand_sql(SPLIT_SQL, f"id = {int(one.pk)}", 0, first, last)[one.pk],
     )
     case(
-        f"trust view, {len(school_ids)} schools: by_school / SQL",
+        f"trust view, {n} schools: by_school / SQL",
         lambda: figures.by_school(schools, span),
         lambda: hand_headlines(school_ids, first, last),
     )
     case(
-        f"trust view, {len(school_ids)} schools: the table (trust_table)",
-        lambda: trust_table(list(schools), span).total,
+        f"meetings held, {n} schools: range ORM / split SQL",
+        lambda: meetings_held_orm(schools, first, last),
+        lambda: hand_sql(SPLIT_SQL, in_trust, 0, first, last),
+    )
+    case(
+        f"meetings held, {n} schools: range ORM / weekly SQL",
+        lambda: meetings_held_orm(schools, first, last),
+        lambda: hand_sql(WEEK_BY_WEEK_SQL, in_trust, 0, first, last),
+    )
+    if not pages:
+        return results
+    shown = list(schools)
+    case(
+        f"trust view, {n} schools: the table (trust_table)",
+        lambda: trust_table(shown, span).total,
         None,
     )
     client = Client()
@@ -956,9 +950,41 @@ def measure(trust: Trust, runs: int) -> list[tuple[str, float, float | None]]:
             raise RuntimeError(f"{page}: {response.status_code}")
         return len(response.content)
 
-    case(f"trust view, {len(school_ids)} schools: the whole page", get, None)
-    case(f"trust view, {len(school_ids)} schools: the CSV", lambda: get("&format=csv"), None)
+    # Static files by their plain names: the benchmark collects none (production's manifest).
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        case(f"trust view, {n} schools: the whole page", get, None)
+        case(f"trust view, {n} schools: the CSV", lambda: get("&format=csv"), None)
     return results
+
+
+def slowest_queries(trust: Trust, count: int = 6) -> list[tuple[float, str]]:
+    """The slowest queries of one `by_school` over the trust: (ms, the query's start)."""
+    import re
+
+    from django.db import connection
+
+    from peermentoring.evaluation import figures
+    from peermentoring.schools.models import School, Term
+
+    schools = School.objects.filter(trust=trust)
+    term = Term.objects.for_school(schools.order_by("pk").first() or 0).get(
+        name=Term.Name.AUTUMN, academic_year__starts_on__year=YEAR
+    )
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            short = re.sub(r"\(%s(, %s)*\)", "(…)", sql)
+            timed.append(((time.perf_counter() - started) * 1000, short))
+
+    figures.by_school(schools, figures.Span.for_term(term))
+    with connection.execute_wrapper(timer):
+        figures.by_school(schools, figures.Span.for_term(term))
+    return sorted(timed, reverse=True)[:count]
 
 
 # Candidate indexes, each timed alone and all together (`--indexes`): (name, table, SQL).
@@ -1027,6 +1053,53 @@ def _print(results: Sequence[tuple[str, float, float | None]]) -> None:
             print(f"{label:<52} {orm_ms:>9.1f} {sql_ms:>9.1f} {orm_ms / sql_ms:>6.2f}×")
 
 
+def _jit(on: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("RESET jit" if on else "SET jit = off")
+
+
+def _measure_all(trust: Trust, runs: int, indexes: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    print(
+        f"\n== evaluation on PostgreSQL, median of {runs} runs, the models' indexes, "
+        f"jit={jit} (the server's) =="
+    )
+    _print(measure(trust, runs))
+    print("\n   the slowest queries of by_school (ms):")
+    for ms, sql in slowest_queries(trust):
+        print(f"   {ms:7.1f}  {sql[:110]}")
+    if jit == "on":
+        _jit(False)
+        print("\n== the same, jit=off for the session ==")
+        _print(measure(trust, runs, pages=False))
+        _jit(True)
+    if not indexes:
+        return
+    configs = [(name, [c]) for c in CANDIDATES for name in [c[0]]]
+    configs.append(("all of them", CANDIDATES))
+    for name, config in configs:
+        _with_indexes(config)
+        try:
+            print(f"\n== with the index {name} ==" if len(config) == 1 else f"\n== with {name} ==")
+            _print(measure(trust, runs, pages=False))
+            if len(config) > 1:
+                print("\n   the slowest queries of by_school (ms):")
+                for ms, sql in slowest_queries(trust):
+                    print(f"   {ms:7.1f}  {sql[:110]}")
+                _jit(False)
+                print("\n== with all of them, jit=off for the session ==")
+                _print(measure(trust, runs))
+                _jit(True)
+        finally:
+            _drop_indexes(config)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peermentoring.evaluation.bench")
     parser.add_argument("--schools", type=int, default=500)
@@ -1082,24 +1155,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{made.pupils:,} pupils: {made.seconds:.0f} s"
             )
             trust = made.trust
-        print(
-            f"\n== evaluation on PostgreSQL, median of {args.runs} runs: the indexes of the models =="
-        )
-        _print(measure(trust, args.runs))
-        if args.indexes:
-            configs = [[c] for c in CANDIDATES] + [CANDIDATES]
-            for config in configs:
-                names = " + ".join(name for name, _, _ in config) if len(config) == 1 else "all"
-                _with_indexes(config)
-                try:
-                    print(
-                        f"\n== with the index {names} =="
-                        if len(config) == 1
-                        else "\n== with all the candidate indexes =="
-                    )
-                    _print(measure(trust, args.runs))
-                finally:
-                    _drop_indexes(config)
+        _measure_all(trust, args.runs, args.indexes)
     finally:
         if not args.keep:
             _drop_database(server, DATABASE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ class Column:
     group: str
     label: str
 
-    @property
+    @cached_property
     def full_label(self) -> str:
         """ "Meetings: held": the heading a CSV column and a phone's card carry."""
         return (

@@ -423,3 +423,14 @@ def test_the_page_costs_the_same_queries_for_3_schools_as_for_12(db, client_for)
     assert twelve.count == three.count
     assert len(response.context["table"].rows) == 12
     assert {c.key: v for c, v in response.context["table"].total}["meetings_held"] == 12 * 3
+
+
+def test_every_figure_cell_carries_its_heading_for_a_phone(client_for, trust, trust_lead, school):
+    School.objects.filter(pk=school.pk).update(name="<b>Oak</b> & Co")
+    some_meetings(school, 3)
+
+    text = client_for(trust_lead).get(url(trust, "period=autumn-2025")).text
+
+    assert "&lt;b&gt;Oak&lt;/b&gt; &amp; Co" in text
+    assert text.count('<td class="num" data-label="') == 3 * len(columns())
+    assert '<td class="num" data-label="Meetings: held">3</td>' in text
