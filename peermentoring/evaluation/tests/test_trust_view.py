@@ -434,3 +434,20 @@ def test_every_figure_cell_carries_its_heading_for_a_phone(client_for, trust, tr
     assert "&lt;b&gt;Oak&lt;/b&gt; &amp; Co" in text
     assert text.count('<td class="num" data-label="') == 3 * len(columns())
     assert '<td class="num" data-label="Meetings: held">3</td>' in text
+
+
+def test_schools_without_terms_show_this_academic_year_so_far(client_for, db):
+    trust = TrustFactory(slug="new-trust")
+    user = UserFactory()
+    lead(user, SchoolFactory(name="Brand New Academy", trust=trust))
+
+    client = client_for(user)
+    response = client.get(url(trust))
+    download = client.get(url(trust, "format=csv"))
+
+    span = response.context["table"].span
+    assert response.status_code == 200
+    assert span.first.month == 9 and span.first.day == 1
+    assert span.last == max(timezone.localdate(), span.first)
+    assert "so far" in response.text
+    assert f'filename="new-trust-{span.first}-{span.last}.csv"' in download["Content-Disposition"]
