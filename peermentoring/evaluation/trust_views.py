@@ -7,11 +7,13 @@ lead of are shown; leading none of the trust's schools is a 404, as for no such 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -33,12 +35,19 @@ from peermentoring.schools.models import Trust
 def _cells(cells: list[tuple[Column, Value]]) -> SafeString:
     """A row's figures as table cells, each with its heading for a phone's card. Built
     here rather than by a loop in the template: 500 schools are 13,000 cells, which the
-    template's loop took more than twice as long to write."""
-    return format_html_join(
-        "",
-        '<td class="num" data-label="{}">{}</td>',
-        ((column.full_label, "–" if value is None else value) for column, value in cells),
+    template's loop took seven times as long to write. Each column's opening tag is
+    escaped once; a figure is a number, escaped all the same."""
+    return mark_safe(  # noqa: S308 - every part is escaped here
+        "".join(
+            f"{_opening(column.full_label)}{'–' if value is None else escape(value)}</td>"
+            for column, value in cells
+        )
     )
+
+
+@lru_cache(maxsize=256)
+def _opening(label: str) -> str:
+    return f'<td class="num" data-label="{escape(label)}">'
 
 
 @require_GET
