@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from peermentoring.core.registry import register_menu
+
 
 def register() -> None:
-    return None
+    register_menu(label="Term report", url_name="evaluation:report", order=10, group="report")

@@ -21,14 +21,12 @@ class MondayOf(Func):
     template = "CAST(date_trunc('week', %(expressions)s) AS date)"
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # strftime('%w') is 0 on Sunday: (w + 6) % 7 days back is the Monday.
+        # 'weekday 0' moves on to the Sunday ending the week (a Sunday stays), then six days
+        # back is its Monday. No '%' in the SQL: Django's query log formats it with %.
         return super().as_sql(
             compiler,
             connection,
-            template=(
-                "date(%(expressions)s, '-' || "
-                "((CAST(strftime('%%w', %(expressions)s) AS INTEGER) + 6) %% 7) || ' days')"
-            ),
+            template="date(%(expressions)s, 'weekday 0', '-6 days')",
             **extra,
         )
 
@@ -38,4 +36,21 @@ class MondayOf(Func):
             connection,
             template="CAST(date_trunc('week', %(expressions)s) AS date)",
             **extra,
+        )
+
+
+class SundayAfter(Func):
+    """The Sunday ending a week, from its Monday: week_of + 6 days, in the database.
+
+    A meeting of a counted week is then a range on (pairing, held_on), which the unique
+    index on (pairing, held_on, window) answers without reading the pairing's other weeks.
+    """
+
+    output_field = DateField()
+    arity = 1
+    template = "(%(expressions)s + 6)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s, '+6 days')", **extra
         )
