@@ -25,6 +25,8 @@ from peermentoring.demo.outreach_events import load_events_demo
 from peermentoring.demo.outreach_tellus import load_tellus_demo
 from peermentoring.demo.outreach_visits import load_visits_demo
 from peermentoring.demo.supervision import load_supervision_demo
+from peermentoring.evaluation.evidence_demo import load_evidence_demo
+from peermentoring.evaluation.outcomes_demo import load_outcomes_demo
 from peermentoring.matching.demo import load_matching_demo
 from peermentoring.recruitment.demo import load_recruitment_demo
 from peermentoring.schools import services
@@ -327,3 +329,5 @@ def load_demo() -> None:
     load_visits_demo(oak)
     load_events_demo(oak)
     load_tellus_demo(oak)
+    load_evidence_demo(oak)
+    load_outcomes_demo(oak)
