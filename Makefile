@@ -88,6 +88,8 @@ test-postgres: install-test
 # runs the pages alone.
 bench: install-test
 	$(BIN)/python -m peermentoring.bench
+	@# Its own process: it points Django at a PostgreSQL database of its own before setup.
+	$(BIN)/python -m peermentoring.evaluation.bench
 
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info

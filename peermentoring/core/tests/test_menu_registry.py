@@ -40,6 +40,13 @@ EVERY_ENTRY = [
     "Mentors' contributions",
     "Bullying board",
     "'Tell us' reports",
+    "Term report",
+    "Outcomes",
+    "Check-ins",
+    "Check-in questions",
+    "Aims and policies",
+    "Evidence for the quality standard",
+    "Closing the year",
     "Pupils",
     "Import pupils",
     "Feeder primaries",
@@ -67,6 +74,17 @@ SCHOOL_SETTINGS = [
     "Who receives &#x27;tell us&#x27; reports",
     "E-mails",
     "School details",
+]
+
+
+REPORTS = [
+    "Term report",
+    "Outcomes",
+    "Check-ins",
+    "Check-in questions",
+    "Aims and policies",
+    "Evidence for the quality standard",
+    "Closing the year",
 ]
 
 
@@ -118,6 +136,7 @@ def test_the_admin_s_menu_is_one_line_of_links_and_groups(client_for, school, sc
             ],
         ),
         ("Outreach", ["Primary visits", "Events", "Mentors&#x27; contributions", "Bullying board"]),
+        ("Reports", REPORTS),
         ("School", SCHOOL_SETTINGS),
     ]
     assert 'class="menu-toggle"' in response.text
@@ -144,6 +163,7 @@ def test_the_safeguarding_lead_sees_only_her_pages_and_the_current_one_is_marked
                 "&#x27;Tell us&#x27; reports",
             ],
         ),
+        ("Reports", REPORTS[:5]),  # not the evidence pack nor closing the year
         ("School", ["Pupils", "Calendar", "School day"]),
     ]
     assert '<summary class="is-current">School</summary>' in response.text

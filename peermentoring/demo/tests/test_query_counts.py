@@ -66,6 +66,8 @@ MOST_QUERIES = {
     # each however many reports or staff, 32 -> 34 (the demo's flagged report waits).
     # Issue 15, Anti-Bullying Week: from August to 20 November, one query for whether this
     # year's week is added (none the rest of the year): 34 -> 35 on those days.
+    # Issue 16, closing the year: in June and July one query for whether the year is
+    # closed (none the rest of the year; Anti-Bullying Week's is not asked then): 35 at most.
     "home: coordinator": 35,
     # One more (was 13): the count of new safeguarding concerns at the top of her list.
     # Two more (issue 15, was 18): the 'tell us' reports waiting, as the coordinator's.
@@ -75,11 +77,16 @@ MOST_QUERIES = {
     # meeting (one query each, whatever the number of meetings).
     # One more (was 13) for the drop-in (issue 14): the mentor's duties today in a
     # published rota, one query however many, for the "record who came" links.
-    "home: mentor": 14,
+    # Issue 16: one query for the policies this mentor has still to read (however many
+    # policies or versions), 14 -> 15; from the summer half-term, one more for whether
+    # their end-of-year reflection is due: 16 on those days.
+    "home: mentor": 16,
     # Three more (was 16) for "The drop-in room" card (issue 14): the rooms' times, the
     # week's school days, and on a school day who is on duty today; one query each,
     # however many rooms, times or duties (two at a weekend or in the holidays).
-    "home: mentee": 19,
+    # Issue 16: one query for the check-ins due (the mentee's pairings with their year's
+    # summer term and the moments answered, however many): 19 -> 20 on a school day.
+    "home: mentee": 20,
     # The demo's pupil sits on an interview panel: one more query for their open panels
     # (most pupils sit on none, and one query tells them so).
     "home: pupil": 11,
