@@ -1,6 +1,5 @@
 """The demo's check-ins and reflections: last year's show a change, this year's are under way,
-and the demo's mentee has a check-in to answer. Loaded after the rest of the demo, as the
-builder will."""
+and the demo's mentee has a check-in to answer. The builder loads them after the rest."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from django.utils import timezone
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import outcomes_due
 from peermentoring.evaluation.models import Response
-from peermentoring.evaluation.outcomes_demo import load_outcomes_demo
 from peermentoring.evaluation.outcomes_figures import outcome_summary
 from peermentoring.matching.models import Pairing
 from peermentoring.schools.models import AcademicYear, Membership, School
@@ -24,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_shows_last_years_outcomes_and_this_years_check_ins(client):
     call_command("load_demo", stdout=StringIO())
-    school = School.objects.get(slug="oakbrook")
-    load_outcomes_demo(school)
+    school = School.objects.get(slug="oakbrook")  # load_demo calls load_outcomes_demo
     today = timezone.localdate()
     this_year, last_year = AcademicYear.objects.for_school(school)[:2]
 
