@@ -10,10 +10,13 @@ Every chart has a text alternative: the table of the same numbers beside it on t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import ParamSpec
 
 import matplotlib
 
@@ -28,6 +31,21 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
+
+P = ParamSpec("P")
+# Matplotlib is not thread-safe (its settings and font caches are shared): a threaded
+# server drawing two charts of one page at once draws them one after the other.
+_DRAWING = threading.Lock()
+
+
+def _one_at_a_time(draw: Callable[P, bytes]) -> Callable[P, bytes]:
+    @functools.wraps(draw)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        with _DRAWING:
+            return draw(*args, **kwargs)
+
+    return locked
+
 
 INK = "#000000"
 PAPER = "#ffffff"
@@ -161,6 +179,7 @@ def term_boundaries(report: Report, terms: Sequence[tuple[str, dt.date]]) -> lis
     return marks
 
 
+@_one_at_a_time
 def weeks_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> bytes:
     """Meetings per school week: solid bars logged one by one, hatched bars reported as a
     count, the total above each week; dashed lines where a term or half-term begins."""
@@ -202,6 +221,7 @@ def weeks_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> by
     return _svg(figure)
 
 
+@_one_at_a_time
 def windows_chart(report: Report) -> bytes:
     """Meetings by time of day: one bar a window kind, each its own hatching and number."""
     rows = report.by_window
@@ -221,6 +241,7 @@ def windows_chart(report: Report) -> bytes:
     return _svg(figure)
 
 
+@_one_at_a_time
 def outcomes_chart(
     questions: Sequence[str], before: Sequence[float | None], after: Sequence[float | None]
 ) -> bytes:
@@ -253,6 +274,7 @@ def outcomes_chart(
     return _svg(figure)
 
 
+@_one_at_a_time
 def dropin_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> bytes:
     """Drop-in visitors per school week: a line with a round marker and its number at each
     week, dashed lines where a term or half-term begins."""
