@@ -1,7 +1,8 @@
 """What the outcomes area adds to menus, home pages and to-dos: "Outcomes" and "Check-ins"
 under Reports for the staff who see outcomes; the pupils' check-in and reflection cards on
 their home pages (no menu entry: a mentor's menu stays three items on one line at 320 px).
-The coordinator's home page gets no item: "Check-ins" in the menu lists who has not
+The evidence pack's "monitoring of progress and outcomes" gets the check-ins' counts and
+averages (report_outcomes.evidence_area), never a pupil's answers. The coordinator's home page gets no item: "Check-ins" in the menu lists who has not
 answered, and her home page stays within its queries (demo/tests/test_query_counts.py)."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 def register() -> None:
     from peermentoring.core.registry import register_menu, register_todo
     from peermentoring.core.roles import Role
-    from peermentoring.evaluation import outcomes_home
+    from peermentoring.evaluation import outcomes_home, report_outcomes
+    from peermentoring.evaluation.evidence_pack import register_evidence_source
 
     register_menu(label="Outcomes", url_name="evaluation:outcomes", order=30, group="report")
     register_menu(label="Check-ins", url_name="evaluation:check-ins", order=32, group="report")
@@ -25,4 +27,7 @@ def register() -> None:
         order=7,
         roles=[Role.MENTOR],
         items=outcomes_home.reflection_card,
+    )
+    register_evidence_source(
+        key="outcomes", area="monitoring", source=report_outcomes.evidence_area
     )

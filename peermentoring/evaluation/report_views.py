@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from peermentoring.core.registry import school_url
 from peermentoring.core.roles import STAFF_ROLES
 from peermentoring.core.spreadsheets import table_response
-from peermentoring.evaluation import charts, figures, report_tables
+from peermentoring.evaluation import charts, figures, report_outcomes, report_tables
 from peermentoring.evaluation.figures import Report, Span
 from peermentoring.evaluation.report_forms import SpanForm
 from peermentoring.schools.access import SchoolRequest, school_role_required
@@ -27,7 +27,7 @@ from peermentoring.schools.models import Term
 
 REPORT_ROLES = STAFF_ROLES
 SPAN_FIELDS = ("term", "year", "first", "last")
-CHARTS = {"weeks", "windows", "dropin"}
+CHARTS = {"weeks", "windows", "dropin", report_outcomes.NAME}
 FORMATS = {"csv", "xlsx"}
 
 # Figure -> the list of the rows behind it, and the list's own filter where it has one.
@@ -114,6 +114,7 @@ def report_page(request: SchoolRequest) -> HttpResponse:
             "query": query,
             "amp": "&" if query else "",
             "sentence": report.sentence,
+            **_outcomes_context(request, span),
         }
     status = 400 if form.is_bound and not form.is_valid() else 200
     template = "evaluation/report_print.html" if printing and span else "evaluation/report.html"
@@ -149,6 +150,19 @@ def _sections(report: Report, links: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
+def _outcomes_context(request: SchoolRequest, span: Span) -> dict[str, Any]:
+    """The outcomes section: the figures, its table's downloads, its chart (only when five
+    or more pupils were compared) and the outcomes page for those who may open it."""
+    outcomes = report_outcomes.summary(request.school, span)
+    return {
+        "outcomes": outcomes,
+        "outcomes_table": report_outcomes.table(outcomes),
+        "outcomes_chart": report_outcomes.NAME if report_outcomes.has_chart(outcomes) else "",
+        "outcomes_chart_words": report_outcomes.CHART_WORDS,
+        "outcomes_url": school_url(request.membership, "evaluation:outcomes"),
+    }
+
+
 def _report_or_404(request: SchoolRequest) -> tuple[SpanForm, Report]:
     form, span = _chosen(request)
     if span is None:
@@ -163,7 +177,12 @@ def report_chart(request: SchoolRequest, chart: str) -> HttpResponse:
     if chart not in CHARTS:
         raise Http404("No such chart")
     form, report = _report_or_404(request)
-    if chart == "weeks":
+    if chart == report_outcomes.NAME:
+        drawn = report_outcomes.chart(report_outcomes.summary(request.school, report.span))
+        if drawn is None:
+            raise Http404("Fewer than five pupils answered: no chart.")
+        svg = drawn
+    elif chart == "weeks":
         svg = charts.weeks_chart(report, form.term_marks())
     elif chart == "dropin":
         svg = charts.dropin_chart(report, form.term_marks())
@@ -182,16 +201,20 @@ def report_download(request: SchoolRequest) -> HttpResponse:
     file_format = request.GET.get("format", "csv")
     name = request.GET.get("table", report_tables.ALL)
     if file_format not in FORMATS or (
-        name not in report_tables.BUILDERS and name != report_tables.ALL
+        name not in report_tables.BUILDERS and name not in (report_tables.ALL, report_outcomes.NAME)
     ):
         raise Http404("No such download")
     form, report = _report_or_404(request)
     stem = f"{request.school.slug}-report-{report.span.key or _dates(report.span)}"
     if name == report_tables.ALL:
+        outcomes = report_outcomes.summary(request.school, report.span)
         return table_response(
-            report_tables.all_rows(report), file_format, filename=stem, sheet="Report"
+            report_outcomes.all_rows(report, outcomes), file_format, filename=stem, sheet="Report"
         )
-    table = report_tables.BUILDERS[name](report)
+    if name == report_outcomes.NAME:
+        table = report_outcomes.table(report_outcomes.summary(request.school, report.span))
+    else:
+        table = report_tables.BUILDERS[name](report)
     return table_response(
         report_tables.table_rows(table),
         file_format,

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from peermentoring.core.roles import Role
 from peermentoring.evaluation.figures import HEADLINE_KEYS, Span, by_school
+from peermentoring.evaluation.outcomes_figures import outcome_by_school
 from peermentoring.schools.calendar import academic_year_name, academic_year_start
 from peermentoring.schools.models import AcademicYear, Membership, School, Term, Trust
 
@@ -59,6 +60,20 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "primary_visits": ("Outreach", "Primary visits"),
     "events": ("Outreach", "Events"),
 }
+# The outcome change of each school's mentees (outcomes_figures.outcome_by_school): counts,
+# and averages only of five pupils or more (an average of fewer is left empty).
+OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
+    "outcome_pupils_answered": ("Outcomes", "Mentees who answered"),
+    "outcome_pupils_compared": ("Outcomes", "Compared with an earlier check-in"),
+    "outcome_better": ("Outcomes", "Better"),
+    "outcome_same": ("Outcomes", "The same"),
+    "outcome_worse": ("Outcomes", "Worse"),
+    "outcome_first_average": ("Outcomes", "First (average, 1-5)"),
+    "outcome_latest_average": ("Outcomes", "Latest (average, 1-5)"),
+    "outcome_better_percent": ("Outcomes", "Better (%)"),
+}
+# Columns whose sum over the schools means nothing: an average, a percentage.
+NO_TOTAL = frozenset({"outcome_first_average", "outcome_latest_average", "outcome_better_percent"})
 TOTAL_LABEL = "All schools"
 
 
@@ -82,6 +97,7 @@ def columns() -> list[Column]:
     for key in HEADLINE_KEYS:
         group, label = COLUMNS.get(key, ("", key.replace("_", " ").capitalize()))
         made.append(Column(key, group, label))
+    made += [Column(key, group, label) for key, (group, label) in OUTCOME_COLUMNS.items()]
     return made
 
 
@@ -186,13 +202,24 @@ class TrustTable:
 def trust_table(schools: list[School], span: Span) -> TrustTable:
     """Each school's headline figures for the span, and their total (a column of
     fractions, if the report ever has one, has no total: a sum of them means nothing)."""
-    figures = by_school(School.objects.filter(pk__in=[s.pk for s in schools]), span)
+    chosen = School.objects.filter(pk__in=[s.pk for s in schools])
+    figures = by_school(chosen, span)
+    outcomes = outcome_by_school(chosen, span.first, span.last)
     cols = columns()
-    rows = [(s, [(c, figures.get(s.pk, {}).get(c.key)) for c in cols]) for s in schools]
+
+    def value(school: School, key: str) -> Value:
+        if key in OUTCOME_COLUMNS:
+            found = outcomes.get(school.pk, {}).get(key)
+            return None if isinstance(found, bool) else found
+        return figures.get(school.pk, {}).get(key)
+
+    rows = [(s, [(c, value(s, c.key)) for c in cols]) for s in schools]
     total: list[tuple[Column, Value]] = []
     for i, column in enumerate(cols):
         values = [cells[i][1] for _, cells in rows]
-        if all(isinstance(v, int) or v is None for v in values):
+        if column.key in NO_TOTAL:
+            total.append((column, None))
+        elif all(isinstance(v, int) or v is None for v in values):
             total.append((column, sum(v or 0 for v in values)))
         else:
             total.append((column, None))

@@ -39,6 +39,7 @@ from peermentoring.core.audit import record
 from peermentoring.core.models import User
 from peermentoring.evaluation.figures import Span, report
 from peermentoring.evaluation.models import ClosedYear
+from peermentoring.evaluation.outcomes_figures import outcome_summary
 from peermentoring.evaluation.year_plan import (
     ALREADY_CLOSED,
     CANNOT_CONTINUE,
@@ -103,8 +104,11 @@ PLAN_CHANGED = (
 
 
 def annual_figures(school: School, year: AcademicYear) -> dict[str, Any]:
-    """The year's annual report, as plain JSON: the one definition of every figure."""
-    figures: dict[str, Any] = report(school, Span.for_year(year)).as_dict()
+    """The year's annual report, as plain JSON: the one definition of every figure, and the
+    mentees' outcomes (counts, and averages of five pupils or more; never a name)."""
+    span = Span.for_year(year)
+    figures: dict[str, Any] = report(school, span).as_dict()
+    figures["outcomes"] = outcome_summary(school, span.first, span.last).as_dict()
     return figures
 
 

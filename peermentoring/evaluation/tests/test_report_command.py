@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from peermentoring.evaluation import figures
+from peermentoring.evaluation.outcomes_figures import outcome_summary
 from peermentoring.meetings.models import Meeting
 from peermentoring.schools.models import SchoolDayWindow
 from tests.support.factories import (
@@ -84,8 +85,11 @@ def test_json_prints_one_object_with_meetings_held_at_the_top(school, autumn):
         "held": 0,
         "dropin": 0,
     }
-    assert data == json.loads(
-        json.dumps(figures.report(school, figures.Span.for_term(autumn)).as_dict())
+    span = figures.Span.for_term(autumn)
+    outcomes = data.pop("outcomes")
+    assert data == json.loads(json.dumps(figures.report(school, span).as_dict()))
+    assert outcomes == json.loads(
+        json.dumps(outcome_summary(school, span.first, span.last).as_dict())
     )
 
 

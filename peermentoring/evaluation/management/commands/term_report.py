@@ -21,7 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peermentoring.core.spreadsheets import neutralise
-from peermentoring.evaluation import figures, report_tables
+from peermentoring.evaluation import figures, report_outcomes, report_tables
 from peermentoring.evaluation.figures import Span, SpanError
 from peermentoring.schools.models import School
 
@@ -52,14 +52,18 @@ class Command(BaseCommand):
             raise CommandError(f"No school with the slug {options['school']!r}.")
         span = self._span(school, options)
         report = figures.report(school, span)
+        outcomes = report_outcomes.summary(school, span)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            data = report.as_dict() | {"outcomes": outcomes.as_dict()}
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         elif options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            for row in report_tables.all_rows(report):
+            for row in report_outcomes.all_rows(report, outcomes):
                 writer.writerow([neutralise(cell) for cell in row])
         else:
             self._text(report)
+            for line in report_outcomes.text_lines(outcomes):
+                self.stdout.write(line)
 
     def _span(self, school: School, options: dict[str, Any]) -> Span:
         chosen = [k for k in ("term", "year") if options.get(k)]
