@@ -176,18 +176,26 @@ def report_chart(request: SchoolRequest, chart: str) -> HttpResponse:
     """One chart of the report as an SVG image (its numbers are in the table beside it)."""
     if chart not in CHARTS:
         raise Http404("No such chart")
-    form, report = _report_or_404(request)
     if chart == report_outcomes.NAME:
-        drawn = report_outcomes.chart(report_outcomes.summary(request.school, report.span))
+        # The outcomes alone: not the rest of the report's figures.
+        _, span = _chosen(request)
+        if span is None:
+            raise Http404("Choose a term, a year or dates the school has.")
+        drawn = report_outcomes.chart(report_outcomes.summary(request.school, span))
         if drawn is None:
             raise Http404("Fewer than five pupils answered: no chart.")
-        svg = drawn
-    elif chart == "weeks":
+        return _svg_response(drawn)
+    form, report = _report_or_404(request)
+    if chart == "weeks":
         svg = charts.weeks_chart(report, form.term_marks())
     elif chart == "dropin":
         svg = charts.dropin_chart(report, form.term_marks())
     else:
         svg = charts.windows_chart(report)
+    return _svg_response(svg)
+
+
+def _svg_response(svg: bytes) -> HttpResponse:
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
