@@ -428,22 +428,23 @@ def _grouped(qs: QuerySet[Any], school_field: str = "school", **aggregates: Any)
 
 
 def _headlines(schools: QuerySet[School], span: Span) -> dict[int, dict[str, int]]:
-    """The headline figures of each school: 16 queries whatever the number of schools.
+    """The headline figures of each school: 17 queries whatever the number of schools.
 
     Figures read from the same rows share one query, each counted with its own FILTER
     (`Count("pk", filter=...)`; "*" takes none), the rows read being those any of them
-    counts: 26 queries made 16. See bench.py for the times on a trust of 500 schools."""
+    counts: 26 queries made 17. See bench.py for the times on a trust of 500 schools."""
     ids = list(schools.values_list("pk", flat=True))
     q = Q(school__in=ids)
     first, last = span.first, span.last
-    happened = Q(status=Meeting.Status.HAPPENED)
     grouped: list[dict[int, dict[str, Any]]] = []
-    # Itemised: counting's span, from the Monday of `first`; did not happen: the span's days.
+    # Itemised and did not happen stay two queries: each an index-only scan of the index
+    # (school, status, held_on), 46 + 39 ms on the trust; one query with two FILTERs reads
+    # the table's rows (the filters' columns are not all in one index): 150 ms.
+    grouped.append(_grouped(_itemised(q, span), meetings_itemised=Count("*")))
     grouped.append(
         _grouped(
-            Meeting.objects.filter(q, held_on__gte=monday(first), held_on__lte=last),
-            meetings_itemised=Count("pk", filter=happened),
-            meetings_did_not_happen=Count("pk", filter=~happened & Q(held_on__gte=first)),
+            Meeting.objects.filter(q).did_not_happen().between(first, last),
+            meetings_did_not_happen=Count("*"),
         )
     )
     grouped.append(_grouped(_counts(q, span), meetings_bulk_reported=Sum("extra")))
@@ -581,7 +582,7 @@ def _headlines(schools: QuerySet[School], span: Span) -> dict[int, dict[str, int
 def by_school(schools: QuerySet[School], span: Span) -> dict[int, dict[str, int | float | None]]:
     """school id -> the headline figures (`HEADLINE_KEYS`) of each school: counts only.
 
-    A fixed number of queries (16) however many schools."""
+    A fixed number of queries (17) however many schools."""
     return dict(_headlines(schools, span))  # type: ignore[arg-type]
 
 
