@@ -17,8 +17,11 @@ supervision): 50 s on two idle cores, 100 s on busy ones.
 
 Printed: for each figure, the median time through the ORM (`figures`, `counting`, the
 trust view's page and CSV through the test client) beside the same figures from one
-hand-written query, which must give the same numbers; then the slowest queries of
-`figures.by_school`. PostgreSQL compiles a query whose estimated cost passes
+hand-written query, which must give the same numbers; whether the trust view meets issue
+16's goals (under 300 ms, the ORM within 1.5× of the SQL); then how many queries
+`figures.by_school` makes and the slowest of them. The header says the number of runs,
+the JIT setting of the connection and the machine's load average: the times are wall
+times on a shared machine. PostgreSQL compiles a query whose estimated cost passes
 `jit_above_cost` (JIT, on by default): that costs the ORM's largest query 12-40 ms and
 the one big hand-written query seconds, so every table is printed again with `jit=off`.
 """
