@@ -482,14 +482,17 @@ def _headlines(schools: QuerySet[School], span: Span) -> dict[int, dict[str, int
             pairings_ended=Count("pk", filter=Q(ended_on__gte=first, ended_on__lte=last)),
         )
     )
-    active = Pairing.objects.active().values("mentee")
+    # NOT EXISTS probes the pairings of each accepted referral's child (an index on the
+    # mentee); NOT IN hashed every active pairing of every school: 3.2 ms of one school's
+    # 9 in the database. The same rows: a pairing's mentee is never null.
+    active = Pairing.objects.active().filter(mentee=OuterRef("pupil"))
     grouped.append(
         _grouped(
             Referral.objects.filter(q),
             referrals_received=Count("pk", filter=_moments("referred_at", span)),
             # Matching's queue, today: accepted, and the child has no active mentor.
             mentees_waiting=Count(
-                "pk", filter=Q(status=Referral.Status.ACCEPTED) & ~Q(pupil__in=active)
+                "pk", filter=Q(status=Referral.Status.ACCEPTED) & ~Q(Exists(active))
             ),
         )
     )
