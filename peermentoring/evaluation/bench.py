@@ -17,8 +17,11 @@ supervision): 50 s on two idle cores, 100 s on busy ones.
 
 Printed: for each figure, the median time through the ORM (`figures`, `counting`, the
 trust view's page and CSV through the test client) beside the same figures from one
-hand-written query, which must give the same numbers; then the slowest queries of
-`figures.by_school`. PostgreSQL compiles a query whose estimated cost passes
+hand-written query, which must give the same numbers; whether the trust view meets issue
+16's goals (under 300 ms, the ORM within 1.5× of the SQL); then how many queries
+`figures.by_school` makes and the slowest of them. The header says the number of runs,
+the JIT setting of the connection and the machine's load average: the times are wall
+times on a shared machine. PostgreSQL compiles a query whose estimated cost passes
 `jit_above_cost` (JIT, on by default): that costs the ORM's largest query 12-40 ms and
 the one big hand-written query seconds, so every table is printed again with `jit=off`.
 """
@@ -966,8 +969,9 @@ def measure(trust: Trust, runs: int, *, pages: bool = True) -> list[Result]:
     return results
 
 
-def slowest_queries(trust: Trust, count: int = 6) -> list[tuple[float, str]]:
-    """The slowest queries of one `by_school` over the trust: (ms, the query's start)."""
+def slowest_queries(trust: Trust, count: int = 6) -> tuple[int, list[tuple[float, str]]]:
+    """How many queries one `by_school` over the trust makes, and the slowest: (ms, the
+    query's start)."""
     import re
 
     from django.db import connection
@@ -992,7 +996,7 @@ def slowest_queries(trust: Trust, count: int = 6) -> list[tuple[float, str]]:
     figures.by_school(schools, figures.Span.for_term(term))
     with connection.execute_wrapper(timer):
         figures.by_school(schools, figures.Span.for_term(term))
-    return sorted(timed, reverse=True)[:count]
+    return len(timed), sorted(timed, reverse=True)[:count]
 
 
 # Candidate indexes, each timed alone and all together (`--indexes`): (name, table, SQL).
@@ -1059,6 +1063,14 @@ def _print(results: Sequence[tuple[str, float, float | None]]) -> None:
             print(f"{label:<52} {orm_ms:>9.1f}")
         else:
             print(f"{label:<52} {orm_ms:>9.1f} {sql_ms:>9.1f} {orm_ms / sql_ms:>6.2f}×")
+    for label, orm_ms, sql_ms in results:
+        if label.startswith("trust view") and label.endswith("by_school / SQL") and sql_ms:
+            ratio = orm_ms / sql_ms
+            print(
+                f"   goals (issue 16): trust view {orm_ms:.0f} ms, under {GOAL_TRUST_MS:.0f} ms: "
+                f"{'met' if orm_ms < GOAL_TRUST_MS else 'NOT met'}; ORM {ratio:.2f}× the SQL, "
+                f"within {GOAL_RATIO}×: {'met' if ratio <= GOAL_RATIO else 'NOT met'}"
+            )
 
 
 def _jit(on: bool) -> None:
@@ -1074,13 +1086,16 @@ def _measure_all(trust: Trust, runs: int, indexes: bool) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         jit = cursor.fetchone()[0]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"\n== evaluation on PostgreSQL, median of {runs} runs, the models' indexes, "
-        f"jit={jit} (the server's) =="
+        f"\n== evaluation on PostgreSQL, median of {runs} runs after one warm-up, the models' "
+        f"indexes, jit={jit} (the connection's: the server's unless the settings' OPTIONS set "
+        f"it), load average {load:.1f} on {os.cpu_count()} cores =="
     )
     _print(measure(trust, runs))
-    print("\n   the slowest queries of by_school (ms):")
-    for ms, sql in slowest_queries(trust):
+    queries, slowest = slowest_queries(trust)
+    print(f"\n   the slowest queries of by_school, of {queries} (ms):")
+    for ms, sql in slowest:
         print(f"   {ms:7.1f}  {sql[:110]}")
     if jit == "on":
         _jit(False)
@@ -1097,8 +1112,9 @@ def _measure_all(trust: Trust, runs: int, indexes: bool) -> None:
             print(f"\n== with the index {name} ==" if len(config) == 1 else f"\n== with {name} ==")
             _print(measure(trust, runs, pages=False))
             if len(config) > 1:
-                print("\n   the slowest queries of by_school (ms):")
-                for ms, sql in slowest_queries(trust):
+                queries, slowest = slowest_queries(trust)
+                print(f"\n   the slowest queries of by_school, of {queries} (ms):")
+                for ms, sql in slowest:
                     print(f"   {ms:7.1f}  {sql[:110]}")
                 _jit(False)
                 print("\n== with all of them, jit=off for the session ==")
