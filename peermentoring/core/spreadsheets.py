@@ -38,6 +38,7 @@ from xml.parsers import expat
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.reader.excel import ExcelReader, _find_workbook_part
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import from_excel, from_ISO8601
@@ -99,11 +100,17 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[Any]
 
 
+def _xlsx_text(value: Any) -> Any:
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def table_bytes(rows: Iterable[Row], file_format: str, *, sheet: str = "Sheet1") -> bytes:
     """Rows (the first is the heading) as a CSV (UTF-8 with a BOM, so Excel reads the
     accents) or an xlsx file; every cell through `neutralise`. The one writer of tables."""
     cells = ([neutralise(value) for value in row] for row in rows)
     if file_format == "xlsx":
+        # Control characters pasted from other programs are not allowed in an xlsx cell.
+        cells = ([_xlsx_text(value) for value in row] for row in cells)
         book = Workbook(write_only=True)
         page = book.create_sheet(sheet[:31] or "Sheet1")
         for row in cells:

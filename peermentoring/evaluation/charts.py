@@ -95,6 +95,9 @@ def _setup() -> None:
             "ytick.color": INK,
             "hatch.color": INK,
             "hatch.linewidth": 0.8,
+            # Labels are the school's own words (questions, window names): "$5 a week"
+            # is text, not TeX mathematics, which failed to parse and made the chart a 500.
+            "text.parse_math": False,
         }
     )
 

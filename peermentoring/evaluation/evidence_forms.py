@@ -10,7 +10,7 @@ from django import forms
 
 from peermentoring.core.forms import bounded_text
 from peermentoring.evaluation.evidence_services import TEXT_NEEDED, TITLE_NEEDED, PolicyFields
-from peermentoring.evaluation.figures import MAX_SPAN_DAYS
+from peermentoring.evaluation.figures import EARLIEST, LATEST, MAX_SPAN_DAYS
 from peermentoring.evaluation.models import Policy
 from peermentoring.evaluation.models.evidence import TEXT_MAX, TITLE_MAX
 from peermentoring.schools.models import AcademicYear, School, Term
@@ -132,4 +132,6 @@ class PackForm(forms.Form):
             self.add_error("last", LAST_BEFORE_FIRST)
         elif (last - first) > dt.timedelta(days=LONGEST_PERIOD_DAYS):
             self.add_error("last", PERIOD_TOO_LONG)
+        elif first < EARLIEST or last > LATEST:
+            self.add_error("first", f"Choose dates from {EARLIEST.year} to {LATEST.year}.")
         return data

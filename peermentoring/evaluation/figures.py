@@ -93,6 +93,12 @@ BULK_LABEL = "Reported as a count (no window)"
 MAX_SPAN_DAYS = 2 * 366
 
 
+# The dates a report may cover: a day past these overflows the date arithmetic of a span
+# (`last + 1 day` of 31 December 9999), and no school's records lie outside them.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+
 class SpanError(ValueError):
     """A term, year or range of dates the report cannot be drawn for."""
 
@@ -127,6 +133,8 @@ class Span:
             raise SpanError("The last day must be on or after the first day.")
         if (last - first).days > MAX_SPAN_DAYS:
             raise SpanError("Choose at most two years.")
+        if first < EARLIEST or last > LATEST:
+            raise SpanError(f"Choose dates from {EARLIEST.year} to {LATEST.year}.")
         return cls(first, last, f"{first:%-d %B %Y} to {last:%-d %B %Y}")
 
     @property

@@ -262,6 +262,9 @@ def add_question(*, questionnaire: Questionnaire, fields: QuestionFields, by: Us
     """Add a question; pupils are asked it from their next answer."""
     questionnaire = _locked(questionnaire)
     fields = _checked(fields)
+    # The form sent twice (a double click, a resend) must not ask pupils the same twice.
+    if questionnaire.questions.current().filter(text__iexact=fields.text).exists():
+        raise ValidationError("This questionnaire already asks that question.", code="twice")
     order = (
         fields.order or (questionnaire.questions.current().aggregate(m=Max("order"))["m"] or 0) + 1
     )

@@ -127,6 +127,7 @@ def my_reflection(request: SchoolRequest) -> HttpResponse:
     mentor = (
         Mentor.objects.for_school(school)
         .filter(pupil=request.membership.pupil_id, academic_year=year)
+        .exclude(status=Mentor.Status.STEPPED_DOWN)  # as the home card: no longer a mentor
         .select_related("academic_year")
         .first()
         if year is not None

@@ -8,14 +8,12 @@ from typing import Any
 from django import forms
 
 from peermentoring.evaluation import figures
-from peermentoring.evaluation.figures import Span, SpanError
+from peermentoring.evaluation.figures import EARLIEST, LATEST, Span, SpanError
 from peermentoring.schools.models import AcademicYear, School, Term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Enter a real date, like 1 September 2025."}
 # Nothing before the scheme could have kept records, nothing after the computer can count.
-EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2099, 12, 31)
 
 
 class SpanForm(forms.Form):

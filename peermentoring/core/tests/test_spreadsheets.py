@@ -250,3 +250,19 @@ def test_the_table_writer_neutralises_every_cell_and_excel_reads_the_accents():
         ["'=cmd|' /C calc'!A0", 3],
         ["Zoë", -2],
     ]
+
+
+def test_control_characters_pasted_into_a_cell_do_not_break_the_excel_file():
+    from openpyxl import load_workbook
+
+    from peermentoring.core.spreadsheets import table_bytes
+
+    # openpyxl refuses these in a cell (IllegalCharacterError): a question pasted from
+    # another program made every Excel download of it a 500.
+    rows = [["Question"], ["I feel\x02 happy\x1f at school"], ["Tab\tand new line\nstay"]]
+    sheet = load_workbook(io.BytesIO(table_bytes(rows, "xlsx"))).active
+    assert [row[0].value for row in sheet.iter_rows()] == [
+        "Question",
+        "I feel happy at school",
+        "Tab\tand new line\nstay",
+    ]

@@ -361,6 +361,9 @@ def test_another_schools_term_is_refused(school, other_school, coordinator, clie
         ({"period": "dates", "first": "2023-09-01", "last": "2026-08-01"}, PERIOD_TOO_LONG),
         ({"period": "dates", "first": "2026-09-01"}, "Give the first and the last day"),
         ({"period": "term-" + "9" * 30}, "Choose one of the school's terms"),
+        # The last day of the calendar: one day more overflowed (a 500 before).
+        ({"period": "dates", "first": "9999-12-31", "last": "9999-12-31"}, "from 2000 to 2099"),
+        ({"period": "dates", "first": "0001-01-01", "last": "0001-01-02"}, "from 2000 to 2099"),
     ],
 )
 def test_a_period_that_makes_no_sense_is_refused(query, message, school, coordinator, client_for):

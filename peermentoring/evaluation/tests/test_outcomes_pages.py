@@ -448,3 +448,19 @@ def test_a_mentees_page_shows_their_change_from_first_to_latest(
     assert change.rows[0] == ("I feel happy at school", 1, 3)
     assert (change.first_mean, change.latest_mean) == (2.5, 3.5)
     assert "From the first check-in to the latest" in page.text
+
+
+@pytest.mark.django_db
+def test_a_mentor_who_has_stepped_down_writes_no_reflection(school, mentor, client_for):
+    summer_now(school)
+    MentorFactory(
+        school=school,
+        pupil=_pupil(mentor),
+        academic_year=this_year(school),
+        status=Mentor.Status.STEPPED_DOWN,
+    )
+
+    page = client_for(mentor).post(_url(school, "my-reflection"), answers_body(school, REFLECTION))
+
+    assert not Response.objects.exists()
+    assert "Your answers have been sent" not in page.text

@@ -171,3 +171,18 @@ def test_a_question_too_long_is_refused_with_a_message(school, coordinator, clie
 
     assert response.status_code == 400 and "200 characters" in response.text
     assert questionnaire.questions.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_question_sent_twice_is_added_once(school, coordinator, client_for):
+    questionnaire = questionnaire_for(school, CHECK_IN)
+    url = reverse("evaluation:question-add", args=[school.slug, questionnaire.pk])
+    body = {"text": "I enjoy my lessons", "answer_type": "scale", "order": "5"}
+    client = client_for(coordinator)
+
+    first = client.post(url, body)
+    again = client.post(url, {**body, "text": "i enjoy my lessons"})
+
+    assert first.status_code == 302
+    assert "already asks that question" in again.text
+    assert questionnaire.questions.current().filter(text__iexact="I enjoy my lessons").count() == 1

@@ -190,3 +190,11 @@ def test_the_outcomes_chart_is_ready_for_two_lists_of_averages():
         ["I feel happy at school", "I feel confident"], [2.5, 3.0], [3.5, None]
     )
     assert b"I feel happy at school" in svg and b"3.5" in svg and b"style=" not in svg
+
+
+def test_a_question_with_dollar_signs_is_drawn_as_the_words_the_school_wrote():
+    # Matplotlib read "$...$" as TeX mathematics: this question made the chart a 500.
+    question = r"Pocket money $\foo{$ a week"
+    svg = charts.outcomes_chart([question, "I feel confident"], [2.5, 3.0], [3.5, 4.0])
+
+    assert rb"Pocket money $\foo{$ a week" in svg

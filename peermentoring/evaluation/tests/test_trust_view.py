@@ -336,6 +336,14 @@ def test_any_dates_may_be_chosen(client_for, trust, trust_lead, school):
     assert {c.key: v for c, v in table.total}["meetings_held"] == 4
 
 
+def test_dates_at_the_end_of_the_calendar_get_a_message_not_an_error(client_for, trust, trust_lead):
+    # One day past 31 December 9999 overflowed the span's arithmetic: a 500 before.
+    response = client_for(trust_lead).get(url(trust, "first=9999-12-30&last=9999-12-31"))
+
+    assert response.status_code == 200  # the page, with its message, as for other periods
+    assert "Choose dates from 2000 to 2099." in response.text
+
+
 def test_a_year_may_be_chosen(client_for, trust, trust_lead):
     response = client_for(trust_lead).get(url(trust, "period=2025-26"))
 
