@@ -40,7 +40,12 @@ class PolicyForm(forms.Form):
             "max_length": f"Keep the title to {TITLE_MAX} characters.",
         },
     )
-    kind = forms.ChoiceField(label="What it is", choices=Policy.Kind.choices)
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=Policy.Kind.choices,
+        # Not Django's "… is not one of the available choices", which echoes what was sent.
+        error_messages={"invalid_choice": "Choose the aims or a policy."},
+    )
     is_for_mentors = forms.BooleanField(
         label="Peer mentors read it and tick 'I have read and understood this'",
         required=False,

@@ -79,7 +79,11 @@ class QuestionForm(forms.Form):
         error_messages={"max_length": f"Please keep the question to {QUESTION_MAX} characters."},
     )
     answer_type = forms.ChoiceField(
-        label="Answer", choices=Question.AnswerType.choices, widget=forms.RadioSelect
+        label="Answer",
+        choices=Question.AnswerType.choices,
+        widget=forms.RadioSelect,
+        # Not Django's "… is not one of the available choices", which echoes what was sent.
+        error_messages={"invalid_choice": "Choose one of the kinds of answer listed."},
     )
     order = forms.IntegerField(
         label="Place in the list",

@@ -186,3 +186,18 @@ def test_a_question_sent_twice_is_added_once(school, coordinator, client_for):
     assert first.status_code == 302
     assert "already asks that question" in again.text
     assert questionnaire.questions.current().filter(text__iexact="I enjoy my lessons").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_strange_kind_of_answer_is_refused_without_being_echoed(school, coordinator, client_for):
+    questionnaire = questionnaire_for(school, CHECK_IN)
+    url = reverse("evaluation:question-add", args=[school.slug, questionnaire.pk])
+    strange = "zz" + "q" * 200_000
+
+    response = client_for(coordinator).post(
+        url, {"text": "I enjoy my lessons", "answer_type": strange, "order": "5"}
+    )
+
+    assert response.status_code == 400
+    assert "Choose one of the kinds of answer listed." in response.text
+    assert strange not in response.text
