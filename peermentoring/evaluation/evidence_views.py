@@ -187,18 +187,26 @@ def _period(school: School, form: PackForm) -> Period:
     return Period.for_year(get_object_or_404(AcademicYear.objects.for_school(school), pk=int(pk)))
 
 
-@require_GET
+# What a GET may fill in on the form. Never the names box: naming pupils is chosen on the
+# page, not in a link.
+_PREFILLED = ("period", "first", "last")
+
+
+@require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 def evidence_pack(request: SchoolRequest) -> HttpResponse:
-    """Choose a period (and whether to name pupils); `?period=…` downloads the zip."""
+    """Choose a period (and whether to name pupils); the form's POST downloads the zip.
+
+    A GET only shows the form, filled in from its address if it carries a period, so a
+    link on another site cannot build a pack or write to the audit log."""
     school = request.school
-    asked = "period" in request.GET
-    form = PackForm(
-        request.GET if asked else None,
-        school=school,
-        initial={"period": _default_period(school), "include_names": False},
-    )
-    if asked and form.is_valid():
+    initial: dict[str, Any] = {"period": _default_period(school), "include_names": False}
+    if request.method == "POST":
+        form = PackForm(request.POST, school=school, initial=initial)
+    else:
+        initial |= {key: request.GET[key] for key in _PREFILLED if key in request.GET}
+        form = PackForm(school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
         period = _period(school, form)
         include_names = form.cleaned_data["include_names"]
         pack = build_pack(school, period, include_names=include_names)

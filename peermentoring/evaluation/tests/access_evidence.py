@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from peermentoring.core.models import AuditEntry
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
@@ -23,6 +24,7 @@ from tests.support.access import (
     school_of,
     viewer_of,
 )
+from tests.support.factories import this_year
 
 MENTOR = frozenset({Role.MENTOR})
 
@@ -104,6 +106,19 @@ def _acknowledged(response: Any, kwargs: dict[str, int]) -> None:
     ).exists()
 
 
+PACK_DOWNLOADED = "evaluation.evidence_pack_downloaded"
+
+
+def _pack_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    return {"period": f"year-{this_year(school).pk}", "include_names": "on"}
+
+
+def _pack_downloaded(response: Any, kwargs: dict[str, int]) -> None:
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    entry = AuditEntry.objects.get(school=school_of(response), action=PACK_DOWNLOADED)
+    assert entry.actor == viewer_of(response) and entry.changes["include_names"] is True
+
+
 ACCESS: dict[str, Access] = {
     "evaluation:policies": Access(STAFF, None, GET),
     "evaluation:policy-add": Access(SETUP, None, GET_POST, _added, _add_body),
@@ -112,7 +127,7 @@ ACCESS: dict[str, Access] = {
     "evaluation:policy-version": Access(STAFF, _version_row, GET),
     "evaluation:my-policies": Access(MENTOR, None, GET),
     "evaluation:policy-read": Access(MENTOR, _policy_row, GET_POST, _acknowledged, _read_body),
-    "evaluation:evidence-pack": Access(SETUP, None, GET),
+    "evaluation:evidence-pack": Access(SETUP, None, GET_POST, _pack_downloaded, _pack_body),
 }
 
 
@@ -141,9 +156,26 @@ def _foreign_read(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     return ForeignPost(kwargs, body, unchanged)
 
 
+def _foreign_pack(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """Another school's term or year as the pack's period: refused, no pack, no audit entry."""
+    theirs = this_year(other_school)
+    term = theirs.terms.order_by("starts_on").first()
+    assert term is not None
+    this_year(school)
+    body = {"period": f"term-{term.pk}", "include_names": "on"}
+
+    def unchanged(response: Any) -> None:
+        assert response.status_code in (400, 404)
+        assert response["Content-Type"] != "application/zip"
+        assert not AuditEntry.objects.filter(action=PACK_DOWNLOADED).exists()
+
+    return ForeignPost({}, body, unchanged)
+
+
 FOREIGN_POSTS: dict[str, Any] = {
     "evaluation:policy-edit": _foreign_edit,
     "evaluation:policy-read": _foreign_read,
+    "evaluation:evidence-pack": _foreign_pack,
 }
 # The add form names no row: a policy is made in the school of the address.
 NO_ROW_FIELDS: set[str] = {"evaluation:policy-add"}

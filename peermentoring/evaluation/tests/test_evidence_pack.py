@@ -10,6 +10,8 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,9 +143,12 @@ def records(school, coordinator):
     return year
 
 
-def _download(client, school, **query) -> zipfile.ZipFile:
-    url = reverse("evaluation:evidence-pack", kwargs={"school_slug": school.slug})
-    response = client.get(url, query)
+def _pack_url(school) -> str:
+    return reverse("evaluation:evidence-pack", kwargs={"school_slug": school.slug})
+
+
+def _download(client, school, **fields) -> zipfile.ZipFile:
+    response = client.post(_pack_url(school), fields)
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == "application/zip"
     return zipfile.ZipFile(io.BytesIO(response.content))
@@ -345,10 +350,7 @@ def test_the_page_offers_the_schools_terms_and_years(school, coordinator, client
 def test_another_schools_term_is_refused(school, other_school, coordinator, client_for):
     theirs = this_year(other_school).terms.first()
 
-    response = client_for(coordinator).get(
-        reverse("evaluation:evidence-pack", kwargs={"school_slug": school.slug}),
-        {"period": f"term-{theirs.pk}"},
-    )
+    response = client_for(coordinator).post(_pack_url(school), {"period": f"term-{theirs.pk}"})
 
     assert response.status_code == 400
     assert "Choose one of the school's terms or years" in html.unescape(response.content.decode())
@@ -367,9 +369,7 @@ def test_another_schools_term_is_refused(school, other_school, coordinator, clie
     ],
 )
 def test_a_period_that_makes_no_sense_is_refused(query, message, school, coordinator, client_for):
-    response = client_for(coordinator).get(
-        reverse("evaluation:evidence-pack", kwargs={"school_slug": school.slug}), query
-    )
+    response = client_for(coordinator).post(_pack_url(school), query)
 
     assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
@@ -463,3 +463,40 @@ def test_each_download_is_noted_in_the_audit_log_with_whether_it_names_pupils(
     assert [e.changes["include_names"] for e in entries] == [False, True]
     assert {e.actor for e in entries} == {coordinator}
     assert entries[0].changes["first"] == year.starts_on.isoformat()
+
+
+def test_a_link_with_a_period_shows_the_form_and_downloads_nothing(school, coordinator, client_for):
+    """A GET from a link on another site: the form, filled in, but no pack and no audit entry."""
+    year = this_year(school)
+    autumn = year.terms.get(name=Term.Name.AUTUMN)
+
+    response = client_for(coordinator).get(
+        _pack_url(school), {"period": f"term-{autumn.pk}", "include_names": "on"}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    page = response.content.decode()
+    assert f'value="term-{autumn.pk}" selected' in page
+    assert 'method="post"' in page and "csrfmiddlewaretoken" in page
+    assert "checked" not in page
+    assert not AuditEntry.objects.filter(action="evaluation.evidence_pack_downloaded").exists()
+
+
+def test_a_download_without_the_forms_token_is_refused(school, coordinator):
+    year = this_year(school)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator, backend="peermentoring.core.auth.EmailOrUsernameBackend")
+    fields = {"period": f"year-{year.pk}", "include_names": "on"}
+
+    refused = client.post(_pack_url(school), fields)
+
+    assert refused.status_code == 403
+    assert not AuditEntry.objects.filter(action="evaluation.evidence_pack_downloaded").exists()
+    # The same POST with the form's token downloads: the token was all that was missing.
+    client.get(_pack_url(school))
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    sent = client.post(_pack_url(school), fields | {"csrfmiddlewaretoken": token})
+    assert sent.status_code == 200 and sent["Content-Type"] == "application/zip"
+    assert AuditEntry.objects.filter(action="evaluation.evidence_pack_downloaded").count() == 1
