@@ -23,6 +23,16 @@ from peermentoring.dropin.models import (
     Visit,
     token_digest,
 )
+from peermentoring.evaluation.models import (
+    Answer,
+    ClosedYear,
+    Policy,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    Question,
+    Questionnaire,
+    Response,
+)
 from peermentoring.matching.models import DoNotPair, MatchingSettings, MatchRun, Pairing
 from peermentoring.meetings.models import Meeting, Topic, UsualWindow, WeekCount
 from peermentoring.mentors.models import Mentor, MentorFreeWindow
@@ -843,3 +853,107 @@ class TellUsReportFactory(factory.django.DjangoModelFactory):
     category = TellUsReport.Category.NAME_CALLING
     what_happened = "Some Year 8s keep calling a boy in my form names at lunch."
     where = "The canteen"
+
+
+# --- Evaluation -----------------------------------------------------------------------------
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Policy
+
+    school = factory.SubFactory(SchoolFactory)
+    title = factory.Sequence(lambda n: f"Code of conduct for peer mentors {n}")
+    kind = Policy.Kind.POLICY
+
+
+class PolicyVersionFactory(factory.django.DjangoModelFactory):
+    """Version 1 of a policy, in force."""
+
+    class Meta:
+        model = PolicyVersion
+
+    policy = factory.SubFactory(PolicyFactory)
+    school = factory.SelfAttribute("policy.school")
+    number = 1
+    text = "Peer mentors listen, keep what they hear private, and tell staff of any worry."
+
+
+class PolicyAcknowledgementFactory(factory.django.DjangoModelFactory):
+    """A pupil of the policy's school has read and understood a version."""
+
+    class Meta:
+        model = PolicyAcknowledgement
+
+    version = factory.SubFactory(PolicyVersionFactory)
+    school = factory.SelfAttribute("version.school")
+    pupil = factory.SubFactory(
+        PupilFactory, school=factory.SelfAttribute("..school"), year_group=10
+    )
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Questionnaire
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = Questionnaire.Kind.MENTEE_CHECK_IN
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    order = factory.Sequence(lambda n: n % 99 + 1)
+    text = "I feel happy at school"
+    answer_type = Question.AnswerType.SCALE
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A mentee's start-of-pairing check-in, answered on their own account."""
+
+    class Meta:
+        model = Response
+
+    pairing = factory.SubFactory(PairingFactory)
+    school = factory.SelfAttribute("pairing.school")
+    questionnaire = factory.SubFactory(
+        QuestionnaireFactory, school=factory.SelfAttribute("..school")
+    )
+    pupil = factory.SelfAttribute("pairing.mentee")
+    moment = Response.Moment.START
+    entered_by = factory.SubFactory(UserFactory)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """A 4 ("Mostly") to a question of the response's own questionnaire."""
+
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(
+        QuestionFactory, questionnaire=factory.SelfAttribute("..response.questionnaire")
+    )
+    score = 4
+
+
+class ClosedYearFactory(factory.django.DjangoModelFactory):
+    """A closed year and the year after it, in one school."""
+
+    class Meta:
+        model = ClosedYear
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = factory.SubFactory(
+        AcademicYearFactory, school=factory.SelfAttribute("..school")
+    )
+    next_year = factory.SubFactory(
+        AcademicYearFactory,
+        school=factory.SelfAttribute("..school"),
+        starts_on=factory.LazyAttribute(
+            lambda y: y.factory_parent.academic_year.ends_on + dt.timedelta(days=1)
+        ),
+    )
+    figures = factory.LazyFunction(lambda: {"meetings_held": 527})
