@@ -40,6 +40,9 @@ NOT_ABOUT_PUPILS = {
     "CategoryForm",  # a referral category's name
     "InterviewForm",  # where an interview is held
     "ScreenLinkForm",  # where a corridor screen is ("Year 7 corridor")
+    "QuestionForm",  # a questionnaire's question ("I feel happy at school")
+    "PolicyForm",  # the scheme's aims or a policy: its title and text
+    "VersionForm",  # a new version of a policy's text
 }
 # Search and filter forms sent by GET: nothing in a POST; their terms are kept out of the
 # access logs instead (test_a_search_term_stays_out_of_the_access_logs).
