@@ -36,13 +36,19 @@ def _cells(cells: list[tuple[Column, Value]]) -> SafeString:
     """A row's figures as table cells, each with its heading for a phone's card. Built
     here rather than by a loop in the template: 500 schools are 13,000 cells, which the
     template's loop took seven times as long to write. Each column's opening tag is
-    escaped once; a figure is a number, escaped all the same."""
+    escaped once; a figure is a number, or escaped."""
     return mark_safe(  # noqa: S308 - every part is escaped here
-        "".join(
-            f"{_opening(column.full_label)}{'–' if value is None else escape(value)}</td>"
-            for column, value in cells
-        )
+        "".join(f"{_opening(column.full_label)}{_figure(value)}</td>" for column, value in cells)
     )
+
+
+def _figure(value: object) -> str:
+    # A number's digits need no escaping (escape() took a third of the 24 ms of 500 rows).
+    if value is None:
+        return "–"
+    if isinstance(value, int | float):
+        return str(value)
+    return escape(value)
 
 
 @lru_cache(maxsize=256)

@@ -128,6 +128,11 @@ class SessionMentor(models.Model):
 
     class Meta:
         ordering = ["mentor__pupil__family_name", "mentor__pupil__given_name"]
+        indexes = [
+            # A session's attendance counted from the index alone: the term report and the
+            # trust view sum it over the span's sessions (migration 0002).
+            models.Index(fields=["session", "attendance"], name="supervision_session_attendance"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "mentor"], name="supervision_sessionmentor_once"

@@ -448,3 +448,12 @@ def test_schools_without_terms_show_this_academic_year_so_far(client_for, db):
     assert span.last == max(timezone.localdate(), span.first)
     assert "so far" in response.text
     assert f'filename="new-trust-{span.first}-{span.last}.csv"' in download["Content-Disposition"]
+
+
+def test_a_cell_writes_numbers_as_they_are_and_escapes_anything_else():
+    from peermentoring.evaluation.trust_views import _figure
+
+    assert _figure(None) == "–"
+    assert _figure(1234) == "1234"
+    assert _figure(3.5) == "3.5"
+    assert _figure("<b>&") == "&lt;b&gt;&amp;"
