@@ -26,12 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from peermentoring.core.forms import add_validation_error
 from peermentoring.core.privacy import pupil_text
-from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES, Role
+from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
 from peermentoring.core.spreadsheets import table_response
 from peermentoring.evaluation import outcomes_due, outcomes_figures
 from peermentoring.evaluation import outcomes_services as services
 from peermentoring.evaluation.models import Question, Questionnaire, Response
 from peermentoring.evaluation.outcomes_forms import AnswersForm, QuestionForm
+from peermentoring.evaluation.outcomes_home import CHECK_IN_ROLES, REFLECTION_ROLES
 from peermentoring.evaluation.outcomes_services import AlreadyAnswered, QuestionFields
 from peermentoring.matching.models import Pairing
 from peermentoring.mentors.models import Mentor
@@ -75,7 +76,7 @@ def _answers_form(
 
 
 @require_http_methods(["GET", "POST"])
-@school_role_required(Role.MENTEE)
+@school_role_required(*CHECK_IN_ROLES)
 @pupil_text
 def my_check_in(request: SchoolRequest) -> HttpResponse:
     """The mentee's check-in due now, if any: the faces, one question at a time down the page."""
@@ -118,7 +119,7 @@ def my_check_in(request: SchoolRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@school_role_required(Role.MENTOR)
+@school_role_required(*REFLECTION_ROLES)
 @pupil_text
 def my_reflection(request: SchoolRequest) -> HttpResponse:
     """The mentor's end-of-year reflection, in the second half of the summer term."""

@@ -39,8 +39,8 @@ from tests.support.factories import (
     this_year,
 )
 
-MENTEE = frozenset({Role.MENTEE})
-MENTOR = frozenset({Role.MENTOR})
+MENTEE = frozenset({Role.MENTEE, Role.PUPIL})
+MENTOR = frozenset({Role.MENTOR, Role.PUPIL})
 CHECK_IN = Questionnaire.Kind.MENTEE_CHECK_IN
 REFLECTION = Questionnaire.Kind.MENTOR_REFLECTION
 

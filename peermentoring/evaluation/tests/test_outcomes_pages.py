@@ -27,7 +27,7 @@ from peermentoring.evaluation.tests.access_outcomes import (
     summer_now,
 )
 from peermentoring.mentors.models import Mentor
-from tests.support.factories import MentorFactory, this_year
+from tests.support.factories import MentorFactory, pupil_member, this_year
 
 SECRET = "I sit on my own at lunch most days"
 REFLECTION_SECRET = "My mentee was hard work at first"
@@ -464,3 +464,51 @@ def test_a_mentor_who_has_stepped_down_writes_no_reflection(school, mentor, clie
 
     assert not Response.objects.exists()
     assert "Your answers have been sent" not in page.text
+
+
+# --- Whatever pupil account the mentee or mentor was given -----------------------------------
+
+
+@pytest.mark.django_db
+def test_a_paired_pupil_with_a_plain_pupil_account_answers_their_check_in(school, client_for):
+    # Accounts are given a role by hand; "Your mentor" shows to any pupil account, so the
+    # check-in that goes with it must too.
+    lily = pupil_member(school, Role.PUPIL, given_name="Lily", year_group=7).user
+    pairing = pairing_of(school, mentee=_pupil(lily))
+    client = client_for(lily)
+    home = reverse("schools:home", args=[school.slug])
+    assert "Your check-in" in client.get(home).text
+
+    response = client.post(_url(school, "my-check-in"), _check_in_body(school, pairing))
+
+    assert response.status_code == 200 and "Your answers have been sent" in response.text
+    assert Response.objects.get(pairing=pairing).entered_by == lily
+
+
+@pytest.mark.django_db
+def test_a_pupil_account_that_is_no_mentee_has_no_check_in_and_cannot_answer_one(
+    school, client_for, mentee, pairing
+):
+    sam = pupil_member(school, Role.PUPIL, given_name="Sam", year_group=8).user
+    client = client_for(sam)
+    assert "Your check-in" not in client.get(reverse("schools:home", args=[school.slug])).text
+    assert "nothing to answer" in client.get(_url(school, "my-check-in")).text
+    # Lily's pairing, posted by Sam: not his, so no such pairing.
+    response = client.post(_url(school, "my-check-in"), _check_in_body(school, pairing))
+    assert response.status_code == 404
+    assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_mentor_with_a_plain_pupil_account_writes_their_reflection(school, client_for):
+    kwame = pupil_member(school, Role.PUPIL, given_name="Kwame", year_group=10).user
+    summer_now(school)
+    MentorFactory(
+        school=school, pupil=_pupil(kwame), academic_year=this_year(school), status="trained"
+    )
+    client = client_for(kwame)
+
+    response = client.post(_url(school, "my-reflection"), answers_body(school, REFLECTION))
+
+    assert response.status_code == 200 and "Your answers have been sent" in response.text
+    assert Response.objects.get(mentor__pupil=_pupil(kwame)).entered_by == kwame
