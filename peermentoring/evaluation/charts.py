@@ -190,6 +190,34 @@ def term_boundaries(report: Report, terms: Sequence[tuple[str, dt.date]]) -> lis
     return marks
 
 
+def _school_weeks_axis(
+    axes: plt.Axes,
+    report: Report,
+    terms: Sequence[tuple[str, dt.date]],
+    top: float,
+    ylabel: str,
+) -> None:
+    """The weekly charts' shared frame, so the bar and line charts of one report read alike:
+    a dashed line and its words where a term or half-term begins, headroom above the
+    tallest week (`top`) for those words, and at most about twelve week labels."""
+    weeks = report.by_week
+    xs = list(range(len(weeks)))
+    for index, words in term_boundaries(report, terms):
+        axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
+        axes.text(index - 0.4, top * 1.12, words, fontsize=7, color=INK, va="top")
+    axes.set_ylim(0, top * 1.18)
+    step = max(1, len(weeks) // 12)
+    axes.set_xticks(
+        xs[::step],
+        [f"{w['week']:%-d %b}" for w in weeks][::step],
+        rotation=45,
+        ha="right",
+        fontsize=8,
+    )
+    axes.set_xlabel("Week beginning")
+    axes.set_ylabel(ylabel)
+
+
 @_one_at_a_time
 def weeks_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> bytes:
     """Meetings per school week: solid bars logged one by one, hatched bars reported as a
@@ -214,20 +242,7 @@ def weeks_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> by
     for x, total in zip(xs, held, strict=True):
         if total:
             axes.text(x, total + top * 0.02, f"{total}", ha="center", va="bottom", fontsize=7)
-    for index, words in term_boundaries(report, terms):
-        axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
-        axes.text(index - 0.4, top * 1.12, words, fontsize=7, color=INK, va="top")
-    axes.set_ylim(0, top * 1.18)
-    step = max(1, len(weeks) // 12)
-    axes.set_xticks(
-        xs[::step],
-        [f"{w['week']:%-d %b}" for w in weeks][::step],
-        rotation=45,
-        ha="right",
-        fontsize=8,
-    )
-    axes.set_xlabel("Week beginning")
-    axes.set_ylabel("Meetings")
+    _school_weeks_axis(axes, report, terms, top, "Meetings")
     axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.3), ncol=2)
     return _svg(figure)
 
@@ -298,18 +313,5 @@ def dropin_chart(report: Report, terms: Sequence[tuple[str, dt.date]] = ()) -> b
     for x, n in zip(xs, visitors, strict=True):
         if n:
             axes.text(x, n + top * 0.03, f"{n}", ha="center", va="bottom", fontsize=7)
-    for index, words in term_boundaries(report, terms):
-        axes.axvline(index - 0.5, color=INK, linestyle="--", linewidth=1)
-        axes.text(index - 0.4, top * 1.12, words, fontsize=7, color=INK, va="top")
-    axes.set_ylim(0, top * 1.18)
-    step = max(1, len(weeks) // 12)
-    axes.set_xticks(
-        xs[::step],
-        [f"{w['week']:%-d %b}" for w in weeks][::step],
-        rotation=45,
-        ha="right",
-        fontsize=8,
-    )
-    axes.set_xlabel("Week beginning")
-    axes.set_ylabel("Drop-in visitors")
+    _school_weeks_axis(axes, report, terms, top, "Drop-in visitors")
     return _svg(figure)

@@ -13,6 +13,8 @@ the school admin (SETUP_ROLES) type in paper forms and edit the questions.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,6 +259,44 @@ def _moment(moment: str) -> str:
     return moment
 
 
+def _paper_answers(
+    request: SchoolRequest,
+    kind: Questionnaire.Kind,
+    *,
+    save: Callable[..., Response],
+    noun: str,
+    who: str,
+    what: str,
+) -> HttpResponse:
+    """The paper form of one questionnaire, shared by the check-in and the reflection so
+    both are typed in alike: marked as paper, dated the day on the form, saved once (a
+    second save changes nothing), then back to who has not answered."""
+    school = request.school
+    check_ins = reverse("evaluation:check-ins", args=[school.slug])
+    form = _answers_form(request, services.questionnaire_for(school, kind), paper=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(
+                answers=form.answers(),
+                by=request.user,
+                is_paper=True,
+                answered_on=form.answered_on(),
+                version=form.cleaned_data["version"],
+            )
+        except AlreadyAnswered:
+            messages.info(request, f"That {noun} had been recorded already: nothing changed.")
+            return redirect(check_ins)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"Paper {noun} recorded for {who}.")
+            return redirect(check_ins)
+    context = {"form": form, "who": who, "what": what, "cancel_url": check_ins}
+    return render(
+        request, "evaluation/outcomes/paper_form.html", context, status=400 if form.errors else 200
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @school_role_required(*SETUP_ROLES)
 @pupil_text
@@ -268,35 +308,13 @@ def check_in_paper(request: SchoolRequest, pairing_pk: int, moment: str) -> Http
         pk=pairing_pk,
     )
     moment = _moment(moment)
-    questionnaire = services.questionnaire_for(school, Kind.MENTEE_CHECK_IN)
-    form = _answers_form(request, questionnaire, paper=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_check_in(
-                pairing=pairing,
-                moment=moment,
-                answers=form.answers(),
-                by=request.user,
-                is_paper=True,
-                answered_on=form.answered_on(),
-                version=form.cleaned_data["version"],
-            )
-        except AlreadyAnswered:
-            messages.info(request, "That check-in had been recorded already: nothing changed.")
-            return redirect("evaluation:check-ins", school_slug=school.slug)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Paper check-in recorded for {pairing.mentee.full_name}.")
-            return redirect("evaluation:check-ins", school_slug=school.slug)
-    context = {
-        "form": form,
-        "who": pairing.mentee.full_name,
-        "what": f"{Response.Moment(moment).label} check-in",
-        "cancel_url": reverse("evaluation:check-ins", args=[school.slug]),
-    }
-    return render(
-        request, "evaluation/outcomes/paper_form.html", context, status=400 if form.errors else 200
+    return _paper_answers(
+        request,
+        Kind.MENTEE_CHECK_IN,
+        save=functools.partial(services.answer_check_in, pairing=pairing, moment=moment),
+        noun="check-in",
+        who=pairing.mentee.full_name,
+        what=f"{Response.Moment(moment).label} check-in",
     )
 
 
@@ -309,34 +327,13 @@ def reflection_paper(request: SchoolRequest, mentor_pk: int) -> HttpResponse:
     mentor = get_object_or_404(
         Mentor.objects.for_school(school).select_related("pupil", "school"), pk=mentor_pk
     )
-    questionnaire = services.questionnaire_for(school, Kind.MENTOR_REFLECTION)
-    form = _answers_form(request, questionnaire, paper=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_reflection(
-                mentor=mentor,
-                answers=form.answers(),
-                by=request.user,
-                is_paper=True,
-                answered_on=form.answered_on(),
-                version=form.cleaned_data["version"],
-            )
-        except AlreadyAnswered:
-            messages.info(request, "That reflection had been recorded already: nothing changed.")
-            return redirect("evaluation:check-ins", school_slug=school.slug)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Paper reflection recorded for {mentor.pupil.full_name}.")
-            return redirect("evaluation:check-ins", school_slug=school.slug)
-    context = {
-        "form": form,
-        "who": mentor.pupil.full_name,
-        "what": "End-of-year reflection",
-        "cancel_url": reverse("evaluation:check-ins", args=[school.slug]),
-    }
-    return render(
-        request, "evaluation/outcomes/paper_form.html", context, status=400 if form.errors else 200
+    return _paper_answers(
+        request,
+        Kind.MENTOR_REFLECTION,
+        save=functools.partial(services.answer_reflection, mentor=mentor),
+        noun="reflection",
+        who=mentor.pupil.full_name,
+        what="End-of-year reflection",
     )
 
 

@@ -369,6 +369,47 @@ def test_a_paper_answer_is_recorded_by_staff_marked_as_paper_with_its_date(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("paper", "heading", "recorded", "already"),
+    [
+        (
+            "check-in-paper",
+            "Start check-in of Lily",
+            "Paper check-in recorded for Lily",
+            "That check-in had been recorded already: nothing changed.",
+        ),
+        (
+            "reflection-paper",
+            "End-of-year reflection of Kwame",
+            "Paper reflection recorded for Kwame",
+            "That reflection had been recorded already: nothing changed.",
+        ),
+    ],
+)
+def test_a_paper_form_names_the_pupil_and_says_once_that_it_was_recorded(
+    paper, heading, recorded, already, school, coordinator, pairing, client_for
+):
+    if paper == "check-in-paper":
+        url = _url(school, paper, pairing_pk=pairing.pk, moment="start")
+        body = answers_body(school, CHECK_IN)
+    else:
+        url = _url(school, paper, mentor_pk=pairing.mentor.pk)
+        body = answers_body(school, REFLECTION)
+    body["answered_on"] = timezone.localdate().isoformat()
+    check_ins = _url(school, "check-ins")
+    client = client_for(coordinator)
+
+    form = client.get(url).text
+    first = client.post(url, body, follow=True)
+    again = client.post(url, body, follow=True)
+
+    assert heading in form and f'href="{check_ins}">Cancel' in form
+    assert first.redirect_chain == [(check_ins, 302)] and recorded in first.text
+    assert again.redirect_chain == [(check_ins, 302)] and already in again.text
+    assert recorded not in again.text and Response.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_paper_form_dated_in_the_future_or_not_yet_due_is_refused(
     school, coordinator, pairing, client_for
 ):

@@ -172,6 +172,19 @@ def test_downloads_and_charts_refuse_unknown_names(demo):
     assert client.get(chart, {"term": key}).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["weeks", "dropin"])
+def test_both_weekly_charts_draw_a_dashed_line_where_the_term_and_half_term_begin(demo, name):
+    school, key = demo
+    client = _client(school, Role.COORDINATOR)
+
+    chart = client.get(_url(school, "evaluation:report-chart", name), {"term": key})
+
+    svg = chart.content.decode()
+    assert chart.status_code == 200
+    assert ">Autumn term<" in svg and ">After half-term<" in svg
+    assert svg.count("stroke-dasharray") == 2  # one dashed line a mark, nothing else dashed
+
+
 def test_clean_svg_removes_scripts_styles_events_and_outside_links():
     dirty = (
         b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
