@@ -2,8 +2,9 @@
 
 Staff read the policies, their versions and who has acknowledged them; the coordinator
 and the school admin (SETUP_ROLES) add policies, publish new versions, record a mentor's
-signed paper copy and download the evidence pack. Rows are loaded through `for_school`, so another school's policy or term,
-in the address or in the form, is a 404 or refused.
+signed paper copy and download the evidence pack. Rows are loaded through `for_school`,
+so another school's policy, term or pupil, in the address or in the form, is a 404 or
+refused.
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ def policy_edit(request: SchoolRequest, policy_pk: int) -> HttpResponse:
 
 
 def _already(acknowledgement: PolicyAcknowledgement, name: str) -> str:
+    """What a second recording of the same mentor says (a double click, or a colleague or
+    the mentor got there first): how and when it was read, so nobody wonders."""
     how = "on paper" if acknowledgement.is_paper else "on their account"
     day = timezone.localdate(acknowledgement.at)
     return (
