@@ -4,7 +4,9 @@ Called by `demo.builder.load_demo` (`load_evidence_demo(school)`) once this year
 exist. The coordinator published the scheme's aims and four policies (safeguarding,
 confidentiality, anti-bullying, the mentors' code of conduct) at the start of the year;
 the safeguarding policy was changed ten days ago, so it has a second version. Most of
-this year's mentors have acknowledged the first versions on paper, fewer the new one.
+this year's mentors have acknowledged the first versions on paper, fewer the new one (they
+have no sign-in: the coordinator recorded each signed copy, dated at midday as the paper
+form dates it).
 The mentors who sign in to the demo have acknowledged nothing, so their home page shows
 the policies to read.
 """
@@ -16,6 +18,7 @@ import random
 
 from django.utils import timezone
 
+from peermentoring.core.models import User
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
@@ -119,7 +122,7 @@ def load_evidence_demo(school: School) -> None:
         policy, text = changed
         second = services.publish_version(policy=policy, text=text, based_on=1, by=coordinator)
         _back_date(second, now - dt.timedelta(days=10))
-    _acknowledgements(school, year, first_versions, second, rng, start)
+    _acknowledgements(school, year, first_versions, second, rng, start, coordinator)
 
 
 def _acknowledgements(
@@ -129,8 +132,9 @@ def _acknowledgements(
     second: PolicyVersion | None,
     rng: random.Random,
     start: dt.datetime,
+    coordinator: User,
 ) -> None:
-    """Most of this year's mentors ticked the first versions; about half the new one.
+    """Most of this year's mentors signed the first versions on paper; about half the new one.
 
     The mentors with a demo sign-in tick nothing, so their home page lists the policies.
     """
@@ -150,16 +154,23 @@ def _acknowledgements(
         for pupil_id in pupils:
             if rng.random() < 0.85:
                 at = start + dt.timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 6))
-                rows.append(_row(school, version, pupil_id, min(at, now)))
+                rows.append(_row(school, version, pupil_id, min(at, now), coordinator))
     if second is not None:
         for pupil_id in pupils:
             if rng.random() < 0.5:
                 at = now - dt.timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 6))
-                rows.append(_row(school, second, pupil_id, at))
+                rows.append(_row(school, second, pupil_id, at, coordinator))
     PolicyAcknowledgement.objects.bulk_create(rows)
 
 
 def _row(
-    school: School, version: PolicyVersion, pupil_id: int, at: dt.datetime
+    school: School, version: PolicyVersion, pupil_id: int, at: dt.datetime, by: User
 ) -> PolicyAcknowledgement:
-    return PolicyAcknowledgement(school=school, version=version, pupil_id=pupil_id, at=at)
+    """A signed paper copy, dated midday of its day (the day before, if that is still to come)."""
+    day = timezone.localdate(at)
+    midday = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    if midday > timezone.now():
+        midday -= dt.timedelta(days=1)
+    return PolicyAcknowledgement(
+        school=school, version=version, pupil_id=pupil_id, at=midday, by=by, is_paper=True
+    )

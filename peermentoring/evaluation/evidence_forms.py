@@ -1,5 +1,5 @@
-"""The forms of the evidence area: a policy, its next version, the mentor's tick, and the
-evidence pack's period. The rules are the services'."""
+"""The forms of the evidence area: a policy, its next version, the mentor's tick, a paper
+copy a mentor signed, and the evidence pack's period. The rules are the services'."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from peermentoring.core.forms import bounded_text
-from peermentoring.evaluation.evidence_services import TEXT_NEEDED, TITLE_NEEDED, PolicyFields
+from peermentoring.core.forms import bounded_text, model_choice
+from peermentoring.evaluation.evidence_services import (
+    NOT_THIS_SCHOOLS_MENTOR,
+    TEXT_NEEDED,
+    TITLE_NEEDED,
+    PolicyFields,
+)
 from peermentoring.evaluation.figures import EARLIEST, LATEST, MAX_SPAN_DAYS
-from peermentoring.evaluation.models import Policy
+from peermentoring.evaluation.models import Policy, PolicyVersion
 from peermentoring.evaluation.models.evidence import TEXT_MAX, TITLE_MAX
-from peermentoring.schools.models import AcademicYear, School, Term
+from peermentoring.schools.models import AcademicYear, Pupil, School, Term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_A_DATE = "Enter a real date, for example 1 September 2025."
@@ -22,6 +28,10 @@ DATES_NEEDED = "Give the first and the last day of the period."
 # As long as the term report allows (figures.py): a term, a year, or two.
 LONGEST_PERIOD_DAYS = MAX_SPAN_DAYS
 PERIOD_TOO_LONG = "Choose a period of at most two years."
+NEWER_VERSION_PUBLISHED = (
+    "Version {number} was published since you opened the page: check which version the "
+    "mentor signed, then record it again."
+)
 CHOOSE_PERIOD = "Choose one of the school's terms or years, or 'Dates I choose'."
 
 
@@ -80,6 +90,61 @@ class AcknowledgeForm(forms.Form):
         error_messages={"required": "Tick the box to say you have read and understood it."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**9)
+
+
+class MentorChoiceField(forms.ModelChoiceField[Pupil]):
+    """A mentor by their pupil record, shown as "Amy Adams (7B)"."""
+
+    def label_from_instance(self, obj: Pupil) -> str:
+        return f"{obj.full_name} ({obj.form_group})" if obj.form_group else obj.full_name
+
+
+class PaperAcknowledgementForm(forms.Form):
+    """A mentor signed a paper copy of the version in force: who, and on which day.
+
+    `mentors` are the pupils the school may record (this year's mentors): any other id,
+    another school's included, is "not one of the choices". `to_record` narrows what the
+    list offers to those who have not yet read it."""
+
+    pupil = MentorChoiceField(
+        label="Mentor",
+        queryset=Pupil.objects.none(),
+        empty_label="Choose a mentor",
+        error_messages={
+            "required": "Choose the mentor who signed the paper copy.",
+            "invalid_choice": NOT_THIS_SCHOOLS_MENTOR,
+        },
+    )
+    signed_on = forms.DateField(
+        label="Signed on",
+        initial=timezone.localdate,
+        widget=DATE,
+        help_text="The day written on the paper copy.",
+        error_messages={"required": "Give the day the mentor signed.", "invalid": NOT_A_DATE},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**9)
+
+    def __init__(
+        self, *args: Any, version: PolicyVersion, mentors: Any, to_record: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = version
+        field = model_choice(self, "pupil")
+        field.queryset = mentors
+        field.widget.choices = [
+            ("", field.empty_label),
+            *[(pupil.pk, field.label_from_instance(pupil)) for pupil in to_record],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The page was for the version in force: if a newer one was published since (or the
+        hidden number was tampered with), the paper signed is not the version asked for now.
+        Said on top of the form, as the number is not a field anyone sees."""
+        data = super().clean() or {}
+        if "version" in self.errors or data.get("version") != self.current.number:
+            self.errors.pop("version", None)
+            self.add_error(None, NEWER_VERSION_PUBLISHED.format(number=self.current.number))
+        return data
 
 
 def period_choices(school: School) -> list[tuple[str, str]]:

@@ -112,26 +112,34 @@ def policy_table(policies: list[PolicyInForce], mentors: int) -> Table:
     )
 
 
+HOW = {False: "On their account", True: "On paper"}
+
+
 def acknowledgements(
     school: School, period: Period, policies: list[PolicyInForce], names: Names
 ) -> Table:
-    """Each acknowledgement of a version in force, by the period's mentors, by its end."""
+    """Each acknowledgement of a version in force, by the period's mentors, by its end: how
+    (on their account or a signed paper copy) and, on paper, which member of staff recorded
+    it. On their account nobody else is named: `by` is then the mentor, a pupil."""
     titles = {p.version_id: (p.title, p.number) for p in policies}
     table = Table(
         "acknowledgements.csv",
         "Mentors' 'I have read and understood this', for the versions in force",
-        ["Policy", "Version", "Mentor", "Read and understood on"],
+        ["Policy", "Version", "Mentor", "Read and understood on", "How", "Recorded by"],
     )
-    for version_id, pupil_id, at in (
+    for ack in (
         PolicyAcknowledgement.objects.for_school(school)
         .filter(
             version__in=list(titles),
             at__date__lte=period.last,
             pupil__in=mentors_in(school, period).values("pupil_id"),
         )
+        .select_related("by")
         .order_by("at", "pk")
-        .values_list("version_id", "pupil_id", "at")
     ):
-        title, number = titles[version_id]
-        table.rows.append([title, number, names.mentor(pupil_id), day(at)])
+        title, number = titles[ack.version_id]
+        by = ack.by.display_name if ack.is_paper and ack.by is not None else ""
+        table.rows.append(
+            [title, number, names.mentor(ack.pupil_id), day(ack.at), HOW[ack.is_paper], by]
+        )
     return table

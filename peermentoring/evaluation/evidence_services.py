@@ -3,23 +3,26 @@
 Every change is one atomic function writing its audit entry. A policy's text is never
 edited in place: a change publishes version n+1 and the old one stays readable. The same
 form sent twice (a double click, a resend after a lost connection) publishes once
-(`submission_key`), and a mentor ticking twice acknowledges once.
+(`submission_key`), and a mentor ticking twice acknowledges once. A mentor who signed a
+paper copy is recorded by the coordinator or school admin, once, for the current version.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from peermentoring.core.audit import record
 from peermentoring.core.models import User
 from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
 from peermentoring.evaluation.models.evidence import TEXT_MAX, TITLE_MAX
-from peermentoring.schools.models import Membership, School
+from peermentoring.schools.models import Membership, Pupil, School
 
 TITLE_NEEDED = "Give the policy a title, for example 'Safeguarding policy'."
 TITLE_TAKEN = "The school already has a policy called '{title}'. Choose another title."
@@ -32,6 +35,14 @@ STALE_VERSION = (
 )
 NOT_A_MENTOR = "Only a peer mentor acknowledges a policy."
 NOT_CURRENT = "This version has been replaced by a newer one: read the newer one."
+SIGNED_IN_FUTURE = "The day it was signed cannot be in the future."
+SIGNED_BEFORE_PUBLISHED = (
+    "Version {number} was published on {published}: the paper copy was signed on or after that day."
+)
+NOT_THIS_SCHOOLS_MENTOR = "Choose one of this year's peer mentors."
+NOT_CURRENT_PAPER = (
+    "Version {number} has been replaced by a newer one: only the version in force can be recorded."
+)
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,73 @@ def acknowledge(*, version: PolicyVersion, membership: Membership) -> PolicyAckn
     except IntegrityError:
         # The same tick sent twice at once: the other request saved it.
         return found.get()
+    return acknowledgement
+
+
+class AlreadyAcknowledged(ValidationError):
+    """The mentor has already acknowledged this version, on their account or on paper."""
+
+    def __init__(self, acknowledgement: PolicyAcknowledgement) -> None:
+        super().__init__("Already acknowledged", code="already_acknowledged")
+        self.acknowledgement = acknowledgement
+
+
+def _midday(day: dt.date) -> dt.datetime:
+    """The moment a paper acknowledgement is dated: midday of the day signed, the school's
+    time. Midday, so the day stays the same however the moment is read back."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def record_paper_acknowledgement(
+    *, version: PolicyVersion, pupil: Pupil, signed_on: dt.date, by: User
+) -> PolicyAcknowledgement:
+    """Record that a mentor signed a paper copy of the current version on `signed_on`.
+
+    The mentor must be the version's school's: the form offers only this year's mentors,
+    and this checks again so no other caller can cross schools. A mentor who has already
+    acknowledged the version (a double click, a colleague meanwhile) raises
+    AlreadyAcknowledged and nothing is written.
+    """
+    if pupil.school_id != version.school_id:
+        raise ValidationError({"pupil": NOT_THIS_SCHOOLS_MENTOR})
+    if not version.is_current:
+        raise ValidationError(NOT_CURRENT_PAPER.format(number=version.number))
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": SIGNED_IN_FUTURE})
+    published_on = timezone.localdate(version.published_at)
+    if signed_on < published_on:
+        message = SIGNED_BEFORE_PUBLISHED.format(
+            number=version.number, published=f"{published_on.day} {published_on:%B %Y}"
+        )
+        raise ValidationError({"signed_on": message})
+    existing = PolicyAcknowledgement.objects.filter(version=version, pupil=pupil).first()
+    if existing is not None:
+        raise AlreadyAcknowledged(existing)
+    try:
+        with transaction.atomic():
+            acknowledgement = PolicyAcknowledgement.objects.create(
+                school_id=version.school_id,
+                version=version,
+                pupil=pupil,
+                by=by,
+                at=_midday(signed_on),
+                is_paper=True,
+            )
+            record(
+                action="evaluation.policy_acknowledged_on_paper",
+                target=version.policy,
+                by=by,
+                school=version.school,
+                changes={
+                    "version": version.number,
+                    "pupil": pupil.pk,
+                    "signed_on": signed_on.isoformat(),
+                },
+            )
+    except IntegrityError:
+        # The same form sent twice at once: the other request saved it.
+        saved = PolicyAcknowledgement.objects.get(version=version, pupil=pupil)
+        raise AlreadyAcknowledged(saved) from None
     return acknowledgement
 
 

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("policies/add/", evidence_views.policy_add, name="policy-add"),
     path("policies/<int:policy_pk>/", evidence_views.policy_detail, name="policy"),
     path("policies/<int:policy_pk>/change/", evidence_views.policy_edit, name="policy-edit"),
+    path("policies/<int:policy_pk>/paper/", evidence_views.policy_paper, name="policy-paper"),
     path(
         "policies/<int:policy_pk>/versions/<int:number>/",
         evidence_views.policy_version,

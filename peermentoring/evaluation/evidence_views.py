@@ -1,9 +1,10 @@
 """The aims and policies pages for staff, and the evidence pack.
 
 Staff read the policies, their versions and who has acknowledged them; the coordinator
-and the school admin (SETUP_ROLES) add policies, publish new versions and download the
-evidence pack. Rows are loaded through `for_school`, so another school's policy or term,
-in the address or in the form, is a 404 or refused.
+and the school admin (SETUP_ROLES) add policies, publish new versions, record a mentor's
+signed paper copy and download the evidence pack. Rows are loaded through `for_school`,
+so another school's policy, term or pupil, in the address or in the form, is a 404 or
+refused.
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ from peermentoring.core.forms import add_validation_error
 from peermentoring.core.roles import SETUP_ROLES, STAFF_ROLES
 from peermentoring.evaluation import evidence_acks
 from peermentoring.evaluation import evidence_services as services
-from peermentoring.evaluation.evidence_forms import PackForm, PolicyForm, VersionForm
+from peermentoring.evaluation.evidence_forms import (
+    PackForm,
+    PaperAcknowledgementForm,
+    PolicyForm,
+    VersionForm,
+)
 from peermentoring.evaluation.evidence_pack import Period, build_pack
 from peermentoring.evaluation.evidence_zip import pack_bytes, zip_name
-from peermentoring.evaluation.models import Policy, PolicyVersion
+from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
 from peermentoring.schools.access import SchoolRequest, school_role_required
 from peermentoring.schools.models import AcademicYear, School, Term
 
@@ -163,6 +169,56 @@ def policy_edit(request: SchoolRequest, policy_pk: int) -> HttpResponse:
     context = {"form": form, "policy": policy, "current": newer or current, "newer": newer}
     status = 400 if form.errors else 200
     return render(request, "evaluation/evidence/policy_edit.html", context, status=status)
+
+
+def _already(acknowledgement: PolicyAcknowledgement, name: str) -> str:
+    """What a second recording of the same mentor says (a double click, or a colleague or
+    the mentor got there first): how and when it was read, so nobody wonders."""
+    how = "on paper" if acknowledgement.is_paper else "on their account"
+    day = timezone.localdate(acknowledgement.at)
+    return (
+        f"{name} had already read version {acknowledgement.version.number} "
+        f"({how}, {day.day} {day:%B %Y}): nothing changed."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def policy_paper(request: SchoolRequest, policy_pk: int) -> HttpResponse:
+    """Record that a mentor who has not read the version in force signed a paper copy.
+
+    Opened from a mentor's row on the policy's page (`?pupil=` chooses them); the list
+    offers this year's mentors who have not read it, and only they may be posted."""
+    school = request.school
+    policies = _policies(school).filter(is_for_mentors=True).select_related("school")
+    policy = get_object_or_404(policies, pk=policy_pk)
+    current = _current(policy)
+    to_record = list(evidence_acks.not_yet_read(school, current))
+    form = PaperAcknowledgementForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": current.number, "pupil": request.GET.get("pupil", "")},
+        version=current,
+        mentors=evidence_acks.mentor_pupils(school),
+        to_record=to_record,
+    )
+    if request.method == "POST" and form.is_valid():
+        pupil, signed_on = form.cleaned_data["pupil"], form.cleaned_data["signed_on"]
+        try:
+            services.record_paper_acknowledgement(
+                version=current, pupil=pupil, signed_on=signed_on, by=request.user
+            )
+        except services.AlreadyAcknowledged as already:
+            messages.info(request, _already(already.acknowledgement, pupil.full_name))
+            return redirect("evaluation:policy", school_slug=school.slug, policy_pk=policy.pk)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            day = f"{signed_on.day} {signed_on:%B %Y}"
+            messages.success(request, f"{pupil.full_name} signed a paper copy on {day}.")
+            return redirect("evaluation:policy", school_slug=school.slug, policy_pk=policy.pk)
+    context = {"form": form, "policy": policy, "current": current, "to_record": to_record}
+    status = 400 if form.errors else 200
+    return render(request, "evaluation/evidence/policy_paper.html", context, status=status)
 
 
 def _default_period(school: School) -> str:

@@ -4,7 +4,8 @@ every version it was published in, and the mentors' "I have read and understood 
 A policy's text is never changed in place: editing publishes a new version, and the old
 ones stay readable (the evidence pack says which version was in force). Exactly one
 version of a policy is current (a named constraint holds it). A mentor acknowledges one
-version; a new version asks again.
+version; a new version asks again. A mentor who signed a paper copy instead (some have no
+account) is recorded by the coordinator or school admin: `is_paper`, dated the day signed.
 """
 
 from __future__ import annotations
@@ -125,10 +126,14 @@ class PolicyVersion(models.Model):
 
 
 class PolicyAcknowledgement(models.Model):
-    """A pupil (a mentor) has read one version and ticked "I have read and understood this".
+    """A pupil (a mentor) has read one version and ticked "I have read and understood this",
+    on their account or by signing a paper copy.
 
     Kept against the pupil rather than a year's mentor record: having read version 3 stays
-    true next year, and a new version asks again.
+    true next year, and a new version asks again. On paper, `by` is the member of staff who
+    recorded it and `at` is midday of the day signed in the school's time zone: one moment
+    every reader (the policy page, the evidence pack's "by the end of the period") already
+    reads, and midday keeps the day whatever the clocks do.
     """
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
@@ -140,6 +145,7 @@ class PolicyAcknowledgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
+    is_paper = models.BooleanField("signed a paper copy", default=False)
 
     objects = ForSchoolQuerySet["PolicyAcknowledgement"].as_manager()
 

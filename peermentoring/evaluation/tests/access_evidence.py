@@ -1,7 +1,7 @@
 """Who may reach each page of the evidence area, and what a POST to it changes.
 
 Staff read the aims and policies; the coordinator and the school admin add them, publish
-new versions and download the evidence pack; a peer mentor reads the policies meant for
+new versions, record a mentor's signed paper copy and download the evidence pack; a peer mentor reads the policies meant for
 them and acknowledges each. Also the helpers the evidence tests share.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+
+from django.utils import timezone
 
 from peermentoring.core.models import AuditEntry
 from peermentoring.core.roles import Role
@@ -24,7 +26,7 @@ from tests.support.access import (
     school_of,
     viewer_of,
 )
-from tests.support.factories import this_year
+from tests.support.factories import MentorFactory, this_year
 
 MENTOR = frozenset({Role.MENTOR})
 
@@ -106,6 +108,20 @@ def _acknowledged(response: Any, kwargs: dict[str, int]) -> None:
     ).exists()
 
 
+def _paper_body(school: Any, viewer: Any, kwargs: dict[str, int]) -> dict[str, Any]:
+    mentor = MentorFactory(school=school, academic_year=this_year(school))
+    return {
+        "pupil": str(mentor.pupil_id),
+        "signed_on": timezone.localdate().isoformat(),
+        "version": "1",
+    }
+
+
+def _recorded_on_paper(response: Any, kwargs: dict[str, int]) -> None:
+    ack = PolicyAcknowledgement.objects.get(version__policy_id=kwargs["policy_pk"])
+    assert ack.is_paper and ack.by == viewer_of(response)
+
+
 PACK_DOWNLOADED = "evaluation.evidence_pack_downloaded"
 
 
@@ -125,6 +141,9 @@ ACCESS: dict[str, Access] = {
     "evaluation:policy": Access(STAFF, _policy_row, GET),
     "evaluation:policy-edit": Access(SETUP, _policy_row, GET_POST, _published, _edit_body),
     "evaluation:policy-version": Access(STAFF, _version_row, GET),
+    "evaluation:policy-paper": Access(
+        SETUP, _policy_row, GET_POST, _recorded_on_paper, _paper_body
+    ),
     "evaluation:my-policies": Access(MENTOR, None, GET),
     "evaluation:policy-read": Access(MENTOR, _policy_row, GET_POST, _acknowledged, _read_body),
     "evaluation:evidence-pack": Access(SETUP, None, GET_POST, _pack_downloaded, _pack_body),
@@ -156,6 +175,26 @@ def _foreign_read(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     return ForeignPost(kwargs, body, unchanged)
 
 
+def _foreign_paper(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """Another school's mentor, and its policy, named in this school's paper form: refused,
+    no acknowledgement of anyone's."""
+    kwargs = _policy_row(school, viewer)
+    theirs = make_policy(other_school, "Their safeguarding policy")
+    their_mentor = MentorFactory(school=other_school, academic_year=this_year(other_school))
+    body = {
+        "pupil": str(their_mentor.pupil_id),
+        "signed_on": timezone.localdate().isoformat(),
+        "version": "1",
+        "policy_pk": theirs.pk,
+    }
+
+    def unchanged(response: Any) -> None:
+        assert response.status_code == 400
+        assert not PolicyAcknowledgement.objects.exists()
+
+    return ForeignPost(kwargs, body, unchanged)
+
+
 def _foreign_pack(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     """Another school's term or year as the pack's period: refused, no pack, no audit entry."""
     theirs = this_year(other_school)
@@ -175,6 +214,7 @@ def _foreign_pack(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
 FOREIGN_POSTS: dict[str, Any] = {
     "evaluation:policy-edit": _foreign_edit,
     "evaluation:policy-read": _foreign_read,
+    "evaluation:policy-paper": _foreign_paper,
     "evaluation:evidence-pack": _foreign_pack,
 }
 # The add form names no row: a policy is made in the school of the address.

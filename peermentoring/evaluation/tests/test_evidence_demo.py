@@ -37,6 +37,11 @@ def test_the_demo_has_aims_four_policies_and_acknowledgements(school, coordinato
     assert {"Anti-bullying policy", "Code of conduct for peer mentors"} <= titles
     assert PolicyAcknowledgement.objects.for_school(school).count() > 12
     assert not PolicyAcknowledgement.objects.filter(pupil=signs_in.pupil).exists()
+    # Mentors without a sign-in signed paper copies, each recorded by the coordinator.
+    acks = PolicyAcknowledgement.objects.for_school(school)
+    assert {(a.is_paper, a.by_id, timezone.localtime(a.at).hour) for a in acks} == {
+        (True, coordinator.pk, 12)
+    }
     membership = Membership.objects.select_related("school").get(pk=signs_in.pk)
     assert len(todo_items(membership)) >= 5
     pack = build_pack(school, Period.for_year(year))

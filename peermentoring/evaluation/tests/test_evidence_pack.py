@@ -500,3 +500,26 @@ def test_a_download_without_the_forms_token_is_refused(school, coordinator):
     sent = client.post(_pack_url(school), fields | {"csrfmiddlewaretoken": token})
     assert sent.status_code == 200 and sent["Content-Type"] == "application/zip"
     assert AuditEntry.objects.filter(action="evaluation.evidence_pack_downloaded").count() == 1
+
+
+def test_the_acknowledgements_say_how_and_who_recorded_a_paper_copy(
+    school, coordinator, client_for, records
+):
+    coordinator.last_name = "Hewitt"
+    coordinator.save(update_fields=["last_name"])
+    safeguarding = Policy.objects.for_school(school).get(title="Safeguarding policy")
+    mentor = Membership.objects.get(school=school, role="mentor")
+    today = timezone.localdate()
+    services.record_paper_acknowledgement(
+        version=current_version(safeguarding), pupil=mentor.pupil, signed_on=today, by=coordinator
+    )
+
+    texts = _texts(_download(client_for(coordinator), school, period=f"year-{records.pk}"))
+
+    rows = texts["csv/acknowledgements.csv"].splitlines()
+    assert rows[0] == "Policy,Version,Mentor,Read and understood on,How,Recorded by"
+    assert f"Safeguarding policy,1,Mentor A,{today.isoformat()},On paper,Helen Hewitt" in rows
+    # On their account, `by` is the mentor's own account: never written, even anonymised.
+    [aims] = [row for row in rows if row.startswith("Our aims,")]
+    assert aims.endswith(",On their account,")
+    assert "On paper" in texts["index.html"] and "Helen Hewitt" in texts["index.html"]

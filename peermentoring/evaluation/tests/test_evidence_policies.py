@@ -271,13 +271,13 @@ def test_the_coordinator_sees_who_has_and_has_not_read_the_current_version(
     listing = client_for(coordinator).get(_url("policies", school))
 
     html = page.content.decode()
-    assert "1 of 2 have ticked" in html
+    assert "1 of 2 have read and understood it" in html
     assert html.index("Bronwen Unread") < html.index("Ayodele Read")  # not yet read first
     assert "1 of 2" in listing.content.decode()
 
     _publish(policy, "Version two.", 1)
     again = client_for(coordinator).get(_url("policy", school, policy_pk=policy.pk))
-    assert "0 of 2 have ticked" in again.content.decode()
+    assert "0 of 2 have read and understood it" in again.content.decode()
 
 
 # --- Who may see what ----------------------------------------------------------------
