@@ -59,6 +59,7 @@ class Reader:
     acknowledged_at: dt.datetime | None
     is_paper: bool = False
     recorded_by: str = ""  # on paper: the member of staff who recorded it
+    paper_pk: int | None = None  # on paper: the acknowledgement, which staff may remove
 
 
 def readers(school: School, version: PolicyVersion) -> list[Reader]:
@@ -87,6 +88,7 @@ def readers(school: School, version: PolicyVersion) -> list[Reader]:
                 acknowledged_at=ack.at if ack is not None else None,
                 is_paper=ack is not None and ack.is_paper,
                 recorded_by=by,
+                paper_pk=ack.pk if ack is not None and ack.is_paper else None,
             )
         )
     return sorted(rows, key=lambda r: r.acknowledged_at is not None)

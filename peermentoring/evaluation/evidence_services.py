@@ -4,7 +4,9 @@ Every change is one atomic function writing its audit entry. A policy's text is 
 edited in place: a change publishes version n+1 and the old one stays readable. The same
 form sent twice (a double click, a resend after a lost connection) publishes once
 (`submission_key`), and a mentor ticking twice acknowledges once. A mentor who signed a
-paper copy is recorded by the coordinator or school admin, once, for the current version.
+paper copy is recorded by the coordinator or school admin, once, for the current version;
+a paper record made by mistake can be removed while its version is in force, and the audit
+entry of the removal keeps what it said.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from peermentoring.core.audit import record
-from peermentoring.core.models import User
+from peermentoring.core.models import AuditEntry, User
 from peermentoring.evaluation.models import Policy, PolicyAcknowledgement, PolicyVersion
 from peermentoring.evaluation.models.evidence import TEXT_MAX, TITLE_MAX
 from peermentoring.schools.models import Membership, Pupil, School
@@ -43,6 +45,12 @@ NOT_THIS_SCHOOLS_MENTOR = "Choose one of this year's peer mentors."
 NOT_CURRENT_PAPER = (
     "Version {number} has been replaced by a newer one: only the version in force can be recorded."
 )
+NOT_CURRENT_REMOVE = (
+    "Version {number} has been replaced by a newer one: its acknowledgements are kept as "
+    "evidence and cannot be removed."
+)
+NOT_PAPER = "Only a signed paper copy recorded by staff can be removed."
+PAPER_REMOVED = "evaluation.paper_acknowledgement_removed"
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,73 @@ def record_paper_acknowledgement(
         saved = PolicyAcknowledgement.objects.get(version=version, pupil=pupil)
         raise AlreadyAcknowledged(saved) from None
     return acknowledgement
+
+
+class AlreadyRemoved(ValidationError):
+    """The paper record was removed by an earlier request (a double click, a colleague)."""
+
+    def __init__(self) -> None:
+        super().__init__("Already removed", code="already_removed")
+
+
+def remove_paper_acknowledgement(*, acknowledgement: PolicyAcknowledgement, by: User) -> None:
+    """Delete a paper record made by mistake (the wrong mentor, the wrong day), writing what
+    it said to the audit log; the mentor is then asked to read the version again.
+
+    Only a paper record, and only of the version in force: a mentor's own tick is theirs to
+    make, and the acknowledgements of a replaced version are the evidence of what was in
+    force. The policy is locked as `publish_version` locks it, so a version published at
+    the same moment is either in force here or already replaced. A second request for the
+    same row (a double click) raises AlreadyRemoved and writes nothing.
+    """
+    with transaction.atomic():
+        Policy.objects.select_for_update().get(pk=acknowledgement.version.policy_id)
+        locked = (
+            PolicyAcknowledgement.objects.select_for_update()
+            .select_related("version__policy", "version__school")
+            .filter(pk=acknowledgement.pk)
+            .first()
+        )
+        if locked is None:
+            raise AlreadyRemoved
+        version = locked.version
+        if not locked.is_paper:
+            raise ValidationError(NOT_PAPER)
+        if not version.is_current:
+            raise ValidationError(NOT_CURRENT_REMOVE.format(number=version.number))
+        signed_on = timezone.localdate(locked.at)
+        record(
+            action=PAPER_REMOVED,
+            target=version.policy,
+            by=by,
+            school=version.school,
+            changes={
+                "version": version.number,
+                "pupil": locked.pupil_id,
+                "signed_on": signed_on.isoformat(),
+                "acknowledgement": locked.pk,
+            },
+        )
+        locked.delete()
+
+
+def removed_paper_pupil(*, policy: Policy, acknowledgement_pk: int) -> Pupil | None:
+    """The mentor whose paper record `acknowledgement_pk` of this policy was removed, if it
+    was: what a second click of "Remove" says it was already done for. Read from the
+    school's own audit log, so another school's id finds nothing."""
+    entry = (
+        AuditEntry.objects.for_school(policy.school_id)
+        .filter(
+            action=PAPER_REMOVED,
+            target_type=Policy._meta.label,
+            target_id=str(policy.pk),
+            changes__acknowledgement=acknowledgement_pk,
+        )
+        .first()
+    )
+    if entry is None:
+        return None
+    return Pupil.objects.for_school(policy.school_id).filter(pk=entry.changes["pupil"]).first()
 
 
 @transaction.atomic

@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern] = [
     path("policies/<int:policy_pk>/change/", evidence_views.policy_edit, name="policy-edit"),
     path("policies/<int:policy_pk>/paper/", evidence_views.policy_paper, name="policy-paper"),
     path(
+        "policies/<int:policy_pk>/paper/<int:ack_pk>/remove/",
+        evidence_views.policy_paper_remove,
+        name="policy-paper-remove",
+    ),
+    path(
         "policies/<int:policy_pk>/versions/<int:number>/",
         evidence_views.policy_version,
         name="policy-version",

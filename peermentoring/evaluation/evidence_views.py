@@ -2,7 +2,7 @@
 
 Staff read the policies, their versions and who has acknowledged them; the coordinator
 and the school admin (SETUP_ROLES) add policies, publish new versions, record a mentor's
-signed paper copy and download the evidence pack. Rows are loaded through `for_school`,
+signed paper copy (or remove one recorded by mistake) and download the evidence pack. Rows are loaded through `for_school`,
 so another school's policy, term or pupil, in the address or in the form, is a 404 or
 refused.
 """
@@ -14,8 +14,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -219,6 +220,73 @@ def policy_paper(request: SchoolRequest, policy_pk: int) -> HttpResponse:
     context = {"form": form, "policy": policy, "current": current, "to_record": to_record}
     status = 400 if form.errors else 200
     return render(request, "evaluation/evidence/policy_paper.html", context, status=status)
+
+
+def _paper_record(school: School, policy: Policy, ack_pk: int) -> PolicyAcknowledgement | None:
+    """The school's paper record `ack_pk` of this policy; a mentor's own tick is none."""
+    return (
+        PolicyAcknowledgement.objects.for_school(school)
+        .filter(pk=ack_pk, version__policy=policy, is_paper=True)
+        .select_related("version", "pupil")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@school_role_required(*SETUP_ROLES)
+def policy_paper_remove(request: SchoolRequest, policy_pk: int, ack_pk: int) -> HttpResponse:
+    """Ask once, then delete a paper record made by mistake (the wrong mentor or day).
+
+    A record already removed (a double click, the back button) says so rather than 404,
+    found in the school's audit log; one of a replaced version is refused, as it is the
+    evidence of what was in force."""
+    school = request.school
+    policy = get_object_or_404(_policies(school).select_related("school"), pk=policy_pk)
+    back = redirect("evaluation:policy", school_slug=school.slug, policy_pk=policy.pk)
+    ack = _paper_record(school, policy, ack_pk)
+    if ack is None:
+        gone = services.removed_paper_pupil(policy=policy, acknowledgement_pk=ack_pk)
+        if gone is None:
+            raise Http404
+        messages.info(request, f"The paper record for {gone.full_name} was already removed.")
+        return back
+    name = ack.pupil.full_name
+    if not ack.version.is_current:
+        messages.error(request, services.NOT_CURRENT_REMOVE.format(number=ack.version.number))
+        return back
+    if request.method == "POST":
+        try:
+            services.remove_paper_acknowledgement(acknowledgement=ack, by=request.user)
+        except services.AlreadyRemoved:
+            messages.info(request, f"The paper record for {name} was already removed.")
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"The paper record for {name} was removed.")
+        return back
+    return render(request, "core/confirm.html", _remove_question(school, policy, ack))
+
+
+def _remove_question(school: School, policy: Policy, ack: PolicyAcknowledgement) -> dict[str, Any]:
+    """What the confirmation page says will change."""
+    name, day = ack.pupil.full_name, timezone.localdate(ack.at)
+    number = ack.version.number
+    return {
+        "title": f"Remove the paper record for {name}?",
+        "message": (
+            f"It says {name} signed a paper copy of {policy.title}, version {number}, "
+            f"on {day.day} {day:%B %Y}."
+        ),
+        "consequences": [
+            f"{name} will be back among the mentors who have not read version {number}, "
+            "and you can record the right paper copy again.",
+            "The school's audit log keeps a line saying what was removed, by whom and when.",
+        ],
+        "button": "Remove the paper record",
+        "hidden": {},
+        "cancel_url": reverse("evaluation:policy", args=[school.slug, policy.pk]),
+        "danger": True,
+    }
 
 
 def _default_period(school: School) -> str:

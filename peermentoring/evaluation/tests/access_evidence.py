@@ -1,7 +1,8 @@
 """Who may reach each page of the evidence area, and what a POST to it changes.
 
 Staff read the aims and policies; the coordinator and the school admin add them, publish
-new versions, record a mentor's signed paper copy and download the evidence pack; a peer mentor reads the policies meant for
+new versions, record a mentor's signed paper copy (and remove one recorded by mistake) and
+download the evidence pack; a peer mentor reads the policies meant for
 them and acknowledges each. Also the helpers the evidence tests share.
 """
 
@@ -122,6 +123,31 @@ def _recorded_on_paper(response: Any, kwargs: dict[str, int]) -> None:
     assert ack.is_paper and ack.by == viewer_of(response)
 
 
+def record_on_paper(school: Any, by: Any, policy: Policy | None = None) -> PolicyAcknowledgement:
+    """A paper record, today, of a new mentor of this year for the policy's version in force."""
+    policy = policy or make_policy(school, f"Safeguarding policy {next(_titles)}")
+    mentor = MentorFactory(school=school, academic_year=this_year(school))
+    return services.record_paper_acknowledgement(
+        version=current_version(policy),
+        pupil=mentor.pupil,
+        signed_on=timezone.localdate(),
+        by=by,
+    )
+
+
+def _paper_row(school: Any, viewer: Any) -> dict[str, int]:
+    ack = record_on_paper(school, viewer)
+    return {"policy_pk": ack.version.policy_id, "ack_pk": ack.pk}
+
+
+def _paper_removed(response: Any, kwargs: dict[str, int]) -> None:
+    assert not PolicyAcknowledgement.objects.filter(pk=kwargs["ack_pk"]).exists()
+    entry = AuditEntry.objects.get(school=school_of(response), action=services.PAPER_REMOVED)
+    assert (
+        entry.actor == viewer_of(response) and entry.changes["acknowledgement"] == kwargs["ack_pk"]
+    )
+
+
 PACK_DOWNLOADED = "evaluation.evidence_pack_downloaded"
 
 
@@ -144,6 +170,7 @@ ACCESS: dict[str, Access] = {
     "evaluation:policy-paper": Access(
         SETUP, _policy_row, GET_POST, _recorded_on_paper, _paper_body
     ),
+    "evaluation:policy-paper-remove": Access(SETUP, _paper_row, GET_POST, _paper_removed),
     "evaluation:my-policies": Access(MENTOR, None, GET),
     "evaluation:policy-read": Access(MENTOR, _policy_row, GET_POST, _acknowledged, _read_body),
     "evaluation:evidence-pack": Access(SETUP, None, GET_POST, _pack_downloaded, _pack_body),
@@ -195,6 +222,24 @@ def _foreign_paper(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     return ForeignPost(kwargs, body, unchanged)
 
 
+def _foreign_paper_remove(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
+    """Another school's paper record, mentor and policy named in the body of this school's
+    remove: theirs stays (only the record in the address, ours, may go)."""
+    kwargs = _paper_row(school, viewer)
+    theirs = record_on_paper(other_school, viewer)
+    body = {
+        "ack_pk": theirs.pk,
+        "acknowledgement": theirs.pk,
+        "pupil": theirs.pupil_id,
+        "policy_pk": theirs.version.policy_id,
+    }
+
+    def unchanged(response: Any) -> None:
+        assert PolicyAcknowledgement.objects.filter(pk=theirs.pk).exists()
+
+    return ForeignPost(kwargs, body, unchanged)
+
+
 def _foreign_pack(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     """Another school's term or year as the pack's period: refused, no pack, no audit entry."""
     theirs = this_year(other_school)
@@ -215,6 +260,7 @@ FOREIGN_POSTS: dict[str, Any] = {
     "evaluation:policy-edit": _foreign_edit,
     "evaluation:policy-read": _foreign_read,
     "evaluation:policy-paper": _foreign_paper,
+    "evaluation:policy-paper-remove": _foreign_paper_remove,
     "evaluation:evidence-pack": _foreign_pack,
 }
 # The add form names no row: a policy is made in the school of the address.
