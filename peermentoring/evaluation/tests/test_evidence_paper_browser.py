@@ -1,6 +1,7 @@
 """In Chromium on a 360 px phone: the coordinator follows "Record a signed paper copy" from a
-mentor's row on the policy's page, records it, and the row then says "On paper". Neither
-page scrolls sideways, axe-core finds nothing, and nothing breaks the Content Security
+mentor's row on the policy's page, records it, and the row then says "On paper"; and
+removes a paper record made by mistake, after the confirmation page. No page scrolls
+sideways, axe-core finds nothing, and nothing breaks the Content Security
 Policy."""
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from peermentoring.core.roles import Role
+from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.models import PolicyAcknowledgement
-from peermentoring.evaluation.tests.access_evidence import make_policy
+from peermentoring.evaluation.tests.access_evidence import current_version, make_policy
 from tests.support.browser import sign_in
 from tests.support.factories import (
     MembershipFactory,
@@ -82,4 +85,44 @@ def test_the_coordinator_records_a_paper_copy_on_a_phone(
     assert page.get_by_text("recorded by Helen Hewitt").first.is_visible()
     ack = PolicyAcknowledgement.objects.get()
     assert ack.is_paper and ack.pupil.given_name == "Amara" and ack.by == helen
+    assert browser_errors == []
+
+
+def test_the_coordinator_removes_a_paper_record_made_by_mistake_on_a_phone(
+    browser, live_server, school, browser_errors
+):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make install-test)")
+    year = this_year(school)
+    helen = UserFactory(
+        email="helen.hewitt@oakbrook.example", first_name="Helen", last_name="Hewitt"
+    )
+    helen.set_password(PASSWORD)
+    helen.save()
+    MembershipFactory(user=helen, school=school, role=Role.COORDINATOR)
+    pupil = PupilFactory(school=school, given_name="Amara", family_name="Okafor-Whitfield")
+    MentorFactory(school=school, pupil=pupil, academic_year=year)
+    policy = make_policy(school, "Code of conduct for peer mentors and the mentees they meet")
+    services.record_paper_acknowledgement(
+        version=current_version(policy), pupil=pupil, signed_on=timezone.localdate(), by=helen
+    )
+    base = live_server.url
+
+    page = browser.new_context(bypass_csp=True, **PHONE).new_page()
+    page.on("pageerror", lambda error: browser_errors.append(str(error)))
+    page.on("console", lambda m: browser_errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, base, "helen.hewitt@oakbrook.example", PASSWORD)
+    page.goto(f"{base}/s/oakbrook/evaluation/policies/{policy.pk}/")
+    problems = {"policy page": _problems(page)}
+    page.get_by_role("link", name="Remove the paper record for Amara Okafor-Whitfield").click()
+    page.wait_for_url("**/remove/")
+    problems["confirmation"] = _problems(page)
+    page.get_by_role("button", name="Remove the paper record").click()
+    page.wait_for_url(f"**/policies/{policy.pk}/")
+    problems["after"] = _problems(page)
+
+    assert problems == {"policy page": [], "confirmation": [], "after": []}
+    assert page.get_by_text("The paper record for Amara Okafor-Whitfield was removed.").is_visible()
+    assert page.get_by_text("Not yet").first.is_visible()
+    assert not PolicyAcknowledgement.objects.exists()
     assert browser_errors == []
