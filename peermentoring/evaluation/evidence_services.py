@@ -224,6 +224,11 @@ def acknowledge(*, version: PolicyVersion, membership: Membership) -> PolicyAckn
         return existing
     try:
         with transaction.atomic():
+            # As `publish_version` locks it: a version published at this moment is either
+            # still in force here or refused as replaced.
+            Policy.objects.select_for_update().get(pk=version.policy_id)
+            if not PolicyVersion.objects.filter(pk=version.pk).current().exists():
+                raise ValidationError(NOT_CURRENT_PAPER.format(number=version.number))
             acknowledgement = PolicyAcknowledgement.objects.create(
                 school_id=version.school_id,
                 version=version,
@@ -253,8 +258,9 @@ class AlreadyAcknowledged(ValidationError):
 
 def _midday(day: dt.date) -> dt.datetime:
     """The moment a paper acknowledgement is dated: midday of the day signed, the school's
-    time. Midday, so the day stays the same however the moment is read back."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    time, so the day stays the same however the moment is read back; or now, if that is
+    earlier (signed this morning), so no record is dated after it was made."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(12))), timezone.now())
 
 
 def record_paper_acknowledgement(
@@ -284,6 +290,11 @@ def record_paper_acknowledgement(
         raise AlreadyAcknowledged(existing)
     try:
         with transaction.atomic():
+            # As `publish_version` locks it: a version published at this moment is either
+            # still in force here or refused as replaced.
+            Policy.objects.select_for_update().get(pk=version.policy_id)
+            if not PolicyVersion.objects.filter(pk=version.pk).current().exists():
+                raise ValidationError(NOT_CURRENT_PAPER.format(number=version.number))
             acknowledgement = PolicyAcknowledgement.objects.create(
                 school_id=version.school_id,
                 version=version,

@@ -14,18 +14,18 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from peermentoring.core.registry import TodoItem, school_url
-from peermentoring.core.roles import Role
+from peermentoring.core.roles import PUPIL_ROLES, Role
 from peermentoring.evaluation import outcomes_due
 from peermentoring.evaluation.models import Response
 from peermentoring.matching.models import Pairing
 from peermentoring.mentors.models import Mentor
 from peermentoring.schools.models import Term
 
-# Who answers: the pupil whose records say so (a mentee's pairing, a mentor's record of the
-# year), whichever pupil account they were given; "Your mentor" shows to any pupil account
-# too. A mentor is never a mentee: their home page is spared the check-in's query.
-CHECK_IN_ROLES = (Role.MENTEE, Role.PUPIL)
-REFLECTION_ROLES = (Role.MENTOR, Role.PUPIL)
+# A check-in follows the pupil's records, not their account's role: any pupil account with a
+# pairing as mentee gets it, as any pupil account with one sees "Your mentor". The mentor's
+# side of the scheme (duties, policies to read, the reflection) goes by the Mentor role.
+CHECK_IN_ROLES = PUPIL_ROLES
+REFLECTION_ROLES = (Role.MENTOR,)
 CHECK_IN_CARD = "evaluation/outcomes/_check_in_card.html"
 REFLECTION_CARD = "evaluation/outcomes/_reflection_card.html"
 # The second half of the summer term starts after the May half-term, never before May; the

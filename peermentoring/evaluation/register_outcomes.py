@@ -1,8 +1,8 @@
 """What the outcomes area adds to menus, home pages and to-dos: "Outcomes" and "Check-ins"
 under Reports for the staff who see outcomes; the pupils' check-in and reflection cards on
-their home pages (no menu entry: a mentor's menu stays three items on one line at 320 px),
-for a mentee or mentor whatever their account's pupil role (a paired Year 7 pupil given a
-plain "Pupil" account sees "Your mentor" and so their check-in).
+their home pages (no menu entry: a mentor's menu stays three items on one line at 320 px);
+the check-in for any pupil account with a pairing as mentee (a paired Year 7 pupil given a
+plain "Pupil" account sees "Your mentor", and so their check-in).
 The evidence pack's "monitoring of progress and outcomes" gets the check-ins' counts and
 averages (report_outcomes.evidence_area), never a pupil's answers. The coordinator's home page gets no item: "Check-ins" in the menu lists who has not
 answered, and her home page stays within its queries (demo/tests/test_query_counts.py)."""

@@ -79,8 +79,9 @@ MOST_QUERIES = {
     # published rota, one query however many, for the "record who came" links.
     # Issue 16: one query for the policies this mentor has still to read (however many
     # policies or versions), 14 -> 15; from the summer half-term, one more for whether
-    # their end-of-year reflection is due: 16 on those days.
-    "home: mentor": 16,
+    # their end-of-year reflection is due: 16 on those days. One more for the check-ins due
+    # of any pairing where the mentor is the mentee (a Year 8 mentor may be mentored): 17.
+    "home: mentor": 17,
     # Three more (was 16) for "The drop-in room" card (issue 14): the rooms' times, the
     # week's school days, and on a school day who is on duty today; one query each,
     # however many rooms, times or duties (two at a weekend or in the holidays).

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from peermentoring.core.roles import Role
+from peermentoring.core.roles import PUPIL_ROLES, Role
 from peermentoring.evaluation.models import Answer, Question, Questionnaire, Response
 from peermentoring.evaluation.outcomes_services import questionnaire_for
 from peermentoring.matching.models import Pairing
@@ -39,8 +39,8 @@ from tests.support.factories import (
     this_year,
 )
 
-MENTEE = frozenset({Role.MENTEE, Role.PUPIL})
-MENTOR = frozenset({Role.MENTOR, Role.PUPIL})
+MENTEE = frozenset(PUPIL_ROLES)
+MENTOR = frozenset({Role.MENTOR})
 CHECK_IN = Questionnaire.Kind.MENTEE_CHECK_IN
 REFLECTION = Questionnaire.Kind.MENTOR_REFLECTION
 

@@ -280,6 +280,50 @@ def test_only_the_version_in_force_can_be_recorded(school, helen):
     assert not PolicyAcknowledgement.objects.exists()
 
 
+def test_a_version_replaced_after_the_form_was_loaded_is_refused(school, helen):
+    # The version the request loaded says "in force"; a colleague has published another
+    # since. The service reads it again under the policy's lock.
+    policy = make_policy(school)
+    loaded = current_version(policy)
+    services.publish_version(policy=policy, text="Version two.", based_on=1, by=helen)
+    assert loaded.is_current  # as the request saw it
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_paper_acknowledgement(
+            version=loaded, pupil=_mentor(school), signed_on=timezone.localdate(), by=helen
+        )
+
+    assert "only the version in force can be recorded" in str(refused.value)
+    assert not PolicyAcknowledgement.objects.exists()
+    assert not AuditEntry.objects.filter(action=PAPER).exists()
+
+
+def test_a_copy_signed_this_morning_is_never_dated_after_it_was_recorded(
+    school, helen, monkeypatch
+):
+    policy = make_policy(school)
+    _published_days_ago(policy, 30)
+    morning = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(9, 5)))
+    monkeypatch.setattr(timezone, "now", lambda: morning)
+
+    ack = services.record_paper_acknowledgement(
+        version=current_version(policy),
+        pupil=_mentor(school),
+        signed_on=timezone.localdate(),
+        by=helen,
+    )
+
+    # Recorded at 09:05: dated then, not at midday (still to come); the day is the same.
+    assert ack.at == morning
+    yesterday = services.record_paper_acknowledgement(
+        version=current_version(policy),
+        pupil=_mentor(school, given="Ben"),
+        signed_on=timezone.localdate() - dt.timedelta(days=1),
+        by=helen,
+    )
+    assert timezone.localtime(yesterday.at).time() == dt.time(12)
+
+
 def test_a_pupil_who_is_not_a_mentor_this_year_is_refused(school, helen, client_for):
     policy = make_policy(school)
     not_a_mentor = PupilFactory(school=school, given_name="Tom")

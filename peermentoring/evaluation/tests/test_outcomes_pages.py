@@ -209,7 +209,9 @@ def test_the_mentor_of_the_pairing_never_sees_their_mentees_answers(
     ]
     for url in staff_pages:
         assert client.get(url).status_code == 403, url
-    assert client.get(_url(school, "my-check-in")).status_code == 403
+    # Their own check-in page: they are nobody's mentee, so nothing to answer.
+    own_check_in = client.get(_url(school, "my-check-in")).text
+    assert "nothing to answer" in own_check_in and SECRET not in own_check_in
     own_pages = [
         reverse("schools:home", args=[school.slug]),
         _url(school, "my-reflection"),
@@ -541,15 +543,32 @@ def test_a_pupil_account_that_is_no_mentee_has_no_check_in_and_cannot_answer_one
 
 
 @pytest.mark.django_db
-def test_a_mentor_with_a_plain_pupil_account_writes_their_reflection(school, client_for):
+def test_a_mentor_account_paired_as_a_mentee_answers_its_check_in(school, client_for):
+    # Nothing stops a pupil with a mentor's account being mentored too (a Year 8 mentor
+    # of the Year 7s, mentored by a Year 10): they see "Your mentor", so their check-in.
+    sam = pupil_member(school, Role.MENTOR, given_name="Sam", year_group=8).user
+    pairing = pairing_of(school, mentee=_pupil(sam))
+    client = client_for(sam)
+    assert "Your check-in" in client.get(reverse("schools:home", args=[school.slug])).text
+
+    response = client.post(_url(school, "my-check-in"), _check_in_body(school, pairing))
+
+    assert response.status_code == 200 and "Your answers have been sent" in response.text
+    assert Response.objects.get(pairing=pairing).entered_by == sam
+
+
+@pytest.mark.django_db
+def test_the_reflection_stays_with_the_mentor_role(school, client_for):
+    # The mentor's side (duties, policies to read, the reflection) goes by the Mentor role.
     kwame = pupil_member(school, Role.PUPIL, given_name="Kwame", year_group=10).user
     summer_now(school)
     MentorFactory(
         school=school, pupil=_pupil(kwame), academic_year=this_year(school), status="trained"
     )
-    client = client_for(kwame)
 
-    response = client.post(_url(school, "my-reflection"), answers_body(school, REFLECTION))
+    response = client_for(kwame).post(
+        _url(school, "my-reflection"), answers_body(school, REFLECTION)
+    )
 
-    assert response.status_code == 200 and "Your answers have been sent" in response.text
-    assert Response.objects.get(mentor__pupil=_pupil(kwame)).entered_by == kwame
+    assert response.status_code == 403
+    assert not Response.objects.exists()
