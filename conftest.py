@@ -130,6 +130,35 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
 
 
+class _OneRequestAtATime:
+    """A WSGI app answering one request at a time, its whole response included."""
+
+    def __init__(self, app):
+        import threading
+
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's server for the browser tests, answering one request at a time.
+
+    Its threads share the test's one in-memory SQLite connection, and two threads querying
+    it at once can hang both for good: py-spy showed a report chart's query and another
+    request's session lookup each stuck in SQLiteCursorWrapper.execute, the axe crawl
+    waiting on them (CI). A page's images, styles and charts are asked for at once, so
+    this happens; in production each thread has its own connection. Answering in turn
+    costs the browser tests little: each request is short."""
+    server = live_server.thread.httpd
+    server.set_app(_OneRequestAtATime(server.get_app()))
+    return live_server
+
+
 @pytest.fixture
 def browser_errors(page):
     """Console errors the page logged (a CSP violation shows up here)."""
