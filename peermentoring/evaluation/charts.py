@@ -35,15 +35,7 @@ ET.register_namespace("xlink", XLINK_NS)
 P = ParamSpec("P")
 # Matplotlib is not thread-safe (its settings and font caches are shared): a threaded
 # server drawing two charts of one page at once draws them one after the other.
-# Reentrant: the chart view holds it around its queries too (`drawing`).
 _DRAWING = threading.RLock()
-
-
-def drawing() -> threading.RLock:
-    """The lock a chart view holds from its first query to its drawn SVG: a page's charts
-    are asked for at once, and the test server's one shared SQLite connection (an
-    in-memory database shared by its threads) deadlocked when two charts queried at once."""
-    return _DRAWING
 
 
 def _one_at_a_time(draw: Callable[P, bytes]) -> Callable[P, bytes]:
