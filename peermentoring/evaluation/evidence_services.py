@@ -210,6 +210,15 @@ def _set_for_mentors(policy: Policy, is_for_mentors: bool, by: User | None) -> N
     )
 
 
+def _lock_in_force(version: PolicyVersion, refusal: str) -> None:
+    """Lock the version's policy, as `publish_version` does, and refuse with `refusal` if
+    the version is no longer in force: one published at this moment is either still in
+    force here or already replaced, whatever the caller loaded."""
+    Policy.objects.select_for_update().get(pk=version.policy_id)
+    if not PolicyVersion.objects.filter(pk=version.pk).current().exists():
+        raise ValidationError(refusal)
+
+
 def acknowledge(*, version: PolicyVersion, membership: Membership) -> PolicyAcknowledgement:
     """A mentor has read the current version: "I have read and understood this" (once)."""
     if not membership.is_mentor or membership.pupil_id is None:
@@ -224,11 +233,7 @@ def acknowledge(*, version: PolicyVersion, membership: Membership) -> PolicyAckn
         return existing
     try:
         with transaction.atomic():
-            # As `publish_version` locks it: a version published at this moment is either
-            # still in force here or refused as replaced.
-            Policy.objects.select_for_update().get(pk=version.policy_id)
-            if not PolicyVersion.objects.filter(pk=version.pk).current().exists():
-                raise ValidationError(NOT_CURRENT_PAPER.format(number=version.number))
+            _lock_in_force(version, NOT_CURRENT)
             acknowledgement = PolicyAcknowledgement.objects.create(
                 school_id=version.school_id,
                 version=version,
@@ -290,11 +295,7 @@ def record_paper_acknowledgement(
         raise AlreadyAcknowledged(existing)
     try:
         with transaction.atomic():
-            # As `publish_version` locks it: a version published at this moment is either
-            # still in force here or refused as replaced.
-            Policy.objects.select_for_update().get(pk=version.policy_id)
-            if not PolicyVersion.objects.filter(pk=version.pk).current().exists():
-                raise ValidationError(NOT_CURRENT_PAPER.format(number=version.number))
+            _lock_in_force(version, NOT_CURRENT_PAPER.format(number=version.number))
             acknowledgement = PolicyAcknowledgement.objects.create(
                 school_id=version.school_id,
                 version=version,

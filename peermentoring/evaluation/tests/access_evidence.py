@@ -8,6 +8,7 @@ them and acknowledges each. Also the helpers the evidence tests share.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -27,7 +28,7 @@ from tests.support.access import (
     school_of,
     viewer_of,
 )
-from tests.support.factories import MentorFactory, this_year
+from tests.support.factories import MentorFactory, PupilFactory, this_year
 
 MENTOR = frozenset({Role.MENTOR})
 
@@ -61,6 +62,20 @@ def current_version(policy: Policy) -> PolicyVersion:
 
 
 _titles = itertools.count(1)
+
+
+def mentor_pupil(school: Any, given: str = "Amara", family: str = "Okafor") -> Any:
+    """A pupil serving as a mentor this year, with no account (as many paper signers are)."""
+    pupil = PupilFactory(school=school, given_name=given, family_name=family, form_group="10A")
+    return MentorFactory(school=school, pupil=pupil, academic_year=this_year(school)).pupil
+
+
+def published_days_ago(policy: Policy, days: int) -> PolicyVersion:
+    """The policy's version in force, dated as published `days` ago."""
+    version = current_version(policy)
+    version.published_at = timezone.now() - dt.timedelta(days=days)
+    version.save(update_fields=["published_at"])
+    return version
 
 
 def _policy_row(school: Any, viewer: Any) -> dict[str, int]:

@@ -16,8 +16,13 @@ from peermentoring.core.registry import todo_items
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import evidence_services as services
 from peermentoring.evaluation.evidence_forms import NEWER_VERSION_PUBLISHED
-from peermentoring.evaluation.models import PolicyAcknowledgement, PolicyVersion
-from peermentoring.evaluation.tests.access_evidence import current_version, make_policy
+from peermentoring.evaluation.models import PolicyAcknowledgement
+from peermentoring.evaluation.tests.access_evidence import (
+    current_version,
+    make_policy,
+    mentor_pupil,
+    published_days_ago,
+)
 from peermentoring.schools.models import Membership
 from tests.support.factories import (
     MembershipFactory,
@@ -50,19 +55,6 @@ def _days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
 
-def _mentor(school, given="Amara", family="Okafor"):
-    """A pupil serving as a mentor this year, with no account (as many paper signers are)."""
-    pupil = PupilFactory(school=school, given_name=given, family_name=family, form_group="10A")
-    return MentorFactory(school=school, pupil=pupil, academic_year=this_year(school)).pupil
-
-
-def _published_days_ago(policy, days: int) -> PolicyVersion:
-    version = current_version(policy)
-    version.published_at = timezone.now() - dt.timedelta(days=days)
-    version.save(update_fields=["published_at"])
-    return version
-
-
 def _post(client, school, policy, pupil, day: dt.date, version: int = 1):
     return client.post(
         _url("policy-paper", school, policy_pk=policy.pk),
@@ -82,8 +74,8 @@ def helen(coordinator):
 
 def test_the_coordinator_records_a_paper_copy_dated_the_day_signed(school, helen, client_for):
     policy = make_policy(school)
-    version = _published_days_ago(policy, 30)
-    amara = _mentor(school)
+    version = published_days_ago(policy, 30)
+    amara = mentor_pupil(school)
     signed = _days_ago(10)
 
     response = _post(client_for(helen), school, policy, amara, signed)
@@ -101,8 +93,8 @@ def test_the_coordinator_records_a_paper_copy_dated_the_day_signed(school, helen
 
 def test_the_policy_page_shows_it_on_paper_with_who_recorded_it(school, helen, client_for):
     policy = make_policy(school)
-    _published_days_ago(policy, 30)
-    amara = _mentor(school)
+    published_days_ago(policy, 30)
+    amara = mentor_pupil(school)
     signed = _days_ago(10)
     client = client_for(helen)
     _post(client, school, policy, amara, signed)
@@ -116,7 +108,7 @@ def test_the_policy_page_shows_it_on_paper_with_who_recorded_it(school, helen, c
 
 def test_a_school_admin_may_record_too(school, school_admin, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
 
     response = _post(client_for(school_admin), school, policy, amara, timezone.localdate())
 
@@ -126,7 +118,7 @@ def test_a_school_admin_may_record_too(school, school_admin, client_for):
 
 def test_the_not_yet_read_list_links_each_mentor_to_the_form_chosen(school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     read = pupil_member(school, Role.MENTOR, given_name="Bea", family_name="Read")
     MentorFactory(school=school, pupil=read.pupil, academic_year=this_year(school))
     services.acknowledge(version=current_version(policy), membership=read)
@@ -164,7 +156,7 @@ def test_the_mentors_own_policies_then_show_it_as_read(school, helen, mentor, cl
 
 def test_the_same_form_sent_twice_records_once_and_says_so(school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     client = client_for(helen)
 
     first = _post(client, school, policy, amara, timezone.localdate())
@@ -207,7 +199,7 @@ def test_a_mentor_who_ticked_on_their_account_is_not_recorded_again(
 def test_two_requests_at_once_make_one_row_not_a_server_error(school, helen, monkeypatch):
     """The second of two simultaneous requests passes the check, then meets the constraint."""
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     version = current_version(policy)
     today = timezone.localdate()
     services.record_paper_acknowledgement(version=version, pupil=amara, signed_on=today, by=helen)
@@ -231,7 +223,7 @@ def test_two_requests_at_once_make_one_row_not_a_server_error(school, helen, mon
 
 def test_a_day_in_the_future_is_refused(school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
 
     response = _post(client_for(helen), school, policy, amara, _days_ago(-1))
 
@@ -242,8 +234,8 @@ def test_a_day_in_the_future_is_refused(school, helen, client_for):
 
 def test_a_day_before_the_version_was_published_is_refused(school, helen, client_for):
     policy = make_policy(school)
-    version = _published_days_ago(policy, 5)
-    amara = _mentor(school)
+    version = published_days_ago(policy, 5)
+    amara = mentor_pupil(school)
 
     response = _post(client_for(helen), school, policy, amara, _days_ago(6))
 
@@ -255,7 +247,7 @@ def test_a_day_before_the_version_was_published_is_refused(school, helen, client
 
 def test_a_form_for_a_replaced_version_is_refused(school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     services.publish_version(policy=policy, text="Version two.", based_on=1, by=helen)
 
     response = _post(client_for(helen), school, policy, amara, timezone.localdate(), version=1)
@@ -273,7 +265,7 @@ def test_only_the_version_in_force_can_be_recorded(school, helen):
 
     with pytest.raises(ValidationError) as refused:
         services.record_paper_acknowledgement(
-            version=first, pupil=_mentor(school), signed_on=timezone.localdate(), by=helen
+            version=first, pupil=mentor_pupil(school), signed_on=timezone.localdate(), by=helen
         )
 
     assert "only the version in force can be recorded" in str(refused.value)
@@ -290,7 +282,7 @@ def test_a_version_replaced_after_the_form_was_loaded_is_refused(school, helen):
 
     with pytest.raises(ValidationError) as refused:
         services.record_paper_acknowledgement(
-            version=loaded, pupil=_mentor(school), signed_on=timezone.localdate(), by=helen
+            version=loaded, pupil=mentor_pupil(school), signed_on=timezone.localdate(), by=helen
         )
 
     assert "only the version in force can be recorded" in str(refused.value)
@@ -302,13 +294,13 @@ def test_a_copy_signed_this_morning_is_never_dated_after_it_was_recorded(
     school, helen, monkeypatch
 ):
     policy = make_policy(school)
-    _published_days_ago(policy, 30)
+    published_days_ago(policy, 30)
     morning = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(9, 5)))
     monkeypatch.setattr(timezone, "now", lambda: morning)
 
     ack = services.record_paper_acknowledgement(
         version=current_version(policy),
-        pupil=_mentor(school),
+        pupil=mentor_pupil(school),
         signed_on=timezone.localdate(),
         by=helen,
     )
@@ -317,7 +309,7 @@ def test_a_copy_signed_this_morning_is_never_dated_after_it_was_recorded(
     assert ack.at == morning
     yesterday = services.record_paper_acknowledgement(
         version=current_version(policy),
-        pupil=_mentor(school, given="Ben"),
+        pupil=mentor_pupil(school, given="Ben"),
         signed_on=timezone.localdate() - dt.timedelta(days=1),
         by=helen,
     )
@@ -337,7 +329,7 @@ def test_a_pupil_who_is_not_a_mentor_this_year_is_refused(school, helen, client_
 
 def test_another_schools_mentor_in_the_form_is_refused(school, other_school, helen, client_for):
     policy = make_policy(school)
-    theirs = _mentor(other_school, "Olu", "Elmstead")
+    theirs = mentor_pupil(other_school, "Olu", "Elmstead")
 
     response = _post(client_for(helen), school, policy, theirs, timezone.localdate())
 
@@ -353,7 +345,7 @@ def test_the_service_refuses_another_schools_pupil_whoever_calls_it(school, othe
     with pytest.raises(ValidationError):
         services.record_paper_acknowledgement(
             version=current_version(policy),
-            pupil=_mentor(other_school),
+            pupil=mentor_pupil(other_school),
             signed_on=timezone.localdate(),
             by=helen,
         )
@@ -365,7 +357,7 @@ def test_another_schools_policy_in_the_address_is_a_404(
     school, other_school, helen, other_school_coordinator, client_for
 ):
     theirs = make_policy(other_school, "Their policy")
-    their_mentor = _mentor(other_school)
+    their_mentor = mentor_pupil(other_school)
     ours = make_policy(school)
 
     url = _url("policy-paper", school, policy_pk=theirs.pk)
@@ -381,7 +373,7 @@ def test_another_schools_policy_in_the_address_is_a_404(
 def test_a_policy_mentors_are_not_asked_to_read_is_a_404(school, helen, client_for):
     policy = make_policy(school, "Staff recruitment", is_for_mentors=False)
 
-    response = _post(client_for(helen), school, policy, _mentor(school), timezone.localdate())
+    response = _post(client_for(helen), school, policy, mentor_pupil(school), timezone.localdate())
 
     assert response.status_code == 404
     assert not PolicyAcknowledgement.objects.exists()
@@ -390,8 +382,8 @@ def test_a_policy_mentors_are_not_asked_to_read_is_a_404(school, helen, client_f
 @pytest.mark.parametrize("role", [Role.SAFEGUARDING_LEAD, Role.DEPUTY_SAFEGUARDING_LEAD])
 def test_safeguarding_leads_see_who_signed_but_cannot_record(role, school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
-    signed = _mentor(school, "Bea", "Signed")
+    amara = mentor_pupil(school)
+    signed = mentor_pupil(school, "Bea", "Signed")
     services.record_paper_acknowledgement(
         version=current_version(policy), pupil=signed, signed_on=timezone.localdate(), by=helen
     )
@@ -414,7 +406,7 @@ def test_safeguarding_leads_see_who_signed_but_cannot_record(role, school, helen
 @pytest.mark.parametrize("who", ["mentor", "mentee"])
 def test_pupils_are_refused(who, school, request, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     client = client_for(request.getfixturevalue(who))
 
     assert client.get(_url("policy-paper", school, policy_pk=policy.pk)).status_code == 403
@@ -438,7 +430,7 @@ def test_nonsense_in_any_field_is_refused_without_a_server_error(
     field, value, school, helen, client_for
 ):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     body = {"pupil": str(amara.pk), "signed_on": timezone.localdate().isoformat(), "version": "1"}
 
     response = client_for(helen).post(
@@ -457,7 +449,7 @@ def test_a_thirty_digit_policy_id_is_a_404(school, helen, client_for):
 
 def test_with_everyone_read_the_form_says_there_is_nobody_to_record(school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     client = client_for(helen)
     _post(client, school, policy, amara, timezone.localdate())
 

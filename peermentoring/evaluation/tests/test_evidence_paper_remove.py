@@ -15,13 +15,17 @@ from django.utils import timezone
 from peermentoring.core.models import AuditEntry
 from peermentoring.core.roles import Role
 from peermentoring.evaluation import evidence_services as services
-from peermentoring.evaluation.models import PolicyAcknowledgement, PolicyVersion
-from peermentoring.evaluation.tests.access_evidence import current_version, make_policy
+from peermentoring.evaluation.models import PolicyAcknowledgement
+from peermentoring.evaluation.tests.access_evidence import (
+    current_version,
+    make_policy,
+    mentor_pupil,
+    published_days_ago,
+)
 from peermentoring.schools.models import Membership
 from tests.support.factories import (
     MembershipFactory,
     MentorFactory,
-    PupilFactory,
     UserFactory,
     pupil_member,
     this_year,
@@ -44,19 +48,6 @@ def _remove_url(ack: PolicyAcknowledgement, school=None) -> str:
 def _text(response) -> str:
     """The page as a reader sees it (Django escapes the apostrophes of the messages)."""
     return html.unescape(response.content.decode())
-
-
-def _mentor(school, given="Amara", family="Okafor"):
-    """A pupil serving as a mentor this year, with no account (as many paper signers are)."""
-    pupil = PupilFactory(school=school, given_name=given, family_name=family, form_group="10A")
-    return MentorFactory(school=school, pupil=pupil, academic_year=this_year(school)).pupil
-
-
-def _published_days_ago(policy, days: int) -> PolicyVersion:
-    version = current_version(policy)
-    version.published_at = timezone.now() - dt.timedelta(days=days)
-    version.save(update_fields=["published_at"])
-    return version
 
 
 def _on_paper(policy, pupil, by, day: dt.date | None = None) -> PolicyAcknowledgement:
@@ -82,8 +73,8 @@ def test_the_coordinator_removes_a_paper_record_and_the_audit_log_keeps_what_it_
     school, helen, client_for
 ):
     policy = make_policy(school)
-    _published_days_ago(policy, 30)
-    amara = _mentor(school)
+    published_days_ago(policy, 30)
+    amara = mentor_pupil(school)
     signed = timezone.localdate() - dt.timedelta(days=10)
     ack = _on_paper(policy, amara, helen, signed)
 
@@ -105,7 +96,7 @@ def test_the_coordinator_removes_a_paper_record_and_the_audit_log_keeps_what_it_
 
 def test_the_mentor_is_then_not_yet_read_and_can_be_recorded_again(school, helen, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     ack = _on_paper(policy, amara, helen)
     client = client_for(helen)
 
@@ -124,7 +115,7 @@ def test_the_mentor_is_then_not_yet_read_and_can_be_recorded_again(school, helen
 
 def test_a_school_admin_may_remove_too(school, helen, school_admin, client_for):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
 
     response = client_for(school_admin).post(_remove_url(ack))
 
@@ -147,7 +138,7 @@ def test_the_mentors_own_policies_ask_them_to_read_it_again(school, helen, mento
 
 def test_the_get_asks_once_and_deletes_nothing(school, helen, client_for):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     audit_before = AuditEntry.objects.count()
 
     response = client_for(helen).get(_remove_url(ack))
@@ -168,7 +159,7 @@ def test_the_get_asks_once_and_deletes_nothing(school, helen, client_for):
 
 def test_the_policy_page_offers_remove_beside_paper_records_only(school, helen, mentor, client_for):
     policy = make_policy(school)
-    amara = _mentor(school)
+    amara = mentor_pupil(school)
     paper = _on_paper(policy, amara, helen)
     membership = Membership.objects.get(user=mentor, school=school)
     MentorFactory(school=school, pupil=membership.pupil, academic_year=this_year(school))
@@ -184,7 +175,7 @@ def test_the_policy_page_offers_remove_beside_paper_records_only(school, helen, 
 
 def test_the_policy_page_offers_no_remove_for_a_replaced_versions_record(school, helen, client_for):
     policy = make_policy(school)
-    amara, bea = _mentor(school), _mentor(school, "Bea", "Second")
+    amara, bea = mentor_pupil(school), mentor_pupil(school, "Bea", "Second")
     old = _on_paper(policy, amara, helen)
     services.publish_version(policy=policy, text="Version two.", based_on=1, by=helen)
     new = _on_paper(policy, bea, helen)
@@ -200,7 +191,7 @@ def test_safeguarding_leads_see_the_record_but_no_remove_and_are_refused(
     role, school, helen, client_for
 ):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     lead = MembershipFactory(school=school, role=role, user=UserFactory(first_name="Priya")).user
     client = client_for(lead)
 
@@ -216,7 +207,7 @@ def test_safeguarding_leads_see_the_record_but_no_remove_and_are_refused(
 @pytest.mark.parametrize("who", ["mentor", "mentee", "pupil", "trust lead"])
 def test_pupils_and_the_trust_lead_are_refused(who, school, helen, request, client_for):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     if who == "pupil":
         user = pupil_member(school, Role.PUPIL, given_name="Zara", year_group=8).user
     elif who == "trust lead":
@@ -237,7 +228,7 @@ def test_pupils_and_the_trust_lead_are_refused(who, school, helen, request, clie
 
 def test_the_same_form_sent_twice_removes_once_and_says_so(school, helen, client_for):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     client = client_for(helen)
 
     first = client.post(_remove_url(ack))
@@ -251,7 +242,7 @@ def test_the_same_form_sent_twice_removes_once_and_says_so(school, helen, client
 def test_two_requests_at_once_remove_once_not_a_server_error(school, helen):
     """The second of two simultaneous requests loaded the row before the first deleted it."""
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     loaded_twice = PolicyAcknowledgement.objects.get(pk=ack.pk)
 
     services.remove_paper_acknowledgement(acknowledgement=ack, by=helen)
@@ -265,7 +256,7 @@ def test_the_view_says_already_removed_when_the_row_goes_while_it_works(
     school, helen, client_for, monkeypatch
 ):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     real = services.remove_paper_acknowledgement
 
     def a_colleague_got_there_first(*, acknowledgement, by):
@@ -308,7 +299,7 @@ def test_the_service_refuses_a_mentors_own_tick_whoever_calls_it(school, helen, 
 
 def test_a_replaced_versions_record_is_kept_as_evidence(school, helen, client_for):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     services.publish_version(policy=policy, text="Version two.", based_on=1, by=helen)
     client = client_for(helen)
 
@@ -325,7 +316,7 @@ def test_a_replaced_versions_record_is_kept_as_evidence(school, helen, client_fo
 
 def test_the_service_refuses_a_replaced_versions_record_whoever_calls_it(school, helen):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     services.publish_version(policy=policy, text="Version two.", based_on=1, by=helen)
 
     with pytest.raises(ValidationError) as refused:
@@ -338,7 +329,7 @@ def test_the_service_refuses_a_replaced_versions_record_whoever_calls_it(school,
 def test_a_version_published_after_the_page_was_opened_keeps_the_record(school, helen):
     """The row was loaded while version 1 was in force; version 2 came before the click."""
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     loaded = PolicyAcknowledgement.objects.select_related("version").get(pk=ack.pk)
     services.publish_version(policy=policy, text="Version two.", based_on=1, by=helen)
 
@@ -354,7 +345,7 @@ def test_another_schools_record_in_the_address_is_a_404(
 ):
     ours = make_policy(school)
     their_policy = make_policy(other_school, "Their policy")
-    theirs = _on_paper(their_policy, _mentor(other_school, "Olu", "Elmstead"), helen)
+    theirs = _on_paper(their_policy, mentor_pupil(other_school, "Olu", "Elmstead"), helen)
     client = client_for(helen)
 
     urls = [
@@ -374,7 +365,7 @@ def test_another_schools_removed_record_is_a_404_not_already_removed(
     """Their audit log is not ours: their removal must not name their mentor to us."""
     ours = make_policy(school)
     their_policy = make_policy(other_school, "Their policy")
-    theirs = _on_paper(their_policy, _mentor(other_school, "Olu", "Elmstead"), helen)
+    theirs = _on_paper(their_policy, mentor_pupil(other_school, "Olu", "Elmstead"), helen)
     services.remove_paper_acknowledgement(acknowledgement=theirs, by=other_school_coordinator)
     assert AuditEntry.objects.filter(action=REMOVED, school=other_school).exists()
     client = client_for(helen)
@@ -391,7 +382,7 @@ def test_another_schools_removed_record_is_a_404_not_already_removed(
 def test_a_record_of_another_policy_of_the_school_is_a_404(school, helen, client_for):
     safeguarding = make_policy(school)
     conduct = make_policy(school, "Code of conduct")
-    ack = _on_paper(conduct, _mentor(school), helen)
+    ack = _on_paper(conduct, mentor_pupil(school), helen)
 
     url = _url("policy-paper-remove", school, policy_pk=safeguarding.pk, ack_pk=ack.pk)
     response = client_for(helen).post(url)
@@ -403,7 +394,7 @@ def test_a_record_of_another_policy_of_the_school_is_a_404(school, helen, client
 def test_a_removed_record_is_already_removed_only_under_its_own_policy(school, helen, client_for):
     safeguarding = make_policy(school)
     conduct = make_policy(school, "Code of conduct")
-    ack = _on_paper(conduct, _mentor(school), helen)
+    ack = _on_paper(conduct, mentor_pupil(school), helen)
     client = client_for(helen)
     client.post(_remove_url(ack))
 
@@ -426,7 +417,7 @@ def test_opening_the_address_again_after_removing_says_so_and_writes_nothing(
     school, helen, client_for
 ):
     policy = make_policy(school)
-    ack = _on_paper(policy, _mentor(school), helen)
+    ack = _on_paper(policy, mentor_pupil(school), helen)
     client = client_for(helen)
     client.post(_remove_url(ack), follow=True)  # reads the "removed" message
 

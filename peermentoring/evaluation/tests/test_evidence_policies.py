@@ -214,6 +214,22 @@ def test_a_tick_on_a_replaced_version_is_refused_and_the_new_one_shown(school, m
     assert not PolicyAcknowledgement.objects.exists()
 
 
+def test_a_tick_on_a_version_replaced_after_it_was_loaded_is_refused_in_the_mentors_words(
+    school, mentor
+):
+    # The request loaded version 1 as in force; a colleague published version 2 since.
+    policy = make_policy(school)
+    loaded = current_version(policy)
+    _publish(policy, "Version two words.", 1)
+    assert loaded.is_current  # as the request saw it
+
+    with pytest.raises(ValidationError) as refused:
+        services.acknowledge(version=loaded, membership=_membership(mentor, school))
+
+    assert refused.value.messages == [services.NOT_CURRENT]
+    assert not PolicyAcknowledgement.objects.exists()
+
+
 def test_ticking_twice_acknowledges_once(school, mentor, client_for):
     policy = make_policy(school)
     client = client_for(mentor)
