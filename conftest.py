@@ -141,7 +141,15 @@ class _OneRequestAtATime:
 
     def __call__(self, environ, start_response):
         with self.lock:
-            return list(self.app(environ, start_response))
+            response = self.app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                # What a WSGI server does with a response, done in the turn: closing it
+                # sends request_finished. The server would only close the list.
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
 
 
 @pytest.fixture(scope="session")

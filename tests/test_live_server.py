@@ -3,6 +3,7 @@ threads share one in-memory SQLite connection, which two at once can hang for go
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -45,3 +46,55 @@ def test_two_requests_at_once_are_answered_in_turn_whole_responses_included():
 
 def test_the_live_server_uses_it(live_server):
     assert isinstance(live_server.thread.httpd.get_app(), _OneRequestAtATime)
+
+
+def test_each_response_is_closed_in_its_turn():
+    """wsgiref closes what the app returns; the turn must close the app's own response
+    before it hands the body on, or nothing ever closes it."""
+    events: list[str] = []
+
+    class Response(list):
+        def close(self):
+            events.append("closed")
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return Response([b"body"])
+
+    body = _OneRequestAtATime(app)({}, lambda status, headers: None)
+    events.append("returned")
+
+    assert events == ["closed", "returned"]
+    assert b"".join(body) == b"body"
+
+
+def test_a_static_file_finishes_its_request_in_the_server_not_at_some_later_collection(
+    live_server,
+):
+    """A static file's response is closed through its file (WSGIHandler points the
+    file's close at the response's); the turn's list has no close, so without the turn
+    closing it no static file ever sent request_finished, not even at a collection."""
+    from urllib.request import urlopen
+
+    from django.core.signals import request_finished
+
+    finished: list[str] = []
+
+    def note(**kwargs):
+        finished.append(threading.current_thread().name)
+
+    request_finished.connect(note, dispatch_uid="test-static-file-finished")
+    gc.disable()
+    try:
+        with urlopen(f"{live_server.url}/static/core/site.css") as response:  # noqa: S310
+            assert response.status == 200
+            response.read()
+        seen_before_collection = list(finished)
+        gc.collect()
+    finally:
+        gc.enable()
+        request_finished.disconnect(dispatch_uid="test-static-file-finished")
+
+    assert len(seen_before_collection) == 1
+    assert seen_before_collection[0] != threading.main_thread().name
+    assert finished == seen_before_collection
