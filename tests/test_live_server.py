@@ -72,8 +72,11 @@ def test_a_static_file_finishes_its_request_in_the_server_not_at_some_later_coll
     live_server,
 ):
     """A static file's response is closed through its file (WSGIHandler points the
-    file's close at the response's); the turn's list has no close, so without the turn
-    closing it no static file ever sent request_finished, not even at a collection."""
+    file's close at the response's). Left unclosed, it was closed by the garbage collector,
+    in whichever thread it ran: twice in CI, the main thread inside load_demo's
+    transaction, where request_finished's close_old_connections closed the test's own
+    PostgreSQL connection ("the connection is closed"). Caught with a stack trace of
+    every close inside a transaction, over the whole suite on PostgreSQL."""
     from urllib.request import urlopen
 
     from django.core.signals import request_finished
