@@ -146,7 +146,8 @@ class _OneRequestAtATime:
                 return list(response)
             finally:
                 # What a WSGI server does with a response, done in the turn: closing it
-                # sends request_finished. The server would only close the list.
+                # sends request_finished here. The server can't: a list has no close, and
+                # left open it was closed by the garbage collector in another thread.
                 close = getattr(response, "close", None)
                 if close is not None:
                     close()
