@@ -35,7 +35,7 @@ ET.register_namespace("xlink", XLINK_NS)
 P = ParamSpec("P")
 # Matplotlib is not thread-safe (its settings and font caches are shared): a threaded
 # server drawing two charts of one page at once draws them one after the other.
-_DRAWING = threading.RLock()
+_DRAWING = threading.Lock()
 
 
 def _one_at_a_time(draw: Callable[P, bytes]) -> Callable[P, bytes]:

@@ -258,8 +258,7 @@ def _foreign_paper_remove(school: Any, other_school: Any, viewer: Any) -> Foreig
 def _foreign_pack(school: Any, other_school: Any, viewer: Any) -> ForeignPost:
     """Another school's term or year as the pack's period: refused, no pack, no audit entry."""
     theirs = this_year(other_school)
-    term = theirs.terms.order_by("starts_on").first()
-    assert term is not None
+    term = theirs.terms.order_by("starts_on")[0]
     this_year(school)
     body = {"period": f"term-{term.pk}", "include_names": "on"}
 

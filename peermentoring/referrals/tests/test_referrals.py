@@ -456,12 +456,12 @@ def test_the_coordinator_makes_a_link_that_works_once_copied(
     )
 
     pattern = rf'id="new-link" value="{re.escape(settings.SITE_URL)}(/refer/[^"]+)"'
-    url = re.search(pattern, response.text)
-    assert url is not None
+    shown = re.findall(pattern, response.text)
+    assert len(shown) == 1
     # Shown once: a refresh shows the list without it and makes no second link.
     assert 'id="new-link"' not in staff.get(list_url).text
     client.logout()
-    page = client.get(url.group(1))
+    page = client.get(shown[0])
     assert page.status_code == 200
     assert "For Meadowside Primary" in page.text
 
